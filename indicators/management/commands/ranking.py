@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators import selectors
+from indicators.domain import formatting, formulas, periods
+from indicators.models import Indicator
+from units.selectors import UnitNotFound, unit_by_code_during
+
+COLUMNS = ["rank", "code", "name", "numerator", "denominator", "rate", "target", "status"]
+STATUS_VI = {
+    "met": "Đạt",
+    "missed": "Chưa đạt",
+    "no_target": "Chưa giao",
+    "no_data": "Không có số liệu",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "In bảng xếp hạng các đơn vị trực thuộc theo một chỉ số trong một kỳ. "
+        "Ví dụ: ranking --parent 543 --period 2023-H1-CAL --indicator online --format table"
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--parent", required=True, help="Mã ĐVHC của đơn vị cấp trên.")
+        parser.add_argument(
+            "--period",
+            required=True,
+            help="Mã kỳ (2023-H1-CAL, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30.",
+        )
+        parser.add_argument(
+            "--indicator",
+            required=True,
+            help=f"Mã chỉ số: {', '.join(formulas.INDICATORS_BY_CODE)}.",
+        )
+        parser.add_argument("--format", choices=["csv", "table"], default="table")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            spec = periods.parse_period_code(options["period"])
+            definition = formulas.get_indicator(options["indicator"])
+            parent = unit_by_code_during(options["parent"], start=spec.start, end=spec.end)
+        except (periods.PeriodError, formulas.UnknownIndicator, UnitNotFound) as error:
+            raise CommandError(str(error)) from error
+        period = selectors.period_for_spec(spec)
+        if period is None:
+            raise CommandError(f"Chưa có số liệu cho kỳ {spec.long_label_vi}.")
+        indicator = Indicator.objects.get(code=definition.code)
+        result = selectors.ranking_for(parent=parent, period=period, indicator=indicator)
+        machine = options["format"] == "csv"
+        number = str if machine else formatting.format_int_vi
+        percent = (
+            (lambda v: str(formulas.round_rate(v)))
+            if machine
+            else (lambda v: formatting.format_rate_vi(v, with_unit=False))
+        )
+        rows = [
+            [
+                str(row.rank or ""),
+                row.unit.code,
+                row.unit.full_name,
+                _or_blank(row.numerator, number),
+                _or_blank(row.denominator, number),
+                _or_blank(row.rate, percent),
+                _or_blank(row.target, percent),
+                STATUS_VI[row.status],
+            ]
+            for row in result.rows
+        ]
+        total = result.children_total
+        rows.append(
+            [
+                "",
+                "",
+                f"Tổng số ({len(result.rows)} đơn vị)",
+                _or_blank(total.numerator, number),
+                _or_blank(total.denominator, number),
+                _or_blank(total.rate, percent),
+                "",
+                "",
+            ]
+        )
+        if machine:
+            # CSV is for machines and spreadsheets: plain integers and dot decimals.
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+            return
+        self.stdout.write(f"{indicator.name_vi} — {parent} — {period.label_vi} ({spec.range_vi})")
+        self._table([COLUMNS, *rows])
+
+    def _table(self, rows: list[list[str]]) -> None:
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        numeric = {0, 3, 4, 5, 6}
+        for r in rows:
+            cells = [
+                cell.rjust(width) if i in numeric else cell.ljust(width)
+                for i, (cell, width) in enumerate(zip(r, widths, strict=True))
+            ]
+            self.stdout.write("  ".join(cells).rstrip())
+
+
+def _or_blank(value: Any, render: Callable[[Any], str]) -> str:
+    return "" if value is None else render(value)

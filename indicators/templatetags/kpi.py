@@ -1,0 +1,51 @@
+"""Display filters in the active language's number format (1.087 / 83,66 % in Vietnamese)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+NO_DATA = "—"
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    # Published documents round half up; Python's default would round half to even.
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@register.filter
+def rate(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return NO_DATA
+    return f"{number_format(_rounded(value, places), places, use_l10n=True)} %"
+
+
+@register.filter
+def target(value: Decimal | None) -> str:
+    """A target as the decision wrote it: 70 %, 95,96 %."""
+    if value is None:
+        return NO_DATA
+    value = _rounded(value, 2)
+    places = 0 if value == value.to_integral_value() else 2
+    return f"{number_format(value, places, use_l10n=True)} %"
+
+
+@register.filter
+def points(value: Decimal | None) -> str:
+    """Signed difference in percentage points: +23,33 / −6,06."""
+    if value is None:
+        return NO_DATA
+    value = _rounded(value, 2)
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{number_format(abs(value), 2, use_l10n=True)}"
+
+
+@register.filter
+def count(value: int | None) -> str:
+    if value is None:
+        return NO_DATA
+    return number_format(value, 0, use_l10n=True, force_grouping=True)

@@ -1,0 +1,199 @@
+"""Administrative units (GSO codes, valid dates, succession) and the users who belong to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# The 2025 reform: districts abolished, communes merged; codes were reused for other units.
+LEGACY_END = dt.date(2025, 6, 30)
+REFORM_START = dt.date(2025, 7, 1)
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện")
+    COMMUNE = "commune", _("Cấp xã")
+    AGENCY = "agency", _("Cơ quan")
+
+
+class Structure(models.TextChoices):
+    LEGACY = "legacy", _("3 cấp (đến 30/06/2025)")
+    REFORM_2025 = "2025", _("2 cấp (từ 01/07/2025)")
+
+
+class UnitQuerySet(models.QuerySet["AdministrativeUnit"]):
+    def valid_on(self, day: dt.date) -> UnitQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def valid_during(self, start: dt.date, end: dt.date) -> UnitQuerySet:
+        """Units that existed at some point of [start, end]."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+        )
+
+    def in_subtree(self, root: AdministrativeUnit) -> UnitQuerySet:
+        return self.filter(path__startswith=root.path)
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district, commune or agency, valid between two dates.
+
+    A GSO code names a unit only together with a date: the 2025 structure reuses old codes
+    for different units, so (code, level, structure) is unique, not the code alone.
+    """
+
+    code = models.CharField(_("mã ĐVHC"), max_length=12, blank=True, db_index=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
+    unit_type = models.CharField(_("loại"), max_length=40)  # Xã, Phường, Thị xã, Tỉnh, Sở...
+    name = models.CharField(_("tên"), max_length=150)  # without the type: "Hoài Nhơn"
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # Materialised ancestor path of primary keys, "/12/345/6789/": a subtree is one
+    # indexed prefix query instead of a recursive walk.
+    path = models.CharField(max_length=80, db_index=True, editable=False, default="")
+    structure = models.CharField(_("cơ cấu"), max_length=8, choices=Structure.choices)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # Normalised name key of the vietnamadminunits dataset ("tinhbinhdinh_thixahoainhon_
+    # phuongbongson"); the old->new converter is keyed by it.
+    source_key = models.CharField(max_length=200, blank=True, db_index=True)
+    successors = models.ManyToManyField(
+        "self",
+        through="UnitSuccession",
+        through_fields=("predecessor", "successor"),
+        symmetrical=False,
+        related_name="predecessors",
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "level", "structure"],
+                condition=~Q(code=""),
+                name="unit_code_unique_per_structure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        path = self.build_path()
+        if path != self.path:
+            self.path = path
+            AdministrativeUnit.objects.filter(pk=self.pk).update(path=path)
+
+    def build_path(self) -> str:
+        prefix = self.parent.path if self.parent_id and self.parent else "/"
+        return f"{prefix}{self.pk}/"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.unit_type} {self.name}"
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    def is_within(self, other: AdministrativeUnit) -> bool:
+        """True when self is other or lies in other's subtree."""
+        return bool(other.path) and self.path.startswith(other.path)
+
+
+class UnitSuccession(models.Model):
+    """Old unit -> new unit on a reform date. A merger has several predecessors for one
+    successor; a split has one predecessor with several successors (one is the default)."""
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    effective_date = models.DateField(_("ngày hiệu lực"), default=REFORM_START)
+    is_default = models.BooleanField(
+        _("đơn vị kế thừa chính"),
+        default=True,
+        help_text=_("Khi một xã cũ được chia cho nhiều xã mới, đây là xã nhận phần chính."),
+    )
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        verbose_name_plural = _("kế thừa đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="succession_unique_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class Role(models.TextChoices):
+    COMMUNE_OFFICIAL = "commune_official", _("Công chức cấp xã")
+    DISTRICT_STAFF = "district_staff", _("Chuyên viên Văn phòng cấp huyện")
+    CHAIRMAN = "chairman", _("Chủ tịch UBND")
+    PROVINCE_STAFF = "province_staff", _("Chuyên viên Văn phòng cấp tỉnh")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+class User(AbstractUser):
+    """A portal user belongs to one unit and has one role; they see that unit's subtree."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("đơn vị"),
+    )
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=Role.choices, default=Role.COMMUNE_OFFICIAL
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+    def can_see(self, unit: AdministrativeUnit) -> bool:
+        if self.sees_everything:
+            return True
+        return self.unit is not None and unit.is_within(self.unit)
+
+    def visible_units(self) -> UnitQuerySet:
+        units = AdministrativeUnit.objects.all()
+        if self.sees_everything:
+            return units
+        if self.unit is None:
+            return units.none()
+        return units.in_subtree(self.unit)

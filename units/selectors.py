@@ -1,0 +1,126 @@
+"""Finding administrative units. A GSO code names a unit only together with a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
+
+# Official code widths: province 2 digits, district 3, commune 5.
+CODE_WIDTHS: dict[str, int] = {
+    UnitLevel.PROVINCE: 2,
+    UnitLevel.DISTRICT: 3,
+    UnitLevel.COMMUNE: 5,
+}
+
+
+class UnitNotFound(LookupError):
+    pass
+
+
+class AmbiguousUnit(LookupError):
+    pass
+
+
+def _day(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _code_forms(code: str, level: str | None) -> list[str]:
+    """The code as typed first, then zero-padded to the official widths ("1" -> "01"...)."""
+    code = code.strip()
+    forms = [code]
+    if code.isdigit():
+        widths = [CODE_WIDTHS[level]] if level in CODE_WIDTHS else sorted(CODE_WIDTHS.values())
+        forms += [code.zfill(width) for width in widths if len(code) < width]
+    return forms
+
+
+def _candidates(code: str, level: str | None) -> list[UnitQuerySet]:
+    """The code as typed, then all its zero-padded forms together.
+
+    "01" is the province even though "001" and "00001" exist; "1" matches all three, so
+    without a level it is ambiguous.
+    """
+    units = AdministrativeUnit.objects.select_related("parent")
+    if level is not None:
+        units = units.filter(level=level)
+    exact, *padded = _code_forms(code, level)
+    candidates = [units.filter(code=exact)]
+    if padded:
+        candidates.append(units.filter(code__in=padded))
+    return candidates
+
+
+def _single(units: list[AdministrativeUnit], code: str, when: str) -> AdministrativeUnit:
+    if len(units) > 1:
+        names = ", ".join(f"{unit.full_name} ({unit.get_level_display()})" for unit in units)
+        raise AmbiguousUnit(f"Mã {code} {when} chỉ nhiều đơn vị: {names}; hãy nêu cấp")
+    return units[0]
+
+
+def unit_by_code(code: str, *, on: dt.date, level: str | None = None) -> AdministrativeUnit:
+    """The unit that carried ``code`` on day ``on``.
+
+    The code as typed wins over its zero-padded forms; several units of different levels
+    sharing the day raise AmbiguousUnit unless ``level`` says which one is meant.
+    """
+    for candidates in _candidates(code, level):
+        units = list(candidates.valid_on(on))
+        if units:
+            return _single(units, code, f"vào ngày {_day(on)}")
+    raise UnitNotFound(f"Không có đơn vị mã {code} vào ngày {_day(on)}")
+
+
+def unit_by_code_during(
+    code: str, *, start: dt.date, end: dt.date, level: str | None = None
+) -> AdministrativeUnit:
+    """The unit that carried ``code`` during [start, end].
+
+    Prefers a unit valid for the whole range; across a reform, the one valid at ``end``
+    (reports are filed on the structure in force when the period closes); failing that,
+    the last one that existed during the range.
+    """
+    when = f"trong khoảng {_day(start)}–{_day(end)}"
+    for candidates in _candidates(code, level):
+        during = list(candidates.valid_during(start, end))
+        if not during:
+            continue
+        whole = [unit for unit in during if unit.is_valid_on(start) and unit.is_valid_on(end)]
+        if whole:
+            return _single(whole, code, when)
+        at_end = [unit for unit in during if unit.is_valid_on(end)]
+        if at_end:
+            return _single(at_end, code, f"vào ngày {_day(end)}")
+        latest = max(unit.valid_to or dt.date.max for unit in during)
+        return _single([unit for unit in during if unit.valid_to == latest], code, when)
+    raise UnitNotFound(f"Không có đơn vị mã {code} {when}")
+
+
+def children_of(
+    unit: AdministrativeUnit,
+    *,
+    on_date: dt.date | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> UnitQuerySet:
+    """Direct children valid on ``on_date``, or at some point of [start, end].
+
+    With neither, every child ever; a range with one end open is a single day.
+    """
+    children: UnitQuerySet = AdministrativeUnit.objects.filter(parent=unit)
+    if on_date is not None:
+        children = children.valid_on(on_date)
+    if start is not None or end is not None:
+        children = children.valid_during(start or end, end or start)  # type: ignore[arg-type]
+    return children.order_by("code", "name")
+
+
+def predecessors_of(unit: AdministrativeUnit) -> UnitQuerySet:
+    """The units merged (wholly or partly) into ``unit`` by a reform."""
+    return AdministrativeUnit.objects.filter(successor_links__successor=unit).order_by("code")
+
+
+def successors_of(unit: AdministrativeUnit) -> UnitQuerySet:
+    """The units that took over ``unit``; several when it was split."""
+    return AdministrativeUnit.objects.filter(predecessor_links__predecessor=unit).order_by("code")

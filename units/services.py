@@ -1,0 +1,506 @@
+"""Loading the administrative units of Vietnam from the vietnamadminunits dataset.
+
+The package ships both structures (63 provinces / 696 districts / ~10,040 communes until
+30/06/2025, 34 provinces / 3,321 communes from 01/07/2025) in ``data/dataset.db`` and the
+old -> new mapping in ``data/converter_2025.json``. We read those files directly: importing
+the package itself pulls in shapely, geopy and numpy for nothing.
+
+converter_2025.json has three top-level keys, all grouped by NEW province key:
+- ``DICT_PROVINCE``: new province key -> [old province keys];
+- ``DICT_PROVINCE_WARD_NO_DIVIDED``: new province key -> {new ward key -> [old full keys
+  "provinceKey_districtKey_wardKey"]}, old communes that went whole into one new commune;
+- ``DICT_PROVINCE_WARD_DIVIDED``: new province key -> {old full key -> [{"newWardKey",
+  "isDefaultNewWard", ...}]}, old communes split between several new ones.
+New ward keys repeat across provinces (292 of them), so a new commune is always resolved as
+(new province key, new ward key).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.db import transaction
+
+from units.models import (
+    LEGACY_END,
+    REFORM_START,
+    AdministrativeUnit,
+    Structure,
+    UnitLevel,
+    UnitSuccession,
+)
+
+BATCH_SIZE = 500
+
+# Canonical spelling of the type prefixes found in the dataset's full names; the dataset
+# sometimes capitalises them ("Thành Phố Bắc Kạn", "Thị Trấn Ái Tử").
+UNIT_TYPES = (
+    "Thành phố",
+    "Thị trấn",
+    "Thị xã",
+    "Đặc khu",
+    "Phường",
+    "Huyện",
+    "Quận",
+    "Tỉnh",
+    "Xã",
+)
+
+UNIT_FIELDS = ("unit_type", "name", "parent_id", "valid_from", "valid_to", "source_key")
+UPDATE_FIELDS = ["unit_type", "name", "parent", "valid_from", "valid_to", "source_key", "path"]
+
+UnitKey = tuple[str, str, str]  # (code, level, structure): unique for units with a code
+
+
+@dataclass
+class LoadCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def __str__(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        )
+
+
+@dataclass
+class StructureReport:
+    """What one structure (legacy or 2025) looked like after the load."""
+
+    structure: str
+    provinces: int = 0
+    districts: int = 0
+    communes: int = 0
+    counts: LoadCounts = field(default_factory=LoadCounts)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        units = f"{self.provinces} provinces, {self.districts} districts, {self.communes} communes"
+        return f"{self.structure}: {units}; {self.counts} ({self.seconds:.2f} s)"
+
+
+@dataclass
+class LoadReport:
+    legacy: StructureReport
+    reform: StructureReport
+    links: LoadCounts = field(default_factory=LoadCounts)
+    link_seconds: float = 0.0
+    # Converter keys naming no commune of the dataset: the 5 island districts that had no
+    # communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) and became đặc khu.
+    unresolved_keys: list[str] = field(default_factory=list)
+    # Rows whose type column contradicts the type written in the full name (we trust the name).
+    type_conflicts: int = 0
+
+    @property
+    def structures(self) -> list[StructureReport]:
+        return [self.legacy, self.reform]
+
+    def summary_lines(self) -> list[str]:
+        lines = [report.summary() for report in self.structures]
+        lines.append(f"successions: {self.links} ({self.link_seconds:.2f} s)")
+        if self.unresolved_keys:
+            lines.append(
+                f"unresolved converter keys ({len(self.unresolved_keys)}): "
+                + ", ".join(self.unresolved_keys)
+            )
+        return lines
+
+
+@dataclass
+class UnitSpec:
+    """One unit as the dataset describes it, before it is matched against the database."""
+
+    code: str
+    level: str
+    structure: str
+    unit_type: str
+    name: str
+    source_key: str
+    parent: UnitKey | None
+
+    @property
+    def key(self) -> UnitKey:
+        return (self.code, self.level, self.structure)
+
+
+def dataset_dir() -> Path:
+    """The package's data folder, found without running the package's __init__."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("vietnamadminunits is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def split_type(full_name: str, fallback_type: str | None) -> tuple[str, str, bool]:
+    """"Phường Bồng Sơn" -> ("Phường", "Bồng Sơn", conflict with the type column?)."""
+    lowered = full_name.lower()
+    for unit_type in UNIT_TYPES:
+        if lowered.startswith(unit_type.lower() + " "):
+            name = full_name[len(unit_type) + 1 :].strip()
+            conflict = bool(fallback_type) and fallback_type != unit_type
+            return unit_type, name, conflict
+    return (fallback_type or ""), full_name.strip(), False
+
+
+def _rows(connection: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql)
+    columns = [description[0] for description in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+@dataclass
+class Dataset:
+    legacy_rows: list[dict[str, Any]]
+    reform_rows: list[dict[str, Any]]
+    converter: dict[str, Any]
+
+
+def read_dataset(data_dir: Path | None = None) -> Dataset:
+    data_dir = data_dir or dataset_dir()
+    connection = sqlite3.connect(f"file:{data_dir / 'dataset.db'}?mode=ro", uri=True)
+    try:
+        legacy_rows = _rows(
+            connection,
+            "SELECT province, provinceCode, provinceKey, district, districtType, districtCode,"
+            " districtKey, ward, wardType, wardCode, wardKey FROM admin_units_legacy",
+        )
+        reform_rows = _rows(
+            connection,
+            "SELECT province, provinceCode, provinceKey, ward, wardType, wardCode, wardKey"
+            " FROM admin_units",
+        )
+    finally:
+        connection.close()
+    converter = json.loads((data_dir / "converter_2025.json").read_text(encoding="utf-8"))
+    return Dataset(legacy_rows, reform_rows, converter)
+
+
+class _SpecBuilder:
+    """Turns dataset rows into UnitSpecs, one per unit, parents before children."""
+
+    def __init__(self) -> None:
+        self.specs: dict[UnitKey, UnitSpec] = {}
+        self.type_conflicts = 0
+
+    def add(
+        self,
+        *,
+        code: str,
+        level: str,
+        structure: str,
+        full_name: str,
+        type_column: str | None,
+        source_key: str,
+        parent: UnitKey | None,
+    ) -> UnitKey:
+        key = (code, level, structure)
+        if key not in self.specs:
+            unit_type, name, conflict = split_type(full_name, type_column)
+            self.type_conflicts += conflict
+            self.specs[key] = UnitSpec(code, level, structure, unit_type, name, source_key, parent)
+        return key
+
+
+def legacy_commune_key(row: dict[str, Any]) -> str:
+    return f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}"
+
+
+def reform_commune_key(province_key: str, ward_key: str) -> str:
+    return f"{province_key}_{ward_key}"
+
+
+def _unit_specs(
+    dataset: Dataset, provinces: set[str] | None
+) -> tuple[list[UnitSpec], list[UnitSpec], int]:
+    legacy, reform = _SpecBuilder(), _SpecBuilder()
+    for row in dataset.legacy_rows:
+        if provinces is not None and row["provinceCode"] not in provinces:
+            continue
+        province = legacy.add(
+            code=row["provinceCode"],
+            level=UnitLevel.PROVINCE,
+            structure=Structure.LEGACY,
+            full_name=row["province"],
+            type_column=None,
+            source_key=row["provinceKey"],
+            parent=None,
+        )
+        district = legacy.add(
+            code=row["districtCode"],
+            level=UnitLevel.DISTRICT,
+            structure=Structure.LEGACY,
+            full_name=row["district"],
+            type_column=row["districtType"],
+            source_key=f"{row['provinceKey']}_{row['districtKey']}",
+            parent=province,
+        )
+        if not row["wardCode"]:
+            continue  # island districts without communes (Lý Sơn, Côn Đảo...): keep the district
+        legacy.add(
+            code=row["wardCode"],
+            level=UnitLevel.COMMUNE,
+            structure=Structure.LEGACY,
+            full_name=row["ward"],
+            type_column=row["wardType"],
+            source_key=legacy_commune_key(row),
+            parent=district,
+        )
+    for row in dataset.reform_rows:
+        if provinces is not None and row["provinceCode"] not in provinces:
+            continue
+        province = reform.add(
+            code=row["provinceCode"],
+            level=UnitLevel.PROVINCE,
+            structure=Structure.REFORM_2025,
+            full_name=row["province"],
+            type_column=None,
+            source_key=row["provinceKey"],
+            parent=None,
+        )
+        reform.add(
+            code=row["wardCode"],
+            level=UnitLevel.COMMUNE,
+            structure=Structure.REFORM_2025,
+            full_name=row["ward"],
+            type_column=row["wardType"],
+            source_key=reform_commune_key(row["provinceKey"], row["wardKey"]),
+            parent=province,
+        )
+    level_order = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
+
+    def ordered(builder: _SpecBuilder) -> list[UnitSpec]:
+        return sorted(builder.specs.values(), key=lambda spec: level_order[spec.level])
+
+    conflicts = legacy.type_conflicts + reform.type_conflicts
+    return ordered(legacy), ordered(reform), conflicts
+
+
+def _validity(structure: str) -> dict[str, Any]:
+    if structure == Structure.LEGACY:
+        return {"valid_from": None, "valid_to": LEGACY_END}
+    return {"valid_from": REFORM_START, "valid_to": None}
+
+
+def _upsert_units(
+    specs: list[UnitSpec],
+    existing: dict[UnitKey, AdministrativeUnit],
+    units: dict[UnitKey, AdministrativeUnit],
+) -> LoadCounts:
+    """Create missing units and update changed ones, level by level so parents have pks."""
+    counts = LoadCounts()
+    changed: dict[int, AdministrativeUnit] = {}
+    created_ids: set[int] = set()
+    for level in (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE):
+        to_create: list[AdministrativeUnit] = []
+        for spec in specs:
+            if spec.level != level:
+                continue
+            values = {
+                "unit_type": spec.unit_type,
+                "name": spec.name,
+                "parent_id": units[spec.parent].pk if spec.parent else None,
+                "source_key": spec.source_key,
+                **_validity(spec.structure),
+            }
+            unit = existing.get(spec.key)
+            if unit is None:
+                unit = AdministrativeUnit(
+                    code=spec.code, level=spec.level, structure=spec.structure, **values
+                )
+                to_create.append(unit)
+            elif any(getattr(unit, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(unit, name, value)
+                changed[unit.pk] = unit
+            units[spec.key] = unit
+        AdministrativeUnit.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        created_ids.update(unit.pk for unit in to_create)
+        counts.created += len(to_create)
+    # Paths need the pks of the whole chain, known only now.
+    for spec in specs:
+        unit = units[spec.key]
+        prefix = units[spec.parent].path if spec.parent else "/"
+        path = f"{prefix}{unit.pk}/"
+        if unit.path != path:
+            unit.path = path
+            changed[unit.pk] = unit
+    # New rows only lack their path: updating that one column is several times faster.
+    updated = [unit for pk, unit in changed.items() if pk not in created_ids]
+    created = [unit for pk, unit in changed.items() if pk in created_ids]
+    AdministrativeUnit.objects.bulk_update(updated, UPDATE_FIELDS, batch_size=BATCH_SIZE)
+    AdministrativeUnit.objects.bulk_update(created, ["path"], batch_size=BATCH_SIZE)
+    counts.updated = len(updated)
+    counts.unchanged = len(specs) - counts.created - counts.updated
+    return counts
+
+
+def _structure_report(structure: str, specs: list[UnitSpec]) -> StructureReport:
+    report = StructureReport(structure=structure)
+    for spec in specs:
+        if spec.level == UnitLevel.PROVINCE:
+            report.provinces += 1
+        elif spec.level == UnitLevel.DISTRICT:
+            report.districts += 1
+        else:
+            report.communes += 1
+    return report
+
+
+@dataclass
+class _Succession:
+    predecessor: UnitKey
+    successor: UnitKey
+    is_default: bool
+
+
+def _converter_successions(dataset: Dataset) -> tuple[list[_Succession], list[str]]:
+    """Every province->province and commune->commune link of the converter, as unit keys.
+
+    Returns the links and the converter keys that name no unit of the dataset.
+    """
+    legacy_province_code = {row["provinceKey"]: row["provinceCode"] for row in dataset.legacy_rows}
+    reform_province_code = {row["provinceKey"]: row["provinceCode"] for row in dataset.reform_rows}
+    legacy_commune_code = {
+        legacy_commune_key(row): row["wardCode"] for row in dataset.legacy_rows if row["wardCode"]
+    }
+    reform_commune_code = {
+        reform_commune_key(row["provinceKey"], row["wardKey"]): row["wardCode"]
+        for row in dataset.reform_rows
+    }
+    links: dict[tuple[UnitKey, UnitKey], _Succession] = {}
+    unresolved: list[str] = []
+
+    def link(old_key: str, new_key: str, *, province: bool, is_default: bool) -> None:
+        old_codes, new_codes = (
+            (legacy_province_code, reform_province_code)
+            if province
+            else (legacy_commune_code, reform_commune_code)
+        )
+        level = UnitLevel.PROVINCE if province else UnitLevel.COMMUNE
+        old_code, new_code = old_codes.get(old_key), new_codes.get(new_key)
+        if old_code is None or new_code is None:
+            unresolved.append(old_key if old_code is None else new_key)
+            return
+        predecessor = (old_code, level, Structure.LEGACY)
+        successor = (new_code, level, Structure.REFORM_2025)
+        previous = links.get((predecessor, successor))
+        # A pair listed twice keeps "default" if either listing says so.
+        default = is_default or (previous is not None and previous.is_default)
+        links[(predecessor, successor)] = _Succession(predecessor, successor, default)
+
+    converter = dataset.converter
+    for new_province, old_provinces in converter["DICT_PROVINCE"].items():
+        for old_province in old_provinces:
+            link(old_province, new_province, province=True, is_default=True)
+    for new_province, new_wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for new_ward, old_communes in new_wards.items():
+            for old_commune in old_communes:
+                new_key = reform_commune_key(new_province, new_ward)
+                link(old_commune, new_key, province=False, is_default=True)
+    for new_province, splits in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old_commune, parts in splits.items():
+            for part in parts:
+                new_key = reform_commune_key(new_province, part["newWardKey"])
+                link(old_commune, new_key, province=False, is_default=bool(part["isDefaultNewWard"]))
+    return list(links.values()), unresolved
+
+
+def _upsert_successions(
+    successions: Iterable[_Succession], units: dict[UnitKey, AdministrativeUnit]
+) -> LoadCounts:
+    counts = LoadCounts()
+    wanted: dict[tuple[int, int], bool] = {}
+    for succession in successions:
+        predecessor, successor = units.get(succession.predecessor), units.get(succession.successor)
+        if predecessor is None or successor is None:
+            continue  # one end outside the provinces being loaded
+        wanted[(predecessor.pk, successor.pk)] = succession.is_default
+    existing = {
+        (link.predecessor_id, link.successor_id): link
+        for link in UnitSuccession.objects.filter(
+            predecessor__structure=Structure.LEGACY, successor__structure=Structure.REFORM_2025
+        )
+    }
+    to_create: list[UnitSuccession] = []
+    to_update: list[UnitSuccession] = []
+    for (predecessor_id, successor_id), is_default in wanted.items():
+        link = existing.get((predecessor_id, successor_id))
+        if link is None:
+            to_create.append(
+                UnitSuccession(
+                    predecessor_id=predecessor_id,
+                    successor_id=successor_id,
+                    effective_date=REFORM_START,
+                    is_default=is_default,
+                )
+            )
+        elif link.is_default != is_default or link.effective_date != REFORM_START:
+            link.is_default, link.effective_date = is_default, REFORM_START
+            to_update.append(link)
+        else:
+            counts.unchanged += 1
+    UnitSuccession.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    UnitSuccession.objects.bulk_update(
+        to_update, ["is_default", "effective_date"], batch_size=BATCH_SIZE
+    )
+    counts.created, counts.updated = len(to_create), len(to_update)
+    return counts
+
+
+def units_load_from_dataset(
+    *, provinces: set[str] | None = None, stdout: TextIO | None = None
+) -> LoadReport:
+    """Create or update both structures and the succession links between them.
+
+    ``provinces`` limits the load to those province codes in both structures ({"52"} is
+    Bình Định before the reform and Gia Lai after); links are made only when both ends
+    are loaded. Idempotent: units are matched by (code, level, structure).
+    """
+
+    def say(message: str) -> None:
+        if stdout is not None:
+            stdout.write(message + "\n")
+
+    wanted = {code.strip().zfill(2) for code in provinces} if provinces is not None else None
+    dataset = read_dataset()
+    legacy_specs, reform_specs, type_conflicts = _unit_specs(dataset, wanted)
+    report = LoadReport(
+        legacy=_structure_report(Structure.LEGACY, legacy_specs),
+        reform=_structure_report(Structure.REFORM_2025, reform_specs),
+        type_conflicts=type_conflicts,
+    )
+    with transaction.atomic():
+        existing = {
+            (unit.code, unit.level, unit.structure): unit
+            for unit in AdministrativeUnit.objects.filter(
+                structure__in=[Structure.LEGACY, Structure.REFORM_2025],
+                level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE],
+            ).exclude(code="")
+        }
+        units: dict[UnitKey, AdministrativeUnit] = {}
+        for structure_report, specs in (
+            (report.legacy, legacy_specs),
+            (report.reform, reform_specs),
+        ):
+            started = time.perf_counter()
+            structure_report.counts = _upsert_units(specs, existing, units)
+            structure_report.seconds = time.perf_counter() - started
+            say(structure_report.summary())
+        started = time.perf_counter()
+        successions, report.unresolved_keys = _converter_successions(dataset)
+        report.links = _upsert_successions(successions, units)
+        report.link_seconds = time.perf_counter() - started
+        say(f"successions: {report.links} ({report.link_seconds:.2f} s)")
+    return report
