@@ -76,6 +76,7 @@ def ranking_bar(ranking: Ranking, *, status_labels: dict[str, str]) -> dict:
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
         separators=",.",  # Vietnamese: decimal comma, dot for thousands
         showlegend=False,
+        template="none",  # the default template adds ~10 kB of unused styling per chart
         plot_bgcolor="#fff",
         font={"family": "system-ui, sans-serif", "size": 12},
     )

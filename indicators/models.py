@@ -361,6 +361,6 @@ class Target(models.Model):
         return rules.explain_vi(
             decision,
             year=year,
-            indicator_name=self.indicator.name_vi,
+            indicator_name="",  # the page shows the indicator beside the sentence
             baseline_note=self.baseline_note,
         )

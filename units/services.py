@@ -70,9 +70,7 @@ class LoadCounts:
         return self.created + self.updated + self.unchanged
 
     def __str__(self) -> str:
-        return (
-            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
-        )
+        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
 
 
 @dataclass
@@ -144,7 +142,7 @@ def dataset_dir() -> Path:
 
 
 def split_type(full_name: str, fallback_type: str | None) -> tuple[str, str, bool]:
-    """"Phường Bồng Sơn" -> ("Phường", "Bồng Sơn", conflict with the type column?)."""
+    """Split "Phường Bồng Sơn" into ("Phường", "Bồng Sơn", conflicts with the type column?)."""
     lowered = full_name.lower()
     for unit_type in UNIT_TYPES:
         if lowered.startswith(unit_type.lower() + " "):
@@ -413,7 +411,9 @@ def _converter_successions(dataset: Dataset) -> tuple[list[_Succession], list[st
         for old_commune, parts in splits.items():
             for part in parts:
                 new_key = reform_commune_key(new_province, part["newWardKey"])
-                link(old_commune, new_key, province=False, is_default=bool(part["isDefaultNewWard"]))
+                link(
+                    old_commune, new_key, province=False, is_default=bool(part["isDefaultNewWard"])
+                )
     return list(links.values()), unresolved
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "format_int_vi",
     "format_points_vi",
     "format_rate_vi",
+    "format_trimmed_en",
     "format_trimmed_vi",
 ]
 
@@ -82,6 +83,12 @@ def format_trimmed_vi(value: Decimal, max_places: int = 2) -> str:
     if "," in text:
         text = text.rstrip("0").rstrip(",")
     return "0" if text in ("-0", "") else text
+
+
+def format_trimmed_en(value: Decimal, max_places: int = 2) -> str:
+    """English counterpart of format_trimmed_vi: 85.00 → "85", 1178.10 → "1,178.1"."""
+    vi = format_trimmed_vi(value, max_places)
+    return vi.replace(".", "\0").replace(",", ".").replace("\0", ",")
 
 
 def format_date_vi(value: date) -> str:

@@ -224,9 +224,7 @@ def get_indicator(code: str) -> IndicatorDef:
         return INDICATORS_BY_CODE[code]
     except KeyError:
         valid = ", ".join(INDICATORS_BY_CODE)
-        raise UnknownIndicator(
-            f"Chỉ số không tồn tại: {code!r}. Các mã hợp lệ: {valid}."
-        ) from None
+        raise UnknownIndicator(f"Chỉ số không tồn tại: {code!r}. Các mã hợp lệ: {valid}.") from None
 
 
 def rate(numerator: int | None, denominator: int | None) -> Decimal | None:
@@ -339,15 +337,12 @@ def _sum_check(counts: Counts, field: str, addends: tuple[str, ...]) -> Identity
     labels = " + ".join(COUNT_FIELDS[name] for name in addends)
     arithmetic = " + ".join(_n(p) for p in numbers)
     message = (
-        f"{COUNT_FIELDS[field]} ({_n(found)}) phải bằng {labels} "
-        f"({arithmetic} = {_n(expected)})"
+        f"{COUNT_FIELDS[field]} ({_n(found)}) phải bằng {labels} ({arithmetic} = {_n(expected)})"
     )
     return IdentityViolation(field=field, expected=expected, found=found, message_vi=message)
 
 
-def _at_most_check(
-    counts: Counts, left: tuple[str, ...], right: str
-) -> IdentityViolation | None:
+def _at_most_check(counts: Counts, left: tuple[str, ...], right: str) -> IdentityViolation | None:
     values = [counts.get(name) for name in left]
     bound = counts.get(right)
     if bound is None or any(v is None for v in values):
@@ -360,9 +355,7 @@ def _at_most_check(
         shown = " + ".join(_n(v) for v in values if v is not None) + f" = {_n(found)}"
     else:
         shown = _n(found)
-    message = (
-        f"{labels} ({shown}) không được lớn hơn {COUNT_FIELDS[right]} ({_n(bound)})"
-    )
+    message = f"{labels} ({shown}) không được lớn hơn {COUNT_FIELDS[right]} ({_n(bound)})"
     return IdentityViolation(field=left[0], expected=bound, found=found, message_vi=message)
 
 

@@ -40,8 +40,18 @@ _CUTOFF_DAY = 14
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 _HINT = "Dùng mã như 2024-Y-ND09, 2023-H1-CAL hoặc khoảng ngày 2023-01-01..2023-06-30."
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from indicators.domain.formatting import format_trimmed_vi
+from indicators.domain.formatting import format_trimmed_en, format_trimmed_vi
 from indicators.domain.formulas import ratio_of_sums, round_rate
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "UpliftMode",
     "explain_en",
     "explain_vi",
-    "format_trimmed_en",
     "merged_baseline",
     "phoninh_target",
 ]
@@ -135,12 +134,6 @@ def merged_baseline(parts: Iterable[tuple[int | None, int | None]]) -> Decimal |
 # --- Explanations -----------------------------------------------------------------------
 
 
-def format_trimmed_en(value: Decimal, max_places: int = 2) -> str:
-    """English counterpart of format_trimmed_vi: 85.00 → "85", 1178.10 → "1,178.1"."""
-    vi = format_trimmed_vi(value, max_places)
-    return vi.replace(".", "\0").replace(",", ".").replace("\0", ",")
-
-
 _MINUS = "\u2212"
 
 
@@ -235,9 +228,7 @@ def explain_en(
         )
     head = f"{prev} result {_val(d, d.baseline, _FmtEn)}{note}"
     if d.branch is Branch.BELOW_MINIMUM:
-        return prefix + (
-            f"{head} < {issuer_label} minimum {minimum} → {year} target = {target}"
-        )
+        return prefix + (f"{head} < {issuer_label} minimum {minimum} → {year} target = {target}")
     expr = _uplift_expr(d, _FmtEn)
     if d.capped and d.cap is not None:
         tail = f"{expr}, at most {_val(d, d.cap, _FmtEn)} → {target}"

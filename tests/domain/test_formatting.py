@@ -12,14 +12,22 @@ from indicators.domain.formatting import (
     format_int_vi,
     format_points_vi,
     format_rate_vi,
+    format_trimmed_en,
     format_trimmed_vi,
 )
 
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(0, "0"), (7, "7"), (999, "999"), (1087, "1.087"), (26204, "26.204"),
-     (1234567, "1.234.567"), (-1087, "-1.087")],
+    [
+        (0, "0"),
+        (7, "7"),
+        (999, "999"),
+        (1087, "1.087"),
+        (26204, "26.204"),
+        (1234567, "1.234.567"),
+        (-1087, "-1.087"),
+    ],
 )
 def test_it_groups_thousands_with_dots(value: int, text: str) -> None:
     assert format_int_vi(value) == text
@@ -59,9 +67,23 @@ def test_it_always_signs_points() -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(Decimal("85.00"), "85"), (Decimal(80), "80"), (Decimal("70.50"), "70,5"),
-     (Decimal("95.96"), "95,96"), (Decimal("99.999"), "100"), (Decimal("1178.10"), "1.178,1"),
-     (Decimal("0"), "0"), (Decimal("-0.001"), "0"), (Decimal("-5"), "-5")],
+    [
+        (Decimal("85.00"), "85"),
+        (Decimal(80), "80"),
+        (Decimal("70.50"), "70,5"),
+        (Decimal("95.96"), "95,96"),
+        (Decimal("99.999"), "100"),
+        (Decimal("1178.10"), "1.178,1"),
+        (Decimal("0"), "0"),
+        (Decimal("-0.001"), "0"),
+        (Decimal("-5"), "-5"),
+    ],
 )
 def test_it_trims_trailing_zeros_for_prose(value: Decimal, text: str) -> None:
     assert format_trimmed_vi(value) == text
+
+
+def test_it_trims_english_numbers_with_a_decimal_point() -> None:
+    assert format_trimmed_en(Decimal("1178.10")) == "1,178.1"
+    assert format_trimmed_en(Decimal("85.00")) == "85"
+    assert format_trimmed_en(Decimal("95.96")) == "95.96"

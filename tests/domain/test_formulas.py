@@ -31,10 +31,20 @@ DOMAIN_DIR = Path(formulas.__file__).resolve().parent
 
 # Bồng Sơn, seed 004 appendix row 1: a consistent row to break one field at a time.
 BONG_SON: dict[str, int | None] = {
-    "total": 1087, "carried_over": 16, "received": 1071, "with_portal_account": 596,
-    "received_in_person": 410, "received_online": 661, "digitized_partial": 99,
-    "digitized_full": 797, "resolved": 1070, "results_digitized": 496, "reused": 245,
-    "resolved_on_time": 1069, "resolved_late": 1, "e_certified_copies": 547,
+    "total": 1087,
+    "carried_over": 16,
+    "received": 1071,
+    "with_portal_account": 596,
+    "received_in_person": 410,
+    "received_online": 661,
+    "digitized_partial": 99,
+    "digitized_full": 797,
+    "resolved": 1070,
+    "results_digitized": 496,
+    "reused": 245,
+    "resolved_on_time": 1069,
+    "resolved_late": 1,
+    "e_certified_copies": 547,
 }
 
 
@@ -52,11 +62,27 @@ def test_it_keeps_the_domain_package_free_of_django() -> None:
 
 def test_it_lists_the_count_fields_in_order_with_labels() -> None:
     assert list(COUNT_FIELDS) == [
-        "total", "carried_over", "received", "with_portal_account", "received_in_person",
-        "received_online", "digitized_partial", "digitized_full", "resolved",
-        "results_digitized", "reused", "resolved_on_time", "resolved_late",
-        "e_certified_copies", "payments_online", "payments_total", "feedback_received",
-        "feedback_on_time", "ratings_satisfied", "ratings_total", "population_db_checked",
+        "total",
+        "carried_over",
+        "received",
+        "with_portal_account",
+        "received_in_person",
+        "received_online",
+        "digitized_partial",
+        "digitized_full",
+        "resolved",
+        "results_digitized",
+        "reused",
+        "resolved_on_time",
+        "resolved_late",
+        "e_certified_copies",
+        "payments_online",
+        "payments_total",
+        "feedback_received",
+        "feedback_on_time",
+        "ratings_satisfied",
+        "ratings_total",
+        "population_db_checked",
     ]
     assert list(COUNT_FIELDS_EN) == list(COUNT_FIELDS)
     assert COUNT_FIELDS["total"] == "Tổng số hồ sơ"
@@ -65,14 +91,28 @@ def test_it_lists_the_count_fields_in_order_with_labels() -> None:
 
 def test_it_defines_the_nine_indicators_in_order() -> None:
     assert [i.code for i in INDICATORS] == [
-        "online", "payment", "digitization", "e_results", "reuse", "feedback",
-        "satisfaction", "on_time", "population_db",
+        "online",
+        "payment",
+        "digitization",
+        "e_results",
+        "reuse",
+        "feedback",
+        "satisfaction",
+        "on_time",
+        "population_db",
     ]
     assert [i.order for i in INDICATORS] == list(range(1, 10))
     minimums = {i.code: i.national_minimum_2025 for i in INDICATORS}
     assert minimums == {
-        "online": 80, "payment": 85, "digitization": 95, "e_results": 100, "reuse": 55,
-        "feedback": 100, "satisfaction": 95, "on_time": None, "population_db": None,
+        "online": 80,
+        "payment": 85,
+        "digitization": 95,
+        "e_results": 100,
+        "reuse": 55,
+        "feedback": 100,
+        "satisfaction": 95,
+        "on_time": None,
+        "population_db": None,
     }
     assert get_indicator("digitization").numerator == ("digitized_partial", "digitized_full")
     assert get_indicator("online").name_vi == "Tỷ lệ hồ sơ trực tuyến"
@@ -88,8 +128,14 @@ def test_it_rejects_an_unknown_indicator_in_vietnamese() -> None:
 def test_it_rejects_a_definition_with_an_unknown_field() -> None:
     with pytest.raises(ValueError, match="recieved"):
         formulas.IndicatorDef(
-            code="x", name_vi="x", name_en="x", short_vi="x", numerator=("recieved",),
-            denominator="received", national_minimum_2025=None, order=99,
+            code="x",
+            name_vi="x",
+            name_en="x",
+            short_vi="x",
+            numerator=("recieved",),
+            denominator="received",
+            national_minimum_2025=None,
+            order=99,
         )
 
 
@@ -216,8 +262,14 @@ def test_it_reports_more_digitized_than_received() -> None:
 
 
 def test_it_reports_numerators_above_their_denominators() -> None:
-    counts = {"payments_online": 12, "payments_total": 10, "ratings_satisfied": 3,
-              "ratings_total": 4, "feedback_on_time": 2, "feedback_received": 1}
+    counts = {
+        "payments_online": 12,
+        "payments_total": 10,
+        "ratings_satisfied": 3,
+        "ratings_total": 4,
+        "feedback_on_time": 2,
+        "feedback_received": 1,
+    }
     fields = [v.field for v in check_identities(counts)]
     assert fields == ["payments_online", "feedback_on_time"]
 

@@ -253,6 +253,9 @@ def test_it_has_no_containing_period_for_custom_ranges() -> None:
 
 def test_it_lists_the_periods_of_a_year() -> None:
     assert [p.code for p in periods_of_year(2024, PeriodKind.QUARTER, ND09)] == [
-        "2024-Q1-ND09", "2024-Q2-ND09", "2024-Q3-ND09", "2024-Q4-ND09",
+        "2024-Q1-ND09",
+        "2024-Q2-ND09",
+        "2024-Q3-ND09",
+        "2024-Q4-ND09",
     ]
     assert len(periods_of_year(2024, PeriodKind.MONTH, CAL)) == 12

@@ -78,25 +78,19 @@ def test_it_uses_the_minimum_without_a_baseline() -> None:
 
 
 def test_it_supports_a_relative_uplift() -> None:
-    decision = phoninh_target(
-        baseline=D(60), national_minimum=D(50), mode=UpliftMode.RELATIVE
-    )
+    decision = phoninh_target(baseline=D(60), national_minimum=D(50), mode=UpliftMode.RELATIVE)
     assert decision.target == D(66)
     assert decision.mode is UpliftMode.RELATIVE
 
 
 def test_it_rounds_the_target_to_two_places() -> None:
-    decision = phoninh_target(
-        baseline=D("61.23"), national_minimum=D(50), mode=UpliftMode.RELATIVE
-    )
+    decision = phoninh_target(baseline=D("61.23"), national_minimum=D(50), mode=UpliftMode.RELATIVE)
     assert decision.target == D("67.35")  # 67.353 → 67.35
     assert decision.target.as_tuple().exponent == -2
 
 
 def test_it_applies_a_custom_cap_and_uplift() -> None:
-    decision = phoninh_target(
-        baseline=D(92), national_minimum=D(80), uplift=D(5), cap=D(95)
-    )
+    decision = phoninh_target(baseline=D(92), national_minimum=D(80), uplift=D(5), cap=D(95))
     assert decision.target == D(95)
     assert decision.capped is True
     assert phoninh_target(baseline=D(92), national_minimum=D(80), uplift=D(5)).target == D(97)
@@ -178,8 +172,11 @@ def test_it_explains_rule_a_and_no_baseline() -> None:
 def test_it_names_the_indicator_issuer_and_note() -> None:
     decision = phoninh_target(baseline=D("85.96"), national_minimum=D(85))
     text = explain_vi(
-        decision, year=2025, indicator_name="Tỷ lệ thanh toán trực tuyến",
-        issuer_label="tỉnh", baseline_note="cộng dồn 2 đơn vị trước sáp nhập",
+        decision,
+        year=2025,
+        indicator_name="Tỷ lệ thanh toán trực tuyến",
+        issuer_label="tỉnh",
+        baseline_note="cộng dồn 2 đơn vị trước sáp nhập",
     )
     assert text == (
         "Tỷ lệ thanh toán trực tuyến: Kết quả năm 2024 đạt 85,96 % "
@@ -234,9 +231,7 @@ modes = st.sampled_from(list(UpliftMode))
 def test_it_keeps_rate_targets_between_minimum_and_100(
     baseline: Decimal | None, minimum: Decimal, uplift: Decimal, mode: UpliftMode
 ) -> None:
-    decision = phoninh_target(
-        baseline=baseline, national_minimum=minimum, uplift=uplift, mode=mode
-    )
+    decision = phoninh_target(baseline=baseline, national_minimum=minimum, uplift=uplift, mode=mode)
     assert minimum <= decision.target <= 100
 
 
@@ -244,9 +239,7 @@ def test_it_keeps_rate_targets_between_minimum_and_100(
 def test_it_picks_the_branch_from_the_rounded_baseline(
     baseline: Decimal, minimum: Decimal, uplift: Decimal, mode: UpliftMode
 ) -> None:
-    decision = phoninh_target(
-        baseline=baseline, national_minimum=minimum, uplift=uplift, mode=mode
-    )
+    decision = phoninh_target(baseline=baseline, national_minimum=minimum, uplift=uplift, mode=mode)
     assert decision.baseline is not None
     if decision.baseline < minimum:
         assert decision.branch is Branch.BELOW_MINIMUM
@@ -276,8 +269,11 @@ def test_it_keeps_count_targets_at_or_above_the_minimum(
     baseline: Decimal, minimum: Decimal, uplift: Decimal
 ) -> None:
     decision = phoninh_target(
-        baseline=baseline, national_minimum=minimum, uplift=uplift,
-        mode=UpliftMode.RELATIVE, is_rate=False,
+        baseline=baseline,
+        national_minimum=minimum,
+        uplift=uplift,
+        mode=UpliftMode.RELATIVE,
+        is_rate=False,
     )
     assert decision.target >= minimum
     assert decision.capped is False

@@ -26,9 +26,20 @@ FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "hoai_nhon_2023_h1.
 # CSV column -> COUNT_FIELDS name, where they differ.
 RENAMED = {"received_direct": "received_in_person", "reused_digitized_data": "reused"}
 COUNT_COLUMNS = (
-    "total", "carried_over", "received", "with_portal_account", "received_direct",
-    "received_online", "digitized_partial", "digitized_full", "resolved", "results_digitized",
-    "reused_digitized_data", "resolved_on_time", "resolved_late", "e_certified_copies",
+    "total",
+    "carried_over",
+    "received",
+    "with_portal_account",
+    "received_direct",
+    "received_online",
+    "digitized_partial",
+    "digitized_full",
+    "resolved",
+    "results_digitized",
+    "reused_digitized_data",
+    "resolved_on_time",
+    "resolved_late",
+    "e_certified_copies",
 )
 # indicator code -> published column
 PUBLISHED = {
@@ -46,10 +57,20 @@ COMMUNE_TOTAL_RATES = {
     "reuse": Decimal("17.64"),
 }
 COMMUNE_TOTAL_COUNTS = {
-    "total": 14972, "carried_over": 279, "received": 14693, "with_portal_account": 9227,
-    "received_in_person": 4888, "received_online": 9805, "digitized_partial": 1546,
-    "digitized_full": 8353, "resolved": 14749, "results_digitized": 8987, "reused": 2592,
-    "resolved_on_time": 14746, "resolved_late": 3, "e_certified_copies": 6393,
+    "total": 14972,
+    "carried_over": 279,
+    "received": 14693,
+    "with_portal_account": 9227,
+    "received_in_person": 4888,
+    "received_online": 9805,
+    "digitized_partial": 1546,
+    "digitized_full": 8353,
+    "resolved": 14749,
+    "results_digitized": 8987,
+    "reused": 2592,
+    "resolved_on_time": 14746,
+    "resolved_late": 3,
+    "e_certified_copies": 6393,
 }
 # Seed 004 section 1 text: communes resolved 14.749, on time 14.746, "99,98%".
 COMMUNE_ON_TIME = (14746, 14749, Decimal("99.98"))
@@ -61,10 +82,20 @@ ALL_TOTAL_RATES = {
     "reuse": Decimal("13.46"),
 }
 ALL_TOTAL_COUNTS = {
-    "total": 26204, "carried_over": 770, "received": 25434, "with_portal_account": 16018,
-    "received_in_person": 13500, "received_online": 11934, "digitized_partial": 2094,
-    "digitized_full": 11735, "resolved": 25545, "results_digitized": 16388, "reused": 3424,
-    "resolved_on_time": 25542, "resolved_late": 3, "e_certified_copies": 6469,
+    "total": 26204,
+    "carried_over": 770,
+    "received": 25434,
+    "with_portal_account": 16018,
+    "received_in_person": 13500,
+    "received_online": 11934,
+    "digitized_partial": 2094,
+    "digitized_full": 11735,
+    "resolved": 25545,
+    "results_digitized": 16388,
+    "reused": 3424,
+    "resolved_on_time": 25542,
+    "resolved_late": 3,
+    "e_certified_copies": 6469,
 }
 
 
@@ -109,7 +140,8 @@ def test_it_finds_no_identity_violation_in_a_real_row(row: dict[str, str]) -> No
 
 
 @pytest.mark.parametrize(
-    ("units", "expected"), [(COMMUNES, COMMUNE_TOTAL_COUNTS), (ROWS, ALL_TOTAL_COUNTS)],
+    ("units", "expected"),
+    [(COMMUNES, COMMUNE_TOTAL_COUNTS), (ROWS, ALL_TOTAL_COUNTS)],
     ids=["communes", "all"],
 )
 def test_it_sums_raw_counts_to_the_printed_totals(
@@ -124,7 +156,8 @@ def test_it_sums_raw_counts_to_the_printed_totals(
 
 
 @pytest.mark.parametrize(
-    ("units", "expected"), [(COMMUNES, COMMUNE_TOTAL_RATES), (ROWS, ALL_TOTAL_RATES)],
+    ("units", "expected"),
+    [(COMMUNES, COMMUNE_TOTAL_RATES), (ROWS, ALL_TOTAL_RATES)],
     ids=["communes", "all"],
 )
 def test_it_reproduces_the_total_rows_as_ratio_of_sums(
