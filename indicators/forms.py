@@ -9,7 +9,7 @@ from indicators.domain import periods
 from indicators.models import Indicator, Period
 from indicators.selectors import period_for_spec
 from units.models import AdministrativeUnit
-from units.selectors import UnitNotFound, unit_by_code_during
+from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
 
 class RankingFilterForm(forms.Form):
@@ -45,7 +45,7 @@ class RankingFilterForm(forms.Form):
         if period is not None and code:
             try:
                 cleaned["parent"] = unit_by_code_during(code, start=period.start, end=period.end)
-            except UnitNotFound as error:
+            except (UnitNotFound, AmbiguousUnit) as error:
                 self.add_error("parent", str(error))
         return cleaned
 

@@ -226,7 +226,7 @@ class TargetPlan(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     title = models.CharField(_("tên kế hoạch"), max_length=300)
-    decision_number = models.CharField(_("số văn bản"), max_length=60, blank=True)
+    decision_number = models.CharField(_("số văn bản"), max_length=200, blank=True)
     decision_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
     uplift_mode = models.CharField(
         _("cách tăng"),

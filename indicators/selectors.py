@@ -164,8 +164,10 @@ def ranking_for(*, parent: AdministrativeUnit, period: Period, indicator: Indica
     figures = UnitFigures.objects.filter(period=period).filter(complete)
     child_ids = [c.pk for c in children]
     totals = figures.filter(Q(unit_id__in=child_ids) | Q(unit_id=parent.pk)).aggregate(
-        children_num=Sum(Case(When(unit_id__in=child_ids, then=numerator_expression(definition)))),
-        children_den=Sum(Case(When(unit_id__in=child_ids, then=F(definition.denominator)))),
+        # "Not the parent" rather than "in child_ids": an empty IN list compiles to a bare
+        # NULL, which PostgreSQL cannot type inside SUM().
+        children_num=Sum(Case(When(~Q(unit_id=parent.pk), then=numerator_expression(definition)))),
+        children_den=Sum(Case(When(~Q(unit_id=parent.pk), then=F(definition.denominator)))),
         all_num=Sum(numerator_expression(definition)),
         all_den=Sum(definition.denominator),
     )

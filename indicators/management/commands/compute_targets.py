@@ -10,7 +10,7 @@ from indicators import services
 from indicators.domain import formatting, rules
 from indicators.models import TargetPlan
 from units.models import AdministrativeUnit
-from units.selectors import UnitNotFound, unit_by_code
+from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code
 
 BRANCH_VI = {
     rules.Branch.BELOW_MINIMUM: "a) thấp hơn chỉ tiêu TW → bằng chỉ tiêu TW",
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             raise CommandError(f"Năm không hợp lệ: {year} (phải từ 2000 đến 2100).")
         try:
             parent = unit_by_code(options["parent"], on=dt.date(year, 1, 1))
-        except UnitNotFound as error:
+        except (UnitNotFound, AmbiguousUnit) as error:
             raise CommandError(str(error)) from error
         plan = plan_for(parent, year)
         if options["dry_run"]:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from indicators import selectors
 from indicators.domain import formatting, formulas, periods
 from indicators.models import Indicator
-from units.selectors import UnitNotFound, unit_by_code_during
+from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
 COLUMNS = ["rank", "code", "name", "numerator", "denominator", "rate", "target", "status"]
 STATUS_VI = {
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             spec = periods.parse_period_code(options["period"])
             definition = formulas.get_indicator(options["indicator"])
             parent = unit_by_code_during(options["parent"], start=spec.start, end=spec.end)
-        except (periods.PeriodError, formulas.UnknownIndicator, UnitNotFound) as error:
+        except (periods.PeriodError, formulas.UnknownIndicator, UnitNotFound, AmbiguousUnit) as error:
             raise CommandError(str(error)) from error
         period = selectors.period_for_spec(spec)
         if period is None:
