@@ -45,7 +45,12 @@ class Command(BaseCommand):
             spec = periods.parse_period_code(options["period"])
             definition = formulas.get_indicator(options["indicator"])
             parent = unit_by_code_during(options["parent"], start=spec.start, end=spec.end)
-        except (periods.PeriodError, formulas.UnknownIndicator, UnitNotFound, AmbiguousUnit) as error:
+        except (
+            periods.PeriodError,
+            formulas.UnknownIndicator,
+            UnitNotFound,
+            AmbiguousUnit,
+        ) as error:
             raise CommandError(str(error)) from error
         period = selectors.period_for_spec(spec)
         if period is None:
