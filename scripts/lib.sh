@@ -10,7 +10,7 @@ as_root() {
 apt_updated=""
 apt_install() {
   if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
 }
 
 # Create .venv with Python 3.11+ and install the given requirements file (quietly, and only
