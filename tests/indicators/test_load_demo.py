@@ -15,13 +15,24 @@ class LoadDemoTestCase(BaseTestCase):
     def test_it_loads_labelled_sample_data_once(self) -> None:
         first = demo_load(sample=True, users=True)
         self.assertGreater(first.figures_sample, 1000)
-        counts = (UnitFigures.objects.count(), Target.objects.count(),
-                  PublishedResult.objects.count(), User.objects.count())
+        counts = (
+            UnitFigures.objects.count(),
+            Target.objects.count(),
+            PublishedResult.objects.count(),
+            User.objects.count(),
+        )
 
         second = demo_load(sample=True, users=True)
         self.assertEqual(second.figures_sample, 0)
-        self.assertEqual(counts, (UnitFigures.objects.count(), Target.objects.count(),
-                                  PublishedResult.objects.count(), User.objects.count()))
+        self.assertEqual(
+            counts,
+            (
+                UnitFigures.objects.count(),
+                Target.objects.count(),
+                PublishedResult.objects.count(),
+                User.objects.count(),
+            ),
+        )
 
     def test_it_never_marks_real_figures_as_sample_nor_overwrites_them(self) -> None:
         demo_load(sample=True, users=False)
@@ -29,8 +40,9 @@ class LoadDemoTestCase(BaseTestCase):
         self.assertEqual(real.count(), 17)
         self.assertFalse(real.filter(is_sample=True).exists())
         bong_son = real.get(unit__code="21640")
-        self.assertEqual((bong_son.total, bong_son.received, bong_son.received_online),
-                         (1087, 1071, 661))
+        self.assertEqual(
+            (bong_son.total, bong_son.received, bong_son.received_online), (1087, 1071, 661)
+        )
 
     def test_it_generates_sample_figures_that_obey_every_identity(self) -> None:
         demo_load(sample=True, users=False)
