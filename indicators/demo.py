@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from indicators.domain import periods
 from indicators.domain.formulas import COUNT_FIELDS
 from indicators.models import (
+    FiguresStatus,
     Indicator,
     Period,
     PlanMinimum,
@@ -143,7 +144,13 @@ def _load_figures_csv(entry: dict, indicators: dict[str, Indicator], report: Dem
             UnitFigures.objects.update_or_create(
                 unit=unit,
                 period=period,
-                defaults={**counts, "is_sample": False, "source": entry["source"]},
+                # Published by the district office: approved and locked.
+                defaults={
+                    **counts,
+                    "is_sample": False,
+                    "source": entry["source"],
+                    "status": FiguresStatus.APPROVED,
+                },
             )
             count += 1
             for code, column in entry.get("published_rate_columns", {}).items():
@@ -217,10 +224,11 @@ def sample_figures_generate() -> int:
                     period=period,
                     is_sample=True,
                     source=SAMPLE_SOURCE,
+                    status=status,
                     **sample_counts(unit, period),
                 )
                 for unit in unit_list
-                if unit.pk not in taken
+                if unit.pk not in taken and (status := sample_status(unit, code)) is not None
             ]
             UnitFigures.objects.bulk_create(rows, batch_size=500)
             created += len(rows)
@@ -235,6 +243,20 @@ def _in_sample_provinces(structure: str) -> QuerySet[AdministrativeUnit]:
     for province in provinces:
         subtrees |= Q(path__startswith=province.path)
     return AdministrativeUnit.objects.filter(subtrees)
+
+
+def sample_status(unit: AdministrativeUnit, period_code: str) -> str | None:
+    """Older sample periods are approved; the latest two are still being collected, so the
+    status screens show drafts, submissions and units that have not reported (None)."""
+    recent = REFORM_SAMPLE_PERIODS[-2:]
+    if period_code not in recent:
+        return FiguresStatus.APPROVED
+    rng = random.Random(f"status:{unit.structure}:{unit.code}:{period_code}")
+    if period_code == recent[-1] and rng.random() < 0.15:
+        return None
+    return rng.choices(
+        [FiguresStatus.APPROVED, FiguresStatus.SUBMITTED, FiguresStatus.DRAFT], [5, 3, 2]
+    )[0]
 
 
 def sample_counts(unit: AdministrativeUnit, period: Period) -> dict[str, int]:

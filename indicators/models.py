@@ -122,6 +122,12 @@ class Period(models.Model):
         )
 
 
+class FiguresStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã nộp")
+    APPROVED = "approved", _("Đã duyệt")
+
+
 def _count_field(label: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, null=True, blank=True)
 
@@ -172,6 +178,24 @@ class UnitFigures(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=FiguresStatus.choices, default=FiguresStatus.DRAFT
+    )
+    # Optimistic locking: every write says which version it started from and bumps it,
+    # so the second of two concurrent saves is refused instead of silently winning.
+    version = models.PositiveIntegerField(default=1)
+    review_comment = models.CharField(_("ý kiến khi trả lại"), max_length=1000, blank=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
+
     class Meta:
         verbose_name = _("số liệu kỳ")
         verbose_name_plural = _("số liệu kỳ")
@@ -187,6 +211,54 @@ class UnitFigures(models.Model):
 
     def rate(self, indicator_code: str) -> Decimal | None:
         return formulas.indicator_rate(formulas.get_indicator(indicator_code), self.counts())
+
+    @property
+    def is_locked(self) -> bool:
+        """Approved figures change only after an unlock with a reason."""
+        return self.status == FiguresStatus.APPROVED
+
+
+class FiguresChange(models.Model):
+    """One line of a figures' history: a value changed, or a step of the workflow.
+    Nothing is ever deleted from here."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Tạo mới")
+        UPDATE = "update", _("Sửa")
+        IMPORT = "import", _("Nhập từ tệp")
+        SUBMIT = "submit", _("Nộp")
+        APPROVE = "approve", _("Duyệt")
+        RETURN = "return", _("Trả lại")
+        UNLOCK = "unlock", _("Mở khóa")
+
+    figures = models.ForeignKey(UnitFigures, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("thao tác"), max_length=10, choices=Action.choices)
+    field = models.CharField(_("trường"), max_length=40, blank=True)
+    old_value = models.BigIntegerField(_("giá trị cũ"), null=True, blank=True)
+    new_value = models.BigIntegerField(_("giá trị mới"), null=True, blank=True)
+    comment = models.CharField(_("ghi chú"), max_length=1000, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)  # of the figures after it
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("lịch sử số liệu")
+        verbose_name_plural = _("lịch sử số liệu")
+
+    def __str__(self) -> str:
+        return f"{self.figures_id} {self.action} {self.field}"
+
+    @property
+    def field_label(self) -> str:
+        return formulas.COUNT_FIELDS.get(self.field, self.field)
 
 
 class PublishedResult(models.Model):
@@ -364,3 +436,35 @@ class Target(models.Model):
             indicator_name="",  # the page shows the indicator beside the sentence
             baseline_note=self.baseline_note,
         )
+
+
+class ImportBatch(models.Model):
+    """An uploaded file, kept from preview to commit: the user reads the preview, then
+    commits exactly the bytes that were checked (not a second upload)."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Đang xem trước")
+        COMMITTED = "committed", _("Đã ghi")
+        REJECTED = "rejected", _("Bị từ chối")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    parent = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    report = models.JSONField(_("kết quả kiểm tra"), default=dict, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("lần nhập tệp")
+        verbose_name_plural = _("lần nhập tệp")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

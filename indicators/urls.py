@@ -6,4 +6,19 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.index, name="index"),
     path("xep-hang/", views.ranking, name="ranking"),
+    # Figures entry, workflow and history.
+    path("so-lieu/", views.figures_list, name="figures_list"),
+    path("so-lieu/<int:unit_id>/<str:period_code>/", views.figures_edit, name="figures_edit"),
+    path(
+        "so-lieu/<int:unit_id>/<str:period_code>/lich-su/",
+        views.figures_history,
+        name="figures_history",
+    ),
+    path(
+        "so-lieu/<int:unit_id>/<str:period_code>/<str:action>/",
+        views.figures_action,
+        name="figures_action",
+    ),
+    # --- import / export: owned by indicators/io_views.py ---
+    # --- end import / export ---
 ]

@@ -147,3 +147,13 @@ def _plotly_js_dir() -> Path:
 
 
 STATICFILES_DIRS.append(("plotly", _plotly_js_dir()))
+
+# Uploads: a figures workbook is a few hundred kB; refuse anything far larger, and refuse
+# workbooks that unpack to more than IMPORT_MAX_UNPACKED_BYTES (zip bombs).
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024))
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+
+# Data-entry warnings: a rate moving more than this many points from the previous period.
+FIGURES_MAX_RATE_JUMP = envint("FIGURES_MAX_RATE_JUMP", "20")

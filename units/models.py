@@ -190,6 +190,19 @@ class User(AbstractUser):
             return True
         return self.unit is not None and unit.is_within(self.unit)
 
+    def can_edit_figures(self, unit: AdministrativeUnit) -> bool:
+        """Commune officials enter their own unit's figures; office staff may correct any
+        unit they oversee. The chairman only reads."""
+        return self.role != Role.CHAIRMAN and self.can_see(unit)
+
+    def can_review_figures(self, unit: AdministrativeUnit) -> bool:
+        """Approving, sending back and unlocking belong to the office above the unit:
+        nobody approves their own unit's figures."""
+        if self.sees_everything:
+            return True
+        reviewers = (Role.DISTRICT_STAFF, Role.PROVINCE_STAFF)
+        return self.role in reviewers and self.can_see(unit) and unit.pk != self.unit_id
+
     def visible_units(self) -> UnitQuerySet:
         units = AdministrativeUnit.objects.all()
         if self.sees_everything:

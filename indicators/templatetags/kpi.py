@@ -49,3 +49,9 @@ def count(value: int | None) -> str:
     if value is None:
         return NO_DATA
     return number_format(value, 0, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def get(mapping: dict, key: str) -> object:
+    """{{ previous_counts|get:field.name }}: templates cannot index by a variable."""
+    return mapping.get(key) if mapping else None

@@ -42,3 +42,14 @@ def outside_requests(page) -> list[str]:  # type: ignore[no-untyped-def]
 
     page.route("**/*", guard)
     return attempted
+
+
+@pytest.fixture(autouse=True)
+def seed_data(transactional_db: None) -> None:
+    """live_server tests run in transactional mode, whose teardown empties every table:
+    reload the seed units and figures when an earlier browser test wiped them."""
+    from tests.conftest import load_seed_data
+    from units.models import AdministrativeUnit
+
+    if not AdministrativeUnit.objects.exists():
+        load_seed_data()

@@ -1,0 +1,89 @@
+"""Warnings on a unit's figures: things that may be right but deserve a second look.
+
+Errors (broken identities, parts larger than wholes, negative counts) live in
+formulas.check_identities and block saving; the warnings here need a confirmation that is
+recorded with the figures. Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from indicators.domain.formatting import format_int_vi, format_trimmed_vi
+from indicators.domain.formulas import COUNT_FIELDS, INDICATORS, indicator_rate, round_rate
+
+Counts = Mapping[str, int | None]
+
+DEFAULT_MAX_RATE_JUMP = Decimal(20)  # percentage points between two consecutive periods
+DEFAULT_OUTLIER_SD = 3.0  # DHIS2's default for its standard-deviation outlier rule
+MIN_HISTORY = 3  # fewer earlier periods say nothing about what is normal for the unit
+
+
+@dataclass(frozen=True)
+class FigureWarning:
+    code: str  # stable key, recorded when the user confirms it
+    field: str  # a count field, or an indicator code for rate warnings
+    message_vi: str
+
+
+def rate_jump_warnings(
+    current: Counts, previous: Counts | None, *, max_points: Decimal = DEFAULT_MAX_RATE_JUMP
+) -> list[FigureWarning]:
+    """A rate that moved more than `max_points` since the previous period."""
+    if previous is None:
+        return []
+    warnings = []
+    for indicator in INDICATORS:
+        now, before = indicator_rate(indicator, current), indicator_rate(indicator, previous)
+        if now is None or before is None:
+            continue
+        move = round_rate(now) - round_rate(before)
+        if abs(move) > max_points:
+            direction = "tăng" if move > 0 else "giảm"
+            warnings.append(
+                FigureWarning(
+                    code=f"jump:{indicator.code}",
+                    field=indicator.code,
+                    message_vi=(
+                        f"{indicator.name_vi} {direction} {format_trimmed_vi(abs(move))} điểm % so "
+                        f"với kỳ trước ({format_trimmed_vi(round_rate(before))} % → "
+                        f"{format_trimmed_vi(round_rate(now))} %), vượt ngưỡng "
+                        f"{format_trimmed_vi(max_points)} điểm %. Hãy kiểm tra lại."
+                    ),
+                )
+            )
+    return warnings
+
+
+def outlier_warnings(
+    current: Counts, history: Sequence[Counts], *, sd_factor: float = DEFAULT_OUTLIER_SD
+) -> list[FigureWarning]:
+    """A count outside the unit's own usual range: mean ± sd_factor × standard deviation
+    of the same kind of period in the past (DHIS2's min-max outlier rule)."""
+    warnings = []
+    for field, label in COUNT_FIELDS.items():
+        value = current.get(field)
+        past = [h[field] for h in history if h.get(field) is not None]
+        if value is None or len(past) < MIN_HISTORY:
+            continue
+        mean = statistics.fmean(past)
+        spread = statistics.pstdev(past)
+        # A flat history (spread 0) would flag every change; allow 10 % of the mean.
+        margin = max(sd_factor * spread, 0.1 * mean, 1.0)
+        low, high = max(0, round(mean - margin)), round(mean + margin)
+        if not low <= value <= high:
+            warnings.append(
+                FigureWarning(
+                    code=f"outlier:{field}",
+                    field=field,
+                    message_vi=(
+                        f"{label}: {format_int_vi(value)} nằm ngoài khoảng thường gặp của đơn vị "
+                        f"({format_int_vi(low)} – {format_int_vi(high)}, theo {len(past)} kỳ "
+                        "trước). Hãy kiểm tra lại."
+                    ),
+                )
+            )
+    return warnings
