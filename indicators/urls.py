@@ -1,22 +1,24 @@
 from django.urls import path
 
-from indicators import views
+from indicators import figures_views, views
 
 app_name = "indicators"
 urlpatterns = [
     path("", views.index, name="index"),
     path("xep-hang/", views.ranking, name="ranking"),
     # Figures entry, workflow and history.
-    path("so-lieu/", views.figures_list, name="figures_list"),
-    path("so-lieu/<int:unit_id>/<str:period_code>/", views.figures_edit, name="figures_edit"),
+    path("so-lieu/", figures_views.figures_list, name="figures_list"),
+    path(
+        "so-lieu/<int:unit_id>/<str:period_code>/", figures_views.figures_edit, name="figures_edit"
+    ),
     path(
         "so-lieu/<int:unit_id>/<str:period_code>/lich-su/",
-        views.figures_history,
+        figures_views.figures_history,
         name="figures_history",
     ),
     path(
         "so-lieu/<int:unit_id>/<str:period_code>/<str:action>/",
-        views.figures_action,
+        figures_views.figures_action,
         name="figures_action",
     ),
     # --- import / export: owned by indicators/io_views.py ---
