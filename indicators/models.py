@@ -357,6 +357,11 @@ class TierTarget(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
     value = models.DecimalField(_("chỉ tiêu (%)"), max_digits=7, decimal_places=2)
+    # "từ 55 đến 60 % tùy từng địa phương" (seed 004): a range; each unit then gets its
+    # own value within it, and value is the floor.
+    value_high = models.DecimalField(
+        _("chỉ tiêu tối đa của khoảng (%)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         constraints = [
@@ -382,6 +387,10 @@ class Target(models.Model):
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="targets")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("chỉ tiêu (%)"), max_digits=7, decimal_places=2)
+    # Upper end when the issuer set a range for the unit; met means rate >= value.
+    value_high = models.DecimalField(
+        _("chỉ tiêu tối đa của khoảng (%)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     source = models.CharField(_("nguồn"), max_length=10, choices=TargetSource.choices)
     branch = models.CharField(
         _("nhánh nguyên tắc"),

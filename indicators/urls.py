@@ -21,6 +21,14 @@ urlpatterns = [
         figures_views.figures_action,
         name="figures_action",
     ),
+    # --- ranking tables and charts: owned by indicators/views.py ---
+    # --- end ranking tables and charts ---
+    # --- compliance summary and unit page: owned by indicators/compliance_views.py ---
+    # --- end compliance summary and unit page ---
+    # --- targets: owned by indicators/targets_views.py ---
+    # --- end targets ---
+    # --- dispatch: owned by indicators/dispatch_views.py ---
+    # --- end dispatch ---
     # --- import / export: owned by indicators/io_views.py ---
     # --- end import / export ---
 ]
