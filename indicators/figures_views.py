@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from indicators import selectors, services
@@ -21,6 +22,13 @@ from indicators.forms import FiguresForm, ReviewForm
 from indicators.models import FiguresChange, Period
 from units.models import AdministrativeUnit, User
 from units.selectors import unit_by_code_during
+
+DONE_MESSAGES = {
+    FiguresChange.Action.SUBMIT: gettext_lazy("Đã nộp số liệu."),
+    FiguresChange.Action.APPROVE: gettext_lazy("Đã duyệt số liệu."),
+    FiguresChange.Action.RETURN: gettext_lazy("Đã trả lại số liệu."),
+    FiguresChange.Action.UNLOCK: gettext_lazy("Đã mở khóa số liệu."),
+}
 
 ACTIONS = {
     "nop": FiguresChange.Action.SUBMIT,
@@ -215,7 +223,7 @@ def figures_action(
         except services.FiguresError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Đã %(action)s số liệu.") % {"action": step.label.lower()})
+            messages.success(request, DONE_MESSAGES[step])
     return redirect(reverse("indicators:figures_edit", args=[unit.pk, spec.code]))
 
 

@@ -24,6 +24,24 @@ class RankingFilterForm(forms.Form):
         to_field_name="code",
         empty_label=None,
     )
+    # Which tier of the parent's subtree to rank ("" = its natural children), the unit
+    # whose trend is drawn, and how the heat map is coloured.
+    tier = forms.ChoiceField(
+        label=_("Cấp đơn vị"),
+        required=False,
+        choices=[
+            ("", _("Đơn vị trực thuộc")),
+            ("commune", _("Cấp xã")),
+            ("district", _("Cấp huyện (bộ phận một cửa)")),
+            ("agency", _("Cơ quan")),
+        ],
+    )
+    unit = forms.CharField(label=_("Xu hướng của đơn vị"), required=False, max_length=12)
+    colour = forms.ChoiceField(
+        label=_("Tô màu bản đồ nhiệt"),
+        required=False,
+        choices=[("status", _("Theo tình trạng")), ("rate", _("Theo tỷ lệ"))],
+    )
 
     def clean_period(self) -> Period:
         code = self.cleaned_data["period"].strip()

@@ -73,6 +73,23 @@ class RankingRow:
     target_id: int | None
     rank: int | None = None
     is_sample: bool = False
+    # Rank among the same units in the period just before (same kind and convention);
+    # previous_ranked says whether that period ranked anyone at all.
+    previous_rank: int | None = None
+    previous_ranked: bool = False
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous period (+2 = up two); None when either rank
+        is missing."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+    @property
+    def is_new(self) -> bool:
+        """Ranked now, not ranked in a previous period that did rank other units."""
+        return self.rank is not None and self.previous_ranked and self.previous_rank is None
 
     @property
     def gap(self) -> Decimal | None:
@@ -151,25 +168,54 @@ def children_for_ranking(
     )
 
 
-def ranking_for(*, parent: AdministrativeUnit, period: Period, indicator: Indicator) -> Ranking:
+def ranking_for(
+    *,
+    parent: AdministrativeUnit,
+    period: Period,
+    indicator: Indicator,
+    children: QuerySet[AdministrativeUnit] | None = None,
+) -> Ranking:
     """Children of `parent` ranked by their rate for `indicator` in `period`, best first,
-    with the parent's own desk and both totals as ratios of sums. Three queries."""
+    with the parent's own desk and both totals as ratios of sums. Three queries.
+
+    `children` replaces the natural children (another tier of the subtree: all communes of
+    a province, its agencies). Each row also carries its rank among the same units in the
+    period just before (same kind and convention), read in the same query."""
     annotations = _figures_annotations(indicator, period)
     rate_expr = ExpressionWrapper(
         F("numerator") * Value(100.0) / NullIf(F("denominator"), 0), output_field=FloatField()
     )
-    children = list(
-        children_for_ranking(parent, period)
-        .annotate(**annotations)
+    definition = indicator.definition
+    try:
+        previous_code: str | None = period.spec.previous().code
+    except periods.PeriodError:
+        previous_code = None
+    previous_annotations: dict[str, object] = {}
+    if previous_code is not None:
+        previous_figures = UnitFigures.objects.filter(
+            unit=OuterRef("pk"), period__code=previous_code
+        ).filter(complete_parts_q(definition))
+        previous_annotations = {
+            "previous_numerator": Subquery(
+                previous_figures.annotate(n=numerator_expression(definition)).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            "previous_denominator": Subquery(
+                previous_figures.values(definition.denominator)[:1], output_field=IntegerField()
+            ),
+        }
+    if children is None:
+        children = children_for_ranking(parent, period)
+    children_list = list(
+        children.annotate(**annotations, **previous_annotations)
         .annotate(rate_sort=rate_expr)
         .order_by(F("rate_sort").desc(nulls_last=True), "name")
     )
     parent_annotated = AdministrativeUnit.objects.filter(pk=parent.pk).annotate(**annotations).get()
 
-    definition = indicator.definition
     complete = complete_parts_q(definition)
     figures = UnitFigures.objects.filter(period=period).filter(complete)
-    child_ids = [c.pk for c in children]
+    child_ids = [c.pk for c in children_list]
     totals = figures.filter(Q(unit_id__in=child_ids) | Q(unit_id=parent.pk)).aggregate(
         # "Not the parent" rather than "in child_ids": an empty IN list compiles to a bare
         # NULL, which PostgreSQL cannot type inside SUM().
@@ -179,9 +225,30 @@ def ranking_for(*, parent: AdministrativeUnit, period: Period, indicator: Indica
         all_den=Sum(definition.denominator),
     )
 
-    rows = [_row(unit) for unit in children]
+    rows = [_row(unit) for unit in children_list]
     _assign_ranks(rows)
-    level = children[0].get_level_display() if children else None
+    # Previous ranks: the same competition ranking on the same units' previous counts.
+    previous = sorted(
+        (
+            (Fraction(unit.previous_numerator, unit.previous_denominator), row)  # type: ignore[attr-defined]
+            for row, unit in zip(rows, children_list, strict=True)
+            if previous_code is not None
+            and unit.previous_numerator is not None  # type: ignore[attr-defined]
+            and unit.previous_denominator  # type: ignore[attr-defined]
+        ),
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
+    previous_value: Fraction | None = None
+    previous_rank = 0
+    for position, (value, row) in enumerate(previous, start=1):
+        if value != previous_value:
+            previous_rank = position
+        row.previous_rank = previous_rank
+        previous_value = value
+    for row in rows:
+        row.previous_ranked = bool(previous)
+    level = children_list[0].get_level_display() if children_list else None
     return Ranking(
         parent=parent,
         period=period,

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators import dispatch, dispatch_selectors, selectors
+from indicators.domain import periods
+from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
+
+
+class Command(BaseCommand):
+    help = (
+        "Soạn dự thảo công văn đánh giá các chỉ số của các đơn vị trực thuộc trong một kỳ. "
+        "Ví dụ: draft_dispatch --parent 543 --period 2023-H1-CAL [--output cong-van.docx]"
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--parent", required=True, help="Mã ĐVHC của đơn vị ban hành.")
+        parser.add_argument(
+            "--period",
+            required=True,
+            help="Mã kỳ (2023-H1-CAL, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30.",
+        )
+        parser.add_argument(
+            "--output",
+            help="Ghi ra tệp .docx (hoặc .xlsx: phụ lục) thay vì in văn bản ra màn hình.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            spec = periods.parse_period_code(options["period"])
+            parent = unit_by_code_during(options["parent"], start=spec.start, end=spec.end)
+        except (periods.PeriodError, UnitNotFound, AmbiguousUnit) as error:
+            raise CommandError(str(error)) from error
+        period = selectors.period_for_spec(spec)
+        if period is None:
+            raise CommandError(f"Chưa có số liệu cho kỳ {spec.long_label_vi}.")
+        if not selectors.children_for_ranking(parent, period).exists():
+            raise CommandError(f"{parent} không có đơn vị trực thuộc trong kỳ này.")
+        data = dispatch_selectors.dispatch_data(parent=parent, period=period)
+        output = options.get("output")
+        if not output:
+            self.stdout.write(dispatch.dispatch_text(dispatch.dispatch_build(data)), ending="")
+            return
+        path = Path(output)
+        if path.suffix.lower() == ".xlsx":
+            content = dispatch.dispatch_appendix_xlsx(data)
+        elif path.suffix.lower() == ".docx":
+            content = dispatch.dispatch_docx(dispatch.dispatch_build(data))
+        else:
+            raise CommandError("Tệp ra phải có đuôi .docx (công văn) hoặc .xlsx (phụ lục).")
+        try:
+            path.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"Không ghi được {path}: {error}") from error
+        self.stdout.write(f"Đã ghi {path} ({len(content)} byte).")

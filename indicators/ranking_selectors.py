@@ -1,0 +1,248 @@
+"""Reads for the ranked tables and their charts: the tier of units to rank, all
+indicators at once (units × indicators) and a unit's trend over periods.
+
+Aggregation happens in the database; the number of queries does not depend on the number
+of units (tests/indicators/test_ranking_*.py count them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length
+
+from indicators.domain import formulas
+from indicators.models import Indicator, Period, Target, UnitFigures
+from indicators.selectors import (
+    TotalRow,
+    children_for_ranking,
+    complete_parts_q,
+    numerator_expression,
+    target_subquery,
+)
+from units.models import AdministrativeUnit, UnitLevel
+
+# Tiers a parent's subtree can be ranked on ("" = the parent's natural children).
+TIERS = (UnitLevel.COMMUNE, UnitLevel.DISTRICT, UnitLevel.AGENCY)
+
+
+def units_for_tier(
+    parent: AdministrativeUnit, period: Period, tier: str | None
+) -> QuerySet[AdministrativeUnit]:
+    """The units to rank: the natural children (territorial, no agencies), or every unit of
+    one tier in the parent's subtree that existed during the period: the communes of a
+    province, the district desks of a province, the agencies under a district."""
+    if not tier:
+        return children_for_ranking(parent, period)
+    return (
+        AdministrativeUnit.objects.in_subtree(parent)
+        .exclude(pk=parent.pk)
+        .filter(level=tier)
+        .valid_during(period.start, period.end)
+    )
+
+
+@dataclass
+class MatrixCell:
+    indicator: Indicator
+    numerator: int | None
+    denominator: int | None
+    target: Decimal | None
+
+    @property
+    def rate(self) -> Decimal | None:
+        return formulas.rate(self.numerator, self.denominator)
+
+    @property
+    def gap(self) -> Decimal | None:
+        return formulas.gap_points(self.rate, self.target)
+
+    @property
+    def status(self) -> str:
+        """met / missed / no_target / no_data, as RankingRow.status."""
+        rate = self.rate
+        if rate is None:
+            return "no_data"
+        if self.target is None:
+            return "no_target"
+        return "met" if formulas.meets(rate, self.target) else "missed"
+
+
+@dataclass
+class MatrixRow:
+    unit: AdministrativeUnit
+    cells: list[MatrixCell]
+    is_sample: bool = False
+    rank: int | None = None
+
+    @property
+    def met(self) -> int:
+        return sum(1 for c in self.cells if c.status == "met")
+
+    @property
+    def with_target(self) -> int:
+        """Indicators with data and a target: the denominator of "x/y đạt"."""
+        return sum(1 for c in self.cells if c.status in ("met", "missed"))
+
+
+@dataclass
+class Matrix:
+    parent: AdministrativeUnit
+    period: Period
+    indicators: list[Indicator]
+    rows: list[MatrixRow]
+    totals: list[TotalRow]
+    children_level: str | None
+    met_counts: list[int] = field(default_factory=list)
+
+    @property
+    def has_sample(self) -> bool:
+        return any(r.is_sample for r in self.rows)
+
+    @property
+    def columns(self) -> list[tuple[Indicator, TotalRow, int]]:
+        return list(zip(self.indicators, self.totals, self.met_counts, strict=True))
+
+
+def matrix_for(
+    *,
+    parent: AdministrativeUnit,
+    period: Period,
+    units: QuerySet[AdministrativeUnit],
+    indicators: list[Indicator],
+) -> Matrix:
+    """Every unit × every indicator: counts, rate and target per cell in one query, the
+    total per indicator (ratio of sums over the units) in a second one. Units are ranked by
+    the number of indicators they meet, then by name."""
+    annotations: dict[str, object] = {
+        "is_sample": Exists(
+            UnitFigures.objects.filter(unit=OuterRef("pk"), period=period, is_sample=True)
+        )
+    }
+    totals_aggregates: dict[str, object] = {}
+    for indicator in indicators:
+        definition = indicator.definition
+        complete = complete_parts_q(definition)
+        figures = UnitFigures.objects.filter(unit=OuterRef("pk"), period=period).filter(complete)
+        code = indicator.code
+        annotations[f"n_{code}"] = Subquery(
+            figures.annotate(n=numerator_expression(definition)).values("n")[:1],
+            output_field=IntegerField(),
+        )
+        annotations[f"d_{code}"] = Subquery(
+            figures.values(definition.denominator)[:1], output_field=IntegerField()
+        )
+        annotations[f"t_{code}"] = Subquery(
+            target_subquery(indicator, period.year).values("value")[:1]
+        )
+        totals_aggregates[f"n_{code}"] = Sum(
+            Case(When(complete, then=numerator_expression(definition)))
+        )
+        totals_aggregates[f"d_{code}"] = Sum(Case(When(complete, then=definition.denominator)))
+
+    unit_rows = list(units.annotate(**annotations).order_by("name", "pk"))
+    totals = UnitFigures.objects.filter(period=period, unit__in=units).aggregate(
+        **totals_aggregates
+    )
+
+    rows = [
+        MatrixRow(
+            unit=unit,
+            cells=[
+                MatrixCell(
+                    indicator=i,
+                    numerator=getattr(unit, f"n_{i.code}"),
+                    denominator=getattr(unit, f"d_{i.code}"),
+                    target=getattr(unit, f"t_{i.code}"),
+                )
+                for i in indicators
+            ],
+            is_sample=unit.is_sample,  # type: ignore[attr-defined]
+        )
+        for unit in unit_rows
+    ]
+    # Most indicators met first; units without any data last and unranked.
+    rows.sort(key=lambda r: (-r.met, -r.with_target))
+    previous: tuple[int, int] | None = None
+    for position, row in enumerate(rows, start=1):
+        if not any(c.rate is not None for c in row.cells):
+            continue
+        key = (row.met, row.with_target)
+        row.rank = position if key != previous else rows[position - 2].rank
+        previous = key
+    return Matrix(
+        parent=parent,
+        period=period,
+        indicators=indicators,
+        rows=rows,
+        totals=[TotalRow(i.code, totals[f"n_{i.code}"], totals[f"d_{i.code}"]) for i in indicators],
+        children_level=unit_rows[0].get_level_display() if unit_rows else None,
+        met_counts=[
+            sum(1 for r in rows if r.cells[k].status == "met") for k in range(len(indicators))
+        ],
+    )
+
+
+@dataclass
+class TrendPoint:
+    period: Period
+    numerator: int | None
+    denominator: int | None
+    target: Decimal | None
+    is_sample: bool
+
+    @property
+    def rate(self) -> Decimal | None:
+        return formulas.rate(self.numerator, self.denominator)
+
+
+def trend_for(
+    *, unit: AdministrativeUnit, indicator: Indicator, period: Period
+) -> list[TrendPoint]:
+    """The unit's rate for `indicator` in every period of the same kind and convention as
+    `period` where it reported, oldest first, each with the target of that period's year.
+    One query."""
+    definition = indicator.definition
+    targets = (
+        Target.objects.filter(
+            unit=unit,
+            indicator=indicator,
+            plan__year=OuterRef("period__year"),
+            plan__is_active=True,
+        )
+        .annotate(issuer_depth=Coalesce(Length("plan__issuer__path"), Value(0)))
+        .order_by("-issuer_depth", "-plan__decision_date", "-pk")
+    )
+    figures = (
+        UnitFigures.objects.filter(
+            unit=unit, period__kind=period.kind, period__convention=period.convention
+        )
+        .filter(complete_parts_q(definition))
+        .select_related("period")
+        .annotate(
+            n=numerator_expression(definition),
+            target_value=Subquery(targets.values("value")[:1]),
+        )
+        .order_by("period__start")
+    )
+    return [
+        TrendPoint(
+            period=f.period,
+            numerator=f.n,  # type: ignore[attr-defined]
+            denominator=getattr(f, definition.denominator),
+            target=f.target_value,  # type: ignore[attr-defined]
+            is_sample=f.is_sample,
+        )
+        for f in figures
+    ]

@@ -1,0 +1,47 @@
+"""The chairman reads the red/green summary and follows a red cell to the unit page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from units.models import Role, User
+from units.selectors import unit_by_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "mat-khau-thu-nghiem-2025"
+
+
+@pytest.fixture
+def chairman() -> User:
+    hoai_nhon = unit_by_code("543", on=dt.date(2023, 6, 30))
+    return User.objects.create_user(
+        "chutich.test", password=PASSWORD, role=Role.CHAIRMAN, unit=hoai_nhon
+    )
+
+
+def test_it_takes_the_chairman_from_a_red_cell_to_the_unit_page(
+    live_server, page: Page, chairman: User, outside_requests: list[str]
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/")
+    page.fill("#id_username", chairman.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+
+    # The chairman lands on the summary of his own town.
+    expect(page.locator("h1")).to_contain_text("Tổng hợp đạt / chưa đạt")
+    expect(page.locator('[data-indicator="online"]')).to_contain_text("10/17")
+    red = page.locator("#compliance-matrix tr[data-code='21670'] a.cell-missed").first
+    expect(red).to_contain_text("✘")
+    expect(red).to_contain_text("37,01 %")
+    red.click()
+
+    expect(page.locator("h1")).to_have_text("Phường Hoài Hương")
+    online = page.locator('#latest tr[data-indicator="online"]')
+    expect(online).to_contain_text("17/17")
+    expect(online).to_contain_text("cần thêm 425")
+    expect(page.locator(".plotly-chart")).to_have_attribute("data-rendered", "true")
+    assert outside_requests == []

@@ -1,0 +1,59 @@
+"""A district officer overrides a commune's target with a reason and reads it back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from indicators.models import Target, TargetPlan
+from units.models import Role, User
+from units.selectors import unit_by_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "mat-khau-thu-nghiem-2025"
+H1_2023 = dt.date(2023, 6, 30)
+
+
+@pytest.fixture
+def district_user() -> User:
+    return User.objects.create_user(
+        "huyen.chitieu",
+        password=PASSWORD,
+        role=Role.DISTRICT_STAFF,
+        unit=unit_by_code("543", on=H1_2023),
+    )
+
+
+def test_it_overrides_a_target_with_a_reason(
+    live_server, page: Page, district_user: User, outside_requests: list[str]
+) -> None:
+    plan = TargetPlan.objects.get(issuer__code="543", year=2023)
+    hoai_duc = unit_by_code("21685", on=H1_2023)
+    target = Target.objects.get(plan=plan, unit=hoai_duc, indicator__code="online")
+
+    page.goto(f"{live_server.url}/chi-tieu/")
+    page.fill("#id_username", district_user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.click(f"tr[data-plan='{plan.pk}'] a")
+    item = page.locator(f"li[data-target='{target.pk}']")
+    expect(item.locator(".target-value")).to_have_text("70 %")
+    item.locator("a").click()
+
+    page.fill("#id_value", "75,5")
+    page.click("#save-target")  # no reason: refused, in Vietnamese
+    expect(page.locator("#form-errors")).to_contain_text("Cần ghi lý do khi sửa chỉ tiêu.")
+
+    page.fill("#id_value", "75,5")
+    page.fill("#id_reason", "Phường có nhiều hồ sơ đất đai")
+    page.click("#save-target")
+    expect(page.locator("#reason")).to_contain_text("Phường có nhiều hồ sơ đất đai (70 % → 75,5 %")
+    expect(page.locator("#target .target-value")).to_have_text("75,50 %")
+
+    page.click(f"text={plan.title}")
+    item = page.locator(f"li[data-target='{target.pk}']")
+    expect(item.locator(".target-value")).to_have_text("75,50 %")
+    expect(item.locator(".explain")).to_contain_text("giao thủ công: Phường có nhiều hồ sơ đất đai")
+    assert outside_requests == []
