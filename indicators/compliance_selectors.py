@@ -41,11 +41,7 @@ class Cell:
 
     @property
     def status(self) -> str:
-        if self.rate is None:
-            return "no_data"
-        if self.target is None:
-            return "no_target"
-        return "met" if formulas.meets(self.rate, self.target) else "missed"
+        return formulas.compliance_status(self.rate, self.target)
 
     @property
     def gap(self) -> Decimal | None:

@@ -70,13 +70,7 @@ class MatrixCell:
 
     @property
     def status(self) -> str:
-        """met / missed / no_target / no_data, as RankingRow.status."""
-        rate = self.rate
-        if rate is None:
-            return "no_data"
-        if self.target is None:
-            return "no_target"
-        return "met" if formulas.meets(rate, self.target) else "missed"
+        return formulas.compliance_status(self.rate, self.target)
 
 
 @dataclass

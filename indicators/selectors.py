@@ -97,12 +97,7 @@ class RankingRow:
 
     @property
     def status(self) -> str:
-        """met / missed / no_target / no_data (grey)."""
-        if self.rate is None:
-            return "no_data"
-        if self.target is None:
-            return "no_target"
-        return "met" if formulas.meets(self.rate, self.target) else "missed"
+        return formulas.compliance_status(self.rate, self.target)
 
 
 @dataclass

@@ -19,6 +19,7 @@ __all__ = [
     "IndicatorDef",
     "UnknownIndicator",
     "check_identities",
+    "compliance_status",
     "gap_points",
     "get_indicator",
     "indicator_parts",
@@ -302,6 +303,15 @@ def meets(
         return None
     shown = round_rate(rate)
     return shown >= target if higher_is_better else shown <= target
+
+
+def compliance_status(rate: Decimal | None, target: Decimal | None) -> str:
+    """The colour of a cell: "met" (green), "missed" (red), "no_target", "no_data" (grey)."""
+    if rate is None:
+        return "no_data"
+    if target is None:
+        return "no_target"
+    return "met" if meets(rate, target) else "missed"
 
 
 @dataclass(frozen=True)
