@@ -47,6 +47,7 @@ from indicators.domain.formulas import (
     ratio_of_sums,
     round_rate,
 )
+from kpi_portal.spreadsheet_text import put_text
 
 __all__ = [
     "RATE_CODES",
@@ -107,7 +108,6 @@ _NUMBER_LABEL = re.compile(r"^\s*\(\s*(\d+)\s*\)")
 _GROUPED_INT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _UNIT_PREFIXES = ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân ")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Severity = Literal["error", "warning"]
 
@@ -750,16 +750,7 @@ _WIDTHS: dict[int, float] = {1: 6, 2: 30}
 
 
 def _put_text(ws: Worksheet, row: int, col: int, text: str) -> Cell:
-    """Write text that can never become a formula (formula injection, CSV/Excel DDE)."""
-    cell: Cell = ws.cell(row=row, column=col)
-    cell.value = text
-    if text.startswith(_FORMULA_STARTS):
-        # openpyxl turns "=…" into a formula; force a plain string and mark it with Excel's
-        # quote prefix so re-editing the cell in Excel keeps it text. The stored value stays
-        # exactly the user's text.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+    return put_text(ws.cell(row=row, column=col), text)
 
 
 def _put_count(ws: Worksheet, row: int, col: int, value: int | None, bold: bool) -> None:

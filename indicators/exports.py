@@ -17,6 +17,7 @@ from indicators.domain.periods import PeriodSpec
 from indicators.imports import APPENDIX_FIELDS, META_SHEET, TEMPLATE_MARKER
 from indicators.models import Period, UnitFigures
 from indicators.selectors import children_for_ranking
+from kpi_portal.spreadsheet_text import csv_text, put_text
 from units.models import AdministrativeUnit
 
 __all__ = [
@@ -29,7 +30,6 @@ __all__ = [
 
 CSV_COLUMNS: tuple[str, ...] = ("period", "gso_code", "unit_name", "status", *formulas.COUNT_FIELDS)
 TEMPLATE_HEADER_ROW = 3
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_units(parent: AdministrativeUnit, spec: PeriodSpec) -> list[AdministrativeUnit]:
@@ -66,11 +66,6 @@ def figures_export_xlsx(*, parent: AdministrativeUnit, period: Period) -> bytes:
     )
 
 
-def _safe_text(text: str) -> str:
-    # A spreadsheet opening the CSV must not run a cell as a formula.
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def figures_export_csv(*, parent: AdministrativeUnit, period: Period) -> bytes:
     """Every count of the desk and the children with figures; UTF-8 with BOM so Excel
     shows the Vietnamese names. Blank = not reported."""
@@ -82,7 +77,7 @@ def figures_export_csv(*, parent: AdministrativeUnit, period: Period) -> bytes:
             [
                 period.code,
                 unit.code,
-                _safe_text(unit.full_name),
+                csv_text(unit.full_name),
                 figures.status,
                 *(
                     "" if figures.counts()[name] is None else figures.counts()[name]
@@ -135,7 +130,7 @@ def figures_template_xlsx(
     for unit in units:
         code_cell = ws.cell(row=row, column=1, value=unit.code)
         code_cell.number_format = "@"  # text: keeps leading zeros ("01")
-        ws.cell(row=row, column=2, value=unit.full_name)
+        put_text(ws.cell(row=row, column=2), unit.full_name)
         figures = stored.get(unit.pk)
         for i, name in enumerate(fields):
             cell = ws.cell(row=row, column=3 + i)
@@ -167,7 +162,8 @@ def figures_template_xlsx(
         ("parent", parent.code),
         ("parent_name", parent.full_name),
     ):
-        meta.append([key, value])
+        meta.append([key, None])
+        put_text(meta.cell(row=meta.max_row, column=2), value)
     meta.sheet_state = "hidden"
     out = io.BytesIO()
     wb.save(out)

@@ -18,8 +18,8 @@ from openpyxl.styles import Font
 from indicators.domain.formulas import round_rate
 from indicators.ranking_selectors import Matrix, TrendPoint
 from indicators.selectors import Ranking
+from kpi_portal.spreadsheet_text import csv_text, put_text
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_TEXT = {
     "met": "Đạt",
     "missed": "Chưa đạt",
@@ -129,19 +129,14 @@ def heatmap_table(matrix: Matrix) -> ChartTable:
     )
 
 
-def safe_text(value: str) -> str:
-    """CSV: a leading quote keeps "=HYPERLINK(…)" or "-1+1" text in a spreadsheet."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def to_csv(table: ChartTable) -> bytes:
     """UTF-8 with a BOM so Excel shows the diacritics; comma-separated, dot decimals."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_text(h) for h in table.headers])
+    writer.writerow([csv_text(h) for h in table.headers])
     for row in table.rows:
         writer.writerow(
-            ["" if v is None else safe_text(v) if isinstance(v, str) else _plain(v) for v in row]
+            ["" if v is None else csv_text(v) if isinstance(v, str) else _plain(v) for v in row]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -175,11 +170,7 @@ def to_xlsx(table: ChartTable) -> bytes:
 
 def _put(cell, value: Value) -> None:  # type: ignore[no-untyped-def]
     if isinstance(value, str):
-        cell.value = value
-        if value.startswith(FORMULA_STARTS):
-            # openpyxl would store "=…" as a formula: force a string, keep the text as is.
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        put_text(cell, value)
     elif isinstance(value, Decimal):
         cell.value = float(value)
         cell.number_format = "0.00"

@@ -189,8 +189,8 @@ def _save(
     return True
 
 
-@require_POST
 @login_required
+@require_POST
 def figures_action(
     request: HttpRequest, unit_id: int, period_code: str, action: str
 ) -> HttpResponse:

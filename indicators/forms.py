@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.domain import formulas, periods
+from indicators.domain.formatting import parse_count
 from indicators.models import Indicator, Period
 from indicators.selectors import period_for_spec
 from units.models import AdministrativeUnit
@@ -105,6 +106,21 @@ FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 assert {f for _, fields in FIELD_GROUPS for f in fields} == set(formulas.COUNT_FIELDS)
 
 
+class CountField(forms.IntegerField):
+    """A whole count typed the way officials write it ("1.087"). Django's localized
+    IntegerField drops every separator, so "1.5" would be stored as 15; this refuses it."""
+
+    def to_python(self, value: object) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_count(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class FiguresForm(forms.Form):
     """All raw counts of one unit and period. Validates the identities of DOMAIN.md and
     converts Vietnamese-formatted numbers ("1.087"); it never writes."""
@@ -117,7 +133,7 @@ class FiguresForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name, label in formulas.COUNT_FIELDS.items():
-            self.fields[name] = forms.IntegerField(
+            self.fields[name] = CountField(
                 label=label,
                 required=False,
                 min_value=0,

@@ -64,6 +64,7 @@ from indicators.selectors import children_for_ranking
 from indicators.services import FiguresError, figures_write
 from units.models import AdministrativeUnit, User
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
+from units.services import audit_log
 
 __all__ = [
     "APPENDIX_FIELDS",
@@ -990,7 +991,21 @@ def figures_import_apply(
     if not analysis.ok:
         raise ImportRefused(f"Tệp có {len(analysis.errors)} lỗi; không ghi gì.")
     with transaction.atomic():
-        return _write_rows(analysis, user=user, source=source)
+        result = _write_rows(analysis, user=user, source=source)
+        # The command line has no request: the event says so instead of an address.
+        audit_log(
+            user=user,
+            username="" if user is not None else "(dòng lệnh)",
+            action="import",
+            target=f"{source} — {analysis.parent} — {analysis.spec.label_vi}",
+            details={
+                "via": "command",
+                "created": result.created,
+                "replaced": result.replaced,
+                "unchanged": result.unchanged,
+            },
+        )
+        return result
 
 
 def figures_import_preview(
@@ -1069,6 +1084,17 @@ def figures_import_commit(*, batch: ImportBatch, user: User) -> ImportResult:
                 source=f"Nhập từ tệp {current.filename} (lần nhập #{current.pk})",
             )
             ImportBatch.objects.filter(pk=current.pk).update(report=report)
+            audit_log(
+                user=user,
+                action="import",
+                target=f"{current.filename} — {current.parent} — {current.period.label_vi}",
+                details={
+                    "batch_id": current.pk,
+                    "created": result.created,
+                    "replaced": result.replaced,
+                    "unchanged": result.unchanged,
+                },
+            )
     except _AlreadyCommitted:
         raise ImportRefused("Lần nhập này đã được ghi.") from None
     except (ImportRefused, FiguresError) as error:

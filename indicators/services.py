@@ -25,6 +25,7 @@ from indicators.models import (
 )
 from indicators.selectors import published_result, yearly_result
 from units.models import AdministrativeUnit, UnitLevel, User
+from units.services import audit_log
 
 
 @dataclass(frozen=True)
@@ -368,5 +369,11 @@ def figures_transition(
         comment=comment,
         changed_by=user,
         version=current.version,
+    )
+    audit_log(
+        user=user,
+        action=action,
+        target=str(current),
+        details={"figures_id": current.pk, "version": current.version, "comment": comment},
     )
     return current

@@ -37,3 +37,7 @@ run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w start \
 run_pg "$pg_bin/psql" -h "$pg_dir" -p "$pg_port" -d postgres -qc "CREATE ROLE kpi LOGIN CREATEDB PASSWORD 'kpi'"
 run_pg "$pg_bin/psql" -h "$pg_dir" -p "$pg_port" -d postgres -qc "CREATE DATABASE kpi OWNER kpi"
 DATABASE_URL="postgres://kpi:kpi@127.0.0.1:${pg_port}/kpi" $py -m pytest -q "$@"
+
+echo "== short load test: gunicorn + PostgreSQL, database kpi_load (scripts/loadtest.sh --short) =="
+run_pg "$pg_bin/psql" -h "$pg_dir" -p "$pg_port" -d postgres -qc "CREATE DATABASE kpi_load OWNER kpi"
+bash scripts/loadtest.sh --short --database-url "postgres://kpi:kpi@127.0.0.1:${pg_port}/kpi_load"

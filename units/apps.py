@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class UnitsConfig(AppConfig):
     name = "units"
     verbose_name = "Đơn vị hành chính"
+
+    def ready(self) -> None:
+        from units import signals  # noqa: F401  (connects the audit receivers)

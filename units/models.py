@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -210,3 +211,48 @@ class User(AbstractUser):
         if self.unit is None:
             return units.none()
         return units.in_subtree(self.unit)
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Đăng nhập")
+    LOGIN_FAILED = "login_failed", _("Đăng nhập sai")
+    LOCKOUT = "lockout", _("Khóa đăng nhập")
+    LOGOUT = "logout", _("Đăng xuất")
+    PASSWORD_CHANGE = "password_change", _("Đổi mật khẩu")
+    IMPORT = "import", _("Nhập tệp số liệu")
+    SUBMIT = "submit", _("Gửi số liệu")
+    APPROVE = "approve", _("Duyệt số liệu")
+    RETURN = "return", _("Trả lại số liệu")
+    UNLOCK = "unlock", _("Mở khóa số liệu")
+    TARGET_CHANGE = "target_change", _("Thay đổi chỉ tiêu")
+    USERS_IMPORT = "users_import", _("Tạo người dùng từ tệp")
+    USER_CHANGE = "user_change", _("Thêm, sửa, xóa người dùng")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when and from where. Written by `units.services.audit_log` only."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("người thực hiện"),
+    )
+    # The username as it was (kept when the account is deleted, or typed at a failed login).
+    username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    action = models.CharField(_("hành động"), max_length=20, choices=AuditAction.choices)
+    target = models.CharField(_("đối tượng"), max_length=300, blank=True)
+    details = models.JSONField(_("chi tiết"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("nhật ký hoạt động")
+        verbose_name_plural = _("nhật ký hoạt động")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "at"], name="audit_action_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action} {self.target}"

@@ -7,6 +7,7 @@ published documents do, independent of the process locale.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,6 +20,7 @@ __all__ = [
     "format_rate_vi",
     "format_trimmed_en",
     "format_trimmed_vi",
+    "parse_count",
 ]
 
 # Shown where a rate has no data (zero or missing denominator); never "0 %".
@@ -94,3 +96,23 @@ def format_trimmed_en(value: Decimal, max_places: int = 2) -> str:
 def format_date_vi(value: date) -> str:
     """date(2025, 2, 14) → "14/02/2025"."""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+# A count as people type it: "1087", "1.087" (Vietnamese), "1,087" (English) or "1 087";
+# grouping must be in threes with one separator throughout.
+_COUNT_TEXT = re.compile(
+    r"^-?(?:\d+|\d{1,3}(?P<sep>[.,\u00a0 ])\d{3}(?:(?P=sep)\d{3})*)$", re.ASCII
+)
+
+
+def parse_count(text: str) -> int:
+    """The whole number in ``text`` (negative kept, for the caller to refuse with its own
+    message); ValueError for anything else.
+
+    Stricter than stripping separators: "1.5" or "1,5" is a decimal (or a typo for
+    1.500), never 15, so it is refused rather than silently read as another number."""
+    cleaned = text.strip()
+    if not _COUNT_TEXT.match(cleaned):
+        raise ValueError(text)
+    value = int(re.sub(r"\D", "", cleaned, flags=re.ASCII))
+    return -value if cleaned.startswith("-") else value

@@ -14,6 +14,7 @@ from indicators.domain.formatting import (
     format_rate_vi,
     format_trimmed_en,
     format_trimmed_vi,
+    parse_count,
 )
 
 
@@ -87,3 +88,30 @@ def test_it_trims_english_numbers_with_a_decimal_point() -> None:
     assert format_trimmed_en(Decimal("1178.10")) == "1,178.1"
     assert format_trimmed_en(Decimal("85.00")) == "85"
     assert format_trimmed_en(Decimal("95.96")) == "95.96"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1087", 1087),
+        ("1.087", 1087),
+        ("1,087", 1087),
+        ("1 087", 1087),
+        ("1\u00a0087", 1087),
+        ("1.234.567", 1234567),
+        (" 12 ", 12),
+        ("0", 0),
+        ("-5", -5),
+    ],
+)
+def test_it_parses_counts_as_people_type_them(text: str, value: int) -> None:
+    assert parse_count(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1.5", "1,5", "1.08", "12.3456", "1.087,5", "1.087.5", "1,087.000", "1e3", "", "١٢", "--1"],
+)
+def test_it_refuses_anything_that_is_not_a_whole_count(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_count(text)

@@ -55,6 +55,8 @@ class FiguresEditTestCase(BaseTestCase):
         for value, message in (
             ("-5", "không được âm"),
             ("12,5", "cần nhập số nguyên"),
+            ("1.5", "cần nhập số nguyên"),  # not 15: a decimal or a typo for 1.500
+            ("1.08", "cần nhập số nguyên"),
             ("abc", "cần nhập số nguyên"),
         ):
             response = self.client.post(self.url(), {**VALID, "carried_over": value})

@@ -12,6 +12,7 @@ from django.db import connections
 
 from indicators.models import FiguresChange, Period, UnitFigures
 from tests.indicators.test_import_service import H1, H2, ImportCase, seed_xlsx
+from units.models import AuditEvent
 
 
 class ImportCommandTestCase(ImportCase):
@@ -45,6 +46,14 @@ class ImportCommandTestCase(ImportCase):
         self.assertEqual(UnitFigures.objects.filter(period__code=H2).count(), 18)
         change = FiguresChange.objects.filter(figures__period__code=H2).first()
         self.assertEqual((change.action, change.changed_by), ("import", self.district))
+        event = AuditEvent.objects.get(action="import")
+        self.assertEqual((event.user, event.ip_address), (self.district, None))
+        self.assertEqual((event.details["via"], event.details["created"]), ("command", 18))
+
+    def test_it_logs_an_import_without_a_user_as_the_command_line(self) -> None:
+        self.run_import(self.file(seed_xlsx()), "--parent", "543", "--period", H2)
+        event = AuditEvent.objects.get(action="import")
+        self.assertEqual((event.user, event.username), (None, "(dòng lệnh)"))
 
     def test_it_prints_every_problem_by_cell_and_exits_1(self) -> None:
         path = self.file(seed_xlsx(lambda ws: ws.__setitem__("D12", "mười sáu")))

@@ -1,0 +1,118 @@
+"""Random bytes, CSV and xlsx files through the import preview: it answers with
+ImportRefused (a Vietnamese message) or a preview with located findings, never another
+exception, and it never writes figures."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from indicators import imports
+from indicators.domain import formulas
+from indicators.models import FiguresChange, ImportBatch, Period, UnitFigures
+from tests.fuzz_strategies import FUZZ, FUZZ_FEW, FuzzTestCase, bad_number, hostile_text
+
+PERIOD = "2023-H1-CAL"
+HEADERS = ("gso_code", "unit_name", "Mã ĐVHC", "Đơn vị", "period", *formulas.COUNT_FIELDS)
+CELL = st.one_of(
+    bad_number(),
+    hostile_text(60),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.sampled_from(("21685", "21637", "543", "534", "Hoài Đức", "Phường Hoài Đức", "")),
+)
+
+
+class ImportPreviewFuzzTestCase(FuzzTestCase):
+    def preview(self, data: bytes, filename: str) -> None:
+        period = Period.objects.get(code=PERIOD)
+        figures = list(UnitFigures.objects.order_by("pk").values())
+        changes = FiguresChange.objects.count()
+        batches = ImportBatch.objects.count()
+        try:
+            preview = imports.figures_import_preview(
+                data=data,
+                filename=filename,
+                parent=self.hoai_nhon,
+                period=period,
+                user=self.district,
+            )
+        except imports.ImportRefused as error:
+            self.assertTrue(str(error))
+            self.assertEqual(ImportBatch.objects.count(), batches)
+        else:
+            report = preview.batch.report
+            self.assertEqual(preview.batch.status, ImportBatch.Status.PREVIEW)
+            self.assertIsInstance(report, dict)
+            # The preview page renders it.
+            self.login(self.district)
+            response = self.client.get(f"/nhap-tep/{preview.batch.pk}/")
+            self.assertEqual(response.status_code, 200)
+        self.assertEqual(list(UnitFigures.objects.order_by("pk").values()), figures)
+        self.assertEqual(FiguresChange.objects.count(), changes)
+
+    @FUZZ
+    @given(
+        data=st.one_of(
+            st.binary(max_size=2000),
+            st.binary(max_size=500).map(lambda b: b"PK\x03\x04" + b),
+            st.binary(max_size=500).map(lambda b: b"\xef\xbb\xbf" + b),
+        ),
+        filename=st.sampled_from(("so-lieu.csv", "so-lieu.xlsx", "a", "../../etc/passwd", "x.xls")),
+    )
+    def test_random_bytes(self, data: bytes, filename: str) -> None:
+        self.preview(data, filename)
+
+    @FUZZ
+    @given(
+        header=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8),
+        rows=st.lists(st.lists(CELL, max_size=8), max_size=6),
+        delimiter=st.sampled_from((",", ";", "\t")),
+    )
+    def test_random_csv(self, header: list[str], rows: list[list[str]], delimiter: str) -> None:
+        import csv
+
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+        self.preview(out.getvalue().encode("utf-8"), "so-lieu.csv")
+
+    @FUZZ_FEW
+    @given(
+        header=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8),
+        rows=st.lists(
+            st.lists(
+                st.one_of(
+                    CELL,
+                    st.integers(min_value=-(10**20), max_value=10**20),
+                    st.floats(allow_nan=True, allow_infinity=False),
+                    st.sampled_from(("=1+1", "=SUM(A1:A3)", '=HYPERLINK("x")')),
+                    st.none(),
+                ),
+                max_size=8,
+            ),
+            max_size=6,
+        ),
+        sheet_title=st.sampled_from(("Số liệu", "Phụ lục", "_kpi", "Sheet")),
+    )
+    def test_random_xlsx(
+        self, header: list[str], rows: list[list[object]], sheet_title: str
+    ) -> None:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = sheet_title
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        self.preview(out.getvalue(), "so-lieu.xlsx")
+
+    def test_a_readable_file_reaches_the_preview(self) -> None:
+        """Sanity: the harness above does reach the preview, not only the refusals."""
+        before = ImportBatch.objects.count()
+        self.preview(b"gso_code,received,received_online\n21685,10,5\n", "so-lieu.csv")
+        self.assertEqual(ImportBatch.objects.count(), before + 1)

@@ -1,0 +1,110 @@
+"""Login with django-axes: lockout after AXES_FAILURE_LIMIT failures per username and
+address, a Vietnamese page saying when to retry, every attempt in the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.base import BaseTestCase
+from units.models import AuditAction, AuditEvent
+
+PASSWORD = "password-for-tests"
+
+
+class LockoutTests(BaseTestCase):
+    def post_login(self, username: str, password: str, ip: str = "10.0.0.7"):  # type: ignore[no-untyped-def]
+        return self.client.post(
+            reverse("login"),
+            {"username": username, "password": password},
+            REMOTE_ADDR=ip,
+        )
+
+    def test_settings(self) -> None:
+        self.assertEqual(settings.AUTHENTICATION_BACKENDS[0], "units.backends.LockoutBackend")
+        self.assertEqual(settings.MIDDLEWARE[-1], "axes.middleware.AxesMiddleware")
+        self.assertEqual(settings.AXES_FAILURE_LIMIT, 5)
+        self.assertEqual(settings.AXES_COOLOFF_TIME, dt.timedelta(minutes=30))
+        self.assertEqual(settings.AXES_LOCKOUT_PARAMETERS, [["username", "ip_address"]])
+
+    def test_good_password_logs_in(self) -> None:
+        response = self.post_login("district", PASSWORD)
+        self.assertEqual(response.status_code, 302)
+        event = AuditEvent.objects.get(action=AuditAction.LOGIN)
+        self.assertEqual(event.user, self.district)
+        self.assertEqual(event.ip_address, "10.0.0.7")
+
+    def test_locked_after_limit_then_even_right_password_refused(self) -> None:
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            response = self.post_login("district", "wrong")
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "không đúng")
+        response = self.post_login("district", "wrong")
+        self.assertEqual(response.status_code, 429)
+        response = self.post_login("district", PASSWORD)
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "Tạm khóa đăng nhập", status_code=429)
+        self.assertContains(response, "thử lại sau 30 phút", status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        failed = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, username="district")
+        self.assertEqual(failed.count(), settings.AXES_FAILURE_LIMIT + 1)
+        self.assertTrue(AuditEvent.objects.filter(action=AuditAction.LOCKOUT).exists())
+        self.assertFalse(AuditEvent.objects.filter(action=AuditAction.LOGIN).exists())
+
+    def test_lock_is_per_username_and_address(self) -> None:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.post_login("district", "wrong")
+        self.assertEqual(self.post_login("district", PASSWORD).status_code, 429)
+        # Another user on the same office address, the same user from another address.
+        self.assertEqual(self.post_login("chairman", PASSWORD).status_code, 302)
+        self.client.logout()
+        self.assertEqual(self.post_login("district", PASSWORD, ip="10.0.0.8").status_code, 302)
+
+    def test_cooloff_expires(self) -> None:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.post_login("district", "wrong")
+        self.assertEqual(self.post_login("district", PASSWORD).status_code, 429)
+        past = dt.datetime.now(dt.UTC) - settings.AXES_COOLOFF_TIME - dt.timedelta(minutes=1)
+        AccessAttempt.objects.update(attempt_time=past)
+        self.assertEqual(self.post_login("district", PASSWORD).status_code, 302)
+
+    def test_success_resets_the_count(self) -> None:
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            self.post_login("district", "wrong")
+        self.assertEqual(self.post_login("district", PASSWORD).status_code, 302)
+        self.client.logout()
+        self.assertEqual(self.post_login("district", "wrong").status_code, 200)
+        self.assertEqual(self.post_login("district", PASSWORD).status_code, 302)
+
+    @override_settings(AXES_FAILURE_LIMIT=2)
+    def test_limit_comes_from_settings(self) -> None:
+        self.post_login("district", "wrong")
+        self.assertEqual(self.post_login("district", "wrong").status_code, 429)
+
+    def test_proxy_header_ignored_unless_trusted(self) -> None:
+        self.client.post(
+            reverse("login"),
+            {"username": "district", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.7",
+            HTTP_X_FORWARDED_FOR="1.2.3.4",
+        )
+        event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+        self.assertEqual(event.ip_address, "10.0.0.7")
+        with self.settings(TRUSTED_PROXY_COUNT=1):
+            self.client.post(
+                reverse("login"),
+                {"username": "chairman", "password": "wrong"},
+                REMOTE_ADDR="10.0.0.1",
+                HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4",
+            )
+        event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED, username="chairman")
+        self.assertEqual(event.ip_address, "1.2.3.4")
+
+    def test_client_login_without_request_still_works(self) -> None:
+        # Tests (and shells) authenticate without a request: no lockout to apply.
+        self.assertTrue(self.client.login(username="district", password=PASSWORD))
+        self.assertFalse(self.client.login(username="district", password="wrong"))

@@ -1,0 +1,156 @@
+"""Creating users from an xlsx list in the admin: everything checked, all or nothing,
+a Vietnamese error per row, random initial passwords shown once and downloadable once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from tests.base import BaseTestCase
+from units.models import AuditAction, AuditEvent, Role, User
+from units.services import UsersImportRefused, users_import_xlsx
+
+HEADER = ["Tên đăng nhập", "Họ và tên", "Email", "Vai trò", "Mã đơn vị", "Ngày đọc mã"]
+GOOD = [
+    ["xa.hoaithanh", "Nguyễn Văn An", "an@example.vn", "Công chức cấp xã", "21664", "01/06/2025"],
+    ["xa.hoainhon", "Trần Thị Bình", "", "commune_official", "21664", dt.date(2025, 7, 1)],
+    [
+        "huyen.hn2",
+        "Lê Văn Cường",
+        "cuong@example.vn",
+        "Chuyên viên Văn phòng cấp huyện",
+        "543",
+        "01/01/2024",
+    ],
+    ["qt2", "Phạm Quản Trị", "qt@example.vn", "Quản trị hệ thống", "", ""],
+]
+
+
+def xlsx(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class UsersImportServiceTests(BaseTestCase):
+    def test_creates_every_user_with_a_working_random_password(self) -> None:
+        created = users_import_xlsx(data=xlsx(GOOD), by=self.admin)
+        self.assertEqual([c.username for c in created], [r[0] for r in GOOD])
+        passwords = {c.password for c in created}
+        self.assertEqual(len(passwords), len(GOOD))
+        for entry in created:
+            user = User.objects.get(username=entry.username)
+            self.assertTrue(user.check_password(entry.password))
+            self.assertGreaterEqual(len(entry.password), 12)
+        # GSO code 21664 is Hoài Thanh Tây until 30/06/2025, Hoài Nhơn after.
+        before = User.objects.get(username="xa.hoaithanh")
+        after = User.objects.get(username="xa.hoainhon")
+        self.assertEqual(before.unit.name, "Hoài Thanh Tây")
+        self.assertEqual(after.unit.name, "Hoài Nhơn")
+        self.assertNotEqual(before.unit_id, after.unit_id)
+        self.assertEqual(before.role, Role.COMMUNE_OFFICIAL)
+        self.assertEqual((before.last_name, before.first_name), ("Nguyễn Văn", "An"))
+        self.assertEqual(before.email, "an@example.vn")
+        self.assertIsNone(User.objects.get(username="qt2").unit)
+        event = AuditEvent.objects.get(action=AuditAction.USERS_IMPORT)
+        self.assertEqual(event.user, self.admin)
+        self.assertEqual(event.details["usernames"], [r[0] for r in GOOD])
+        self.assertNotIn(created[0].password, str(event.details))
+
+    def test_all_or_nothing_with_an_error_per_row(self) -> None:
+        rows = [
+            *GOOD,
+            ["district", "Trùng Tên", "", "Công chức cấp xã", "21685", "30/06/2023"],
+            ["co dau cach", "", "khong-phai-email", "giám đốc", "21685", "31/02/2023"],
+            ["xa.hoaithanh", "Lặp Lại", "", "Công chức cấp xã", "99999", "01/01/2024"],
+            ["huyen.sai", "Sai Cấp", "", "Chuyên viên Văn phòng cấp huyện", "21685", "30/06/2023"],
+            ["xa.thieu", "Thiếu Mã", "", "Công chức cấp xã", "", ""],
+            ["=cmd", "=HYPERLINK(1)", "", "Công chức cấp xã", "21685", "30/06/2023"],
+        ]
+        with self.assertRaises(UsersImportRefused) as caught:
+            users_import_xlsx(data=xlsx(rows), by=self.admin)
+        errors = caught.exception.errors
+        self.assertEqual([e.split(":")[0] for e in errors], [f"Dòng {n}" for n in range(6, 12)])
+        self.assertIn("“district” đã có người dùng", errors[0])
+        self.assertIn("chỉ được gồm chữ, số", errors[1])
+        self.assertIn("thiếu họ và tên", errors[1])
+        self.assertIn("email “khong-phai-email” không hợp lệ", errors[1])
+        self.assertIn("vai trò “giám đốc” không có", errors[1])
+        self.assertIn("ngày đọc mã “31/02/2023” không hợp lệ", errors[1])
+        self.assertIn("trùng với dòng 2", errors[2])
+        self.assertIn("không có đơn vị mã 99999 vào ngày 01/01/2024", errors[2])
+        self.assertIn("phải thuộc đơn vị cấp huyện", errors[3])
+        self.assertIn("cần mã đơn vị", errors[4])
+        self.assertIn("chứa công thức", errors[5])
+        self.assertFalse(User.objects.filter(username__in=[r[0] for r in GOOD]).exists())
+        self.assertFalse(AuditEvent.objects.exists())
+
+    def test_refuses_broken_files_and_headers(self) -> None:
+        cases = [
+            (b"not a zip", "không phải là tệp Excel"),
+            (xlsx([], header=HEADER), "không có người dùng nào"),
+            (xlsx(GOOD, header=["a", "b", "c", "d", "e", "f"]), "thiếu cột"),
+        ]
+        for data, message in cases:
+            with self.assertRaises(UsersImportRefused) as caught:
+                users_import_xlsx(data=data, by=self.admin)
+            self.assertIn(message, caught.exception.errors[0])
+
+
+class UsersImportAdminTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.admin.is_staff = self.admin.is_superuser = True
+        self.admin.save()
+        self.url = reverse("admin:units_user_import")
+
+    def upload(self, data: bytes):  # type: ignore[no-untyped-def]
+        return self.client.post(
+            self.url, {"file": SimpleUploadedFile("nguoi-dung.xlsx", data)}, REMOTE_ADDR="10.9.9.9"
+        )
+
+    def test_page_is_linked_and_reserved_to_admins(self) -> None:
+        self.login(self.admin)
+        changelist = self.client.get(reverse("admin:units_user_changelist"))
+        self.assertContains(changelist, self.url)
+        self.assertContains(self.client.get(self.url), "Tạo người dùng từ tệp Excel")
+        self.login(self.district)
+        self.assertNotEqual(self.client.get(self.url).status_code, 200)
+
+    def test_upload_shows_passwords_once_and_downloads_them_once(self) -> None:
+        self.login(self.admin)
+        response = self.upload(xlsx(GOOD))
+        self.assertContains(response, "Đã tạo 4 người dùng")
+        html = response.content.decode()
+        first = User.objects.get(username="xa.hoaithanh")
+        passwords = re.findall(r"<code>([^<]+)</code>", html)
+        self.assertEqual(len(passwords), 4)
+        self.assertTrue(first.check_password(passwords[0]))
+        self.assertEqual(AuditEvent.objects.get(action="users_import").ip_address, "10.9.9.9")
+
+        download = self.client.get(reverse("admin:units_user_import_passwords"))
+        self.assertEqual(download.status_code, 200)
+        self.assertIn("no-store", download["Cache-Control"])
+        sheet = load_workbook(io.BytesIO(download.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[1][0], "xa.hoaithanh")
+        self.assertEqual(rows[1][4], passwords[0])
+        again = self.client.get(reverse("admin:units_user_import_passwords"))
+        self.assertEqual(again.status_code, 302)
+
+    def test_errors_listed_and_nothing_created(self) -> None:
+        self.login(self.admin)
+        bad = [*GOOD, ["x y", "", "", "", "", ""]]
+        response = self.upload(xlsx(bad))
+        self.assertContains(response, "Không tạo người dùng nào: tệp có 1 lỗi.")
+        self.assertContains(response, "Dòng 6:")
+        self.assertFalse(User.objects.filter(username="xa.hoaithanh").exists())
