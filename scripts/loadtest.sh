@@ -28,24 +28,9 @@ while [ $# -gt 0 ]; do
 done
 
 if [ -z "$database_url" ]; then
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-  if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
-    echo "Cài PostgreSQL / installing postgresql…"
-    apt_install postgresql
-    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-  fi
-  pg_dir=$(mktemp -d /tmp/kpi-load-pg.XXXXXX)
   pg_port="${PG_LOAD_PORT:-54333}"
-  run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_dir"
-  stop_pg() { run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
-  trap stop_pg EXIT
-  run_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
   # Durable settings (fsync on): the restart check must mean what it says.
-  run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w start \
-    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
-  run_pg "$pg_bin/psql" -h "$pg_dir" -p "$pg_port" -d postgres -qc "CREATE ROLE kpi LOGIN CREATEDB PASSWORD 'kpi'"
-  run_pg "$pg_bin/psql" -h "$pg_dir" -p "$pg_port" -d postgres -qc "CREATE DATABASE kpi_load OWNER kpi"
+  start_pg_cluster "$pg_port" kpi_load -c max_connections=200
   database_url="postgres://kpi:kpi@127.0.0.1:${pg_port}/kpi_load"
 fi
 

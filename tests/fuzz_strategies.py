@@ -4,12 +4,14 @@ zero-width characters, SQL, spreadsheet formulas) and hostile numbers and period
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.utils.html import escape
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from indicators.models import Indicator, Target, TargetPlan, TargetSource
 from tests.base import BaseTestCase
 
 # Each fuzz test stays small: the whole fuzz suite runs in well under a minute.
@@ -28,6 +30,25 @@ FUZZ_FEW = settings(FUZZ, max_examples=12)
 class FuzzTestCase(HypothesisTestCase, BaseTestCase):
     """BaseTestCase's users and units; each Hypothesis example runs in its own
     transaction, rolled back afterwards."""
+
+    plan: TargetPlan
+    target: Target
+
+    @classmethod
+    def create_plan_with_target(cls, *, year: int) -> None:
+        """A manual plan of Hoài Nhơn for `year` with one target (Hoài Đức, online 70 %),
+        for the tests that fuzz the targets pages."""
+        cls.plan = TargetPlan.objects.create(
+            issuer=cls.hoai_nhon, year=year, title="Kế hoạch thử", applies_rule=False
+        )
+        cls.target = Target.objects.create(
+            plan=cls.plan,
+            unit=cls.hoai_duc,
+            indicator=Indicator.objects.get(code="online"),
+            value=Decimal("70"),
+            source=TargetSource.MANUAL,
+            reason="lý do",
+        )
 
 
 # Every fuzzed name is wrapped in these two marks, which the generated text never

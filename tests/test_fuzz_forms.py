@@ -15,11 +15,8 @@ from indicators.domain import formulas, periods
 from indicators.models import (
     FiguresChange,
     ImportBatch,
-    Indicator,
     Period,
     Target,
-    TargetPlan,
-    TargetSource,
     UnitFigures,
 )
 from tests.fuzz_strategies import (
@@ -118,17 +115,7 @@ class FormsTestCase(FuzzTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.plan = TargetPlan.objects.create(
-            issuer=cls.hoai_nhon, year=2024, title="Kế hoạch thử", applies_rule=False
-        )
-        cls.target = Target.objects.create(
-            plan=cls.plan,
-            unit=cls.hoai_duc,
-            indicator=Indicator.objects.get(code="online"),
-            value=Decimal("70"),
-            source=TargetSource.MANUAL,
-            reason="lý do",
-        )
+        cls.create_plan_with_target(year=2024)
 
     @FUZZ
     @given(

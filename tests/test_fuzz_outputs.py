@@ -19,10 +19,7 @@ from hypothesis import strategies as st
 from indicators.models import (
     FiguresChange,
     FiguresStatus,
-    Indicator,
     Target,
-    TargetPlan,
-    TargetSource,
     UnitFigures,
 )
 from tests.fuzz_strategies import (
@@ -57,17 +54,7 @@ class FuzzOutputsBase(FuzzTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.plan = TargetPlan.objects.create(
-            issuer=cls.hoai_nhon, year=2023, title="Kế hoạch thử", applies_rule=False
-        )
-        cls.target = Target.objects.create(
-            plan=cls.plan,
-            unit=cls.hoai_duc,
-            indicator=Indicator.objects.get(code="online"),
-            value=Decimal("70"),
-            source=TargetSource.MANUAL,
-            reason="lý do",
-        )
+        cls.create_plan_with_target(year=2023)
         cls.figures = UnitFigures.objects.get(unit=cls.hoai_duc, period__code=PERIOD)
 
     def rename(self, unit: AdministrativeUnit, name: str, unit_type: str | None = None) -> None:
