@@ -14,6 +14,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SEED_PROVINCES = ("51", "52")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Each test class creates five users and many tests log in: with the production
+    # hasher (PBKDF2, a million rounds on purpose) that alone took half of the suite's
+    # time. Tests check who may do what, not the hash's strength.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def load_seed_data() -> None:
     """Units of Quảng Ngãi and Bình Định/Gia Lai (both structures) and the real figures,
     without sample data: what the oracle and page tests need, in about a second."""

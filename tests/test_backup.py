@@ -91,7 +91,7 @@ class EmptyDatabase:
 
 
 class BackupRestoreTestCase(BaseTestCase):
-    def test_a_backup_restores_into_an_empty_database_row_for_row(self) -> None:
+    def test_it_restores_a_backup_into_an_empty_database_row_for_row(self) -> None:
         import tempfile
 
         # Data of every kind: figures with history (two saves), a user, an import batch.

@@ -34,13 +34,13 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
-def test_check_deploy_is_clean_in_production() -> None:
+def test_it_passes_check_deploy_in_production() -> None:
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_production_settings_are_strict() -> None:
+def test_it_makes_production_settings_strict() -> None:
     code = (
         "from django.conf import settings as s;"
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
@@ -58,14 +58,14 @@ def test_production_settings_are_strict() -> None:
     ]
 
 
-def test_development_defaults_would_fail_the_deploy_check() -> None:
+def test_it_fails_the_deploy_check_with_development_defaults() -> None:
     # What scripts/run.sh uses (plain http on 127.0.0.1) is not a production configuration.
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env={})
     assert result.returncode != 0
     assert "security.W012" in result.stderr + result.stdout  # SESSION_COOKIE_SECURE
 
 
-def test_production_refuses_the_development_key() -> None:
+def test_it_refuses_the_development_key_in_production() -> None:
     env = {**PRODUCTION_ENV, "SECRET_KEY": "dev-only-insecure-key-change-me"}
     result = run_manage("check", env=env)
     assert result.returncode != 0

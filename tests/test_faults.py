@@ -63,7 +63,7 @@ class SimulatedDropTestCase(BaseTestCase):
             for f in UnitFigures.objects.filter(period__code=period_code)
         }
 
-    def test_an_import_commit_that_loses_the_connection_writes_no_row(self) -> None:
+    def test_it_writes_no_row_when_an_import_commit_loses_the_connection(self) -> None:
         spec = periods.parse_period_code(H2)
         preview = imports.figures_import_preview(
             data=seed_xlsx(),
@@ -90,7 +90,7 @@ class SimulatedDropTestCase(BaseTestCase):
         self.assertEqual(result.created, 18)
         self.assertEqual(len(self.figures_state(H2)), 18)
 
-    def test_a_save_that_loses_the_connection_after_the_update_keeps_the_old_figures(self) -> None:
+    def test_it_keeps_the_old_figures_when_a_save_loses_the_connection(self) -> None:
         url = f"/so-lieu/{self.hoai_duc.pk}/2023-Q3-CAL/"
         self.login(self.commune)
         self.assertEqual(self.client.post(url, FORM).status_code, 302)
@@ -114,7 +114,7 @@ class SimulatedDropTestCase(BaseTestCase):
         figures.refresh_from_db()
         self.assertEqual((figures.version, figures.total, figures.carried_over), (2, 1001, 11))
 
-    def test_a_transition_that_loses_the_connection_changes_nothing(self) -> None:
+    def test_it_changes_nothing_when_a_transition_loses_the_connection(self) -> None:
         figures = services.figures_save(
             unit=self.hoai_duc,
             period=Period.objects.for_spec(periods.parse_period_code("2023-Q4-CAL")),
@@ -210,7 +210,7 @@ def real_db(django_db_blocker: Any) -> Iterator[dict[str, Any]]:
 
 
 @needs_postgres
-def test_a_killed_backend_in_the_middle_of_an_import_commit_writes_no_row(real_db: dict) -> None:
+def test_it_writes_no_row_when_the_backend_is_killed_mid_import(real_db: dict) -> None:
     preview = imports.figures_import_preview(
         data=seed_xlsx(),
         filename="phu-luc.xlsx",
@@ -246,7 +246,7 @@ def test_a_killed_backend_in_the_middle_of_an_import_commit_writes_no_row(real_d
 
 
 @needs_postgres
-def test_a_killed_backend_in_the_middle_of_a_save_keeps_the_old_figures(real_db: dict) -> None:
+def test_it_keeps_the_old_figures_when_the_backend_is_killed_mid_save(real_db: dict) -> None:
     period = Period.objects.for_spec(periods.parse_period_code(REAL_Q))
     saved = services.figures_save(
         unit=real_db["hoai_duc"],

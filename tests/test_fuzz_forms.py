@@ -64,7 +64,7 @@ def state() -> tuple[object, ...]:
 class PeriodCodeTestCase(FuzzTestCase):
     @FUZZ
     @given(code=st.one_of(bad_period(), st.text(max_size=60)))
-    def test_a_period_code_is_parsed_or_refused_in_vietnamese(self, code: str) -> None:
+    def test_it_parses_a_period_code_or_refuses_it_in_vietnamese(self, code: str) -> None:
         try:
             spec = periods.parse_period_code(code)
         except periods.PeriodError as error:
@@ -84,7 +84,7 @@ class FiltersTestCase(FuzzTestCase):
             st.sampled_from(("tier", "unit", "colour", "page", "sort")), bad_code(), max_size=2
         ),
     )
-    def test_bad_filters_get_a_clear_answer_and_change_nothing(
+    def test_it_answers_bad_filters_clearly_and_changes_nothing(
         self, url: str, period: str, parent: str, indicator: str, extra: dict[str, str]
     ) -> None:
         if (period, parent) == (PERIOD, "543") and indicator in ("online", "all") and not extra:
@@ -100,7 +100,7 @@ class FiltersTestCase(FuzzTestCase):
             self.assertRegex(response.content.decode(), VIETNAMESE)
         self.assertEqual(state(), before)
 
-    def test_the_examples_of_the_brief_are_refused_with_a_message(self) -> None:
+    def test_it_refuses_the_examples_of_the_brief_with_a_message(self) -> None:
         self.login(self.district)
         for code in ("2023-M13-ND09", "1999-Y-CAL", "2023-13-45..2023-01-01", "'; DROP TABLE x"):
             for url in ("/xep-hang/", "/cong-van/", "/xuat/so-lieu.csv"):
@@ -124,7 +124,9 @@ class FormsTestCase(FuzzTestCase):
         ),
         version=st.one_of(st.just(""), bad_number()),
     )
-    def test_figures_entry_refuses_bad_numbers(self, bad: dict[str, str], version: str) -> None:
+    def test_it_refuses_bad_numbers_in_figures_entry(
+        self, bad: dict[str, str], version: str
+    ) -> None:
         self.login(self.commune)
         url = f"/so-lieu/{self.hoai_duc.pk}/2024-Q1-ND09/"
         before = state()
@@ -142,7 +144,7 @@ class FormsTestCase(FuzzTestCase):
         self.assertRegex(response.content.decode(), VIETNAMESE)
         self.assertEqual(state(), before, data)
 
-    def test_figures_entry_names_the_problem(self) -> None:
+    def test_it_names_the_problem_in_figures_entry(self) -> None:
         self.login(self.commune)
         url = f"/so-lieu/{self.hoai_duc.pk}/2024-Q1-ND09/"
         cases = {
@@ -164,7 +166,7 @@ class FormsTestCase(FuzzTestCase):
         version=st.one_of(bad_number(), st.just("1")),
         comment=hostile_text(1200),
     )
-    def test_workflow_actions_refuse_bad_requests(
+    def test_it_refuses_bad_workflow_requests(
         self, period: str, action: str, version: str, comment: str
     ) -> None:
         self.login(self.district)
@@ -182,7 +184,7 @@ class FormsTestCase(FuzzTestCase):
         value=st.one_of(bad_number(), st.sampled_from(("100,001", "100.5", "-0,01"))),
         reason=st.one_of(st.just(""), hostile_text(400)),
     )
-    def test_target_override_refuses_bad_values(self, value: str, reason: str) -> None:
+    def test_it_refuses_bad_target_override_values(self, value: str, reason: str) -> None:
         self.login(self.district)
         before = state()
         url = f"/chi-tieu/{self.plan.pk}/muc/{self.target.pk}/"
@@ -199,7 +201,9 @@ class FormsTestCase(FuzzTestCase):
 
     @FUZZ_FEW
     @given(period=bad_period(), parent=st.one_of(bad_code(), st.just("")))
-    def test_import_upload_refuses_bad_periods_and_parents(self, period: str, parent: str) -> None:
+    def test_it_refuses_import_uploads_with_bad_periods_and_parents(
+        self, period: str, parent: str
+    ) -> None:
         self.login(self.district)
         before = state()
         upload = SimpleUploadedFile("so-lieu.csv", b"gso_code,received\n21685,10\n", "text/csv")

@@ -62,7 +62,7 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         ),
         filename=st.sampled_from(("so-lieu.csv", "so-lieu.xlsx", "a", "../../etc/passwd", "x.xls")),
     )
-    def test_random_bytes(self, data: bytes, filename: str) -> None:
+    def test_it_refuses_random_bytes(self, data: bytes, filename: str) -> None:
         self.preview(data, filename)
 
     @FUZZ
@@ -71,7 +71,9 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         rows=st.lists(st.lists(CELL, max_size=8), max_size=6),
         delimiter=st.sampled_from((",", ";", "\t")),
     )
-    def test_random_csv(self, header: list[str], rows: list[list[str]], delimiter: str) -> None:
+    def test_it_refuses_or_previews_random_csv(
+        self, header: list[str], rows: list[list[str]], delimiter: str
+    ) -> None:
         import csv
 
         out = io.StringIO()
@@ -98,7 +100,7 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         ),
         sheet_title=st.sampled_from(("Số liệu", "Phụ lục", "_kpi", "Sheet")),
     )
-    def test_random_xlsx(
+    def test_it_refuses_or_previews_random_xlsx(
         self, header: list[str], rows: list[list[object]], sheet_title: str
     ) -> None:
         workbook = Workbook()
@@ -111,7 +113,7 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         workbook.save(out)
         self.preview(out.getvalue(), "so-lieu.xlsx")
 
-    def test_a_readable_file_reaches_the_preview(self) -> None:
+    def test_it_previews_a_readable_file(self) -> None:
         """Sanity: the harness above does reach the preview, not only the refusals."""
         before = ImportBatch.objects.count()
         self.preview(b"gso_code,received,received_online\n21685,10,5\n", "so-lieu.csv")

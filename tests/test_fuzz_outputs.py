@@ -84,7 +84,7 @@ class HtmlEscapingTestCase(FuzzOutputsBase):
 
     @FUZZ_FEW
     @given(name=hostile_text(), comment=hostile_text(300))
-    def test_names_and_comments_render_escaped_on_every_page(self, name: str, comment: str) -> None:
+    def test_it_escapes_names_and_comments_on_every_page(self, name: str, comment: str) -> None:
         self.rename(self.hoai_duc, marked(name))
         UnitFigures.objects.filter(pk=self.figures.pk).update(
             status=FiguresStatus.DRAFT, review_comment=marked(comment)
@@ -114,7 +114,7 @@ class HtmlEscapingTestCase(FuzzOutputsBase):
             shown = self.check_html(response.content.decode(), allowed, url)
             self.assertGreater(shown, 0, f"{url} does not show the unit at all")
 
-    def test_plotly_hover_texts_carry_the_escaped_name(self) -> None:
+    def test_it_escapes_names_in_plotly_hover_texts(self) -> None:
         self.rename(self.hoai_duc, "<b>x</b>")
         self.login(self.district)
         response = self.client.get("/xep-hang/", {**H1, "indicator": "online", "unit": "21685"})
@@ -134,7 +134,7 @@ class HtmlEscapingTestCase(FuzzOutputsBase):
 class DocumentsTestCase(FuzzOutputsBase):
     @FUZZ_FEW
     @given(name=hostile_text())
-    def test_the_dispatch_docx_holds_the_name_verbatim(self, name: str) -> None:
+    def test_it_writes_the_name_verbatim_in_the_dispatch_docx(self, name: str) -> None:
         self.rename(self.hoai_duc, marked(name))
         self.login(self.district)
         response = self.client.get("/cong-van/tai-docx/", H1)
@@ -225,7 +225,7 @@ class SpreadsheetsTestCase(FuzzOutputsBase):
         # Not approved: the unit is then also on the reminder list.
         UnitFigures.objects.filter(pk=self.figures.pk).update(status=FiguresStatus.DRAFT)
 
-    def test_formula_like_names_are_text_in_every_download(self) -> None:
+    def test_it_writes_formula_like_names_as_text_in_every_download(self) -> None:
         """The plain case, without Hypothesis: unit and parent names that start like a
         formula once the type is written before them."""
         self.prepare("x", '=HYPERLINK("http://evil.example","bấm")', "y", "=1+1")
@@ -239,7 +239,7 @@ class SpreadsheetsTestCase(FuzzOutputsBase):
         parent_name=st.one_of(formula_text(), hostile_text()),
         parent_type=UNIT_TYPES,
     )
-    def test_no_spreadsheet_cell_is_a_formula(
+    def test_it_writes_no_spreadsheet_cell_as_a_formula(
         self, name: str, unit_type: str, parent_name: str, parent_type: str
     ) -> None:
         self.prepare(name, unit_type, parent_name, parent_type)

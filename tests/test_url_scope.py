@@ -474,7 +474,7 @@ class URLScopeTestCase(BaseTestCase):
         content = b"".join(response) if response.streaming else response.content
         return content.decode("utf-8", errors="replace")
 
-    def test_every_pattern_has_a_recipe(self) -> None:
+    def test_it_has_a_recipe_for_every_url_pattern(self) -> None:
         found = portal_patterns()
         recipes = self.recipes()
         missing = sorted(set(found) - set(recipes))
@@ -517,25 +517,25 @@ class URLScopeTestCase(BaseTestCase):
         self.assertEqual(self.state(), before, "a denied request changed data")
         return count
 
-    def test_commune_official(self) -> None:
+    def test_it_scopes_a_commune_official(self) -> None:
         self.assertGreater(self.check_role(self.commune), 200)
 
-    def test_district_staff(self) -> None:
+    def test_it_scopes_district_staff(self) -> None:
         self.assertGreater(self.check_role(self.district), 150)
 
-    def test_chairman(self) -> None:
+    def test_it_scopes_a_chairman(self) -> None:
         self.assertGreater(self.check_role(self.chairman), 150)
 
-    def test_district_staff_of_another_province(self) -> None:
+    def test_it_scopes_district_staff_of_another_province(self) -> None:
         self.check_role(self.outsider)
 
-    def test_province_staff(self) -> None:
+    def test_it_scopes_province_staff(self) -> None:
         self.check_role(self.province_bd)
 
-    def test_province_staff_of_another_province(self) -> None:
+    def test_it_scopes_province_staff_of_another_province(self) -> None:
         self.check_role(self.province_qn)
 
-    def test_admin_sees_the_planted_data(self) -> None:
+    def test_it_shows_the_planted_data_to_an_admin(self) -> None:
         """Sanity: the same recipes as an administrator reach the data, so the denials
         above are about scope and not about broken URLs."""
         self.login(self.admin)
@@ -603,7 +603,7 @@ class URLScopeTestCase(BaseTestCase):
             )
             self.assertEqual(response.status_code, 200, name)
 
-    def test_logged_out_visitors_are_sent_to_login(self) -> None:
+    def test_it_sends_logged_out_visitors_to_login(self) -> None:
         """Every pattern, with real ids: the login page, never the data."""
         self.client.logout()
         own = self.hoai_duc

@@ -34,7 +34,7 @@ def district_user() -> User:
     )
 
 
-def test_pages_run_under_the_policy_without_violations(
+def test_it_runs_every_page_under_the_policy_without_violations(
     live_server, page: Page, district_user: User, outside_requests: list[str]
 ) -> None:
     console_errors: list[str] = []

@@ -75,7 +75,7 @@ def payment_quarter() -> list[str]:
     return [c.full_name for c in communes]
 
 
-def test_a_district_user_finds_the_three_worst_communes_for_online_payment(
+def test_it_lets_a_district_user_find_the_three_worst_communes_for_online_payment(
     live_server, page: Page, district_user: User, outside_requests: list[str]
 ) -> None:
     names = payment_quarter()
@@ -115,7 +115,7 @@ def test_a_district_user_finds_the_three_worst_communes_for_online_payment(
     assert outside_requests == []
 
 
-def test_the_heat_map_and_table_fit_a_phone(
+def test_it_fits_the_heat_map_and_table_on_a_phone(
     live_server, page: Page, district_user: User, outside_requests: list[str]
 ) -> None:
     page.set_viewport_size({"width": 390, "height": 844})

@@ -110,13 +110,13 @@ class RankChangeTestCase(TwoQuartersMixin, BaseTestCase):
         self.assertIn("▼2", row_html(html, "21637"))
         self.assertIn("mới", row_html(html, "21649"))
 
-    def test_the_first_quarter_has_no_previous_ranking(self) -> None:
+    def test_it_gives_the_first_quarter_no_previous_ranking(self) -> None:
         online = Indicator.objects.get(code="online")
         hoai_nhon = unit_by_code("543", on=ON_2024)
         result = ranking_for(parent=hoai_nhon, period=self.q1, indicator=online)
         self.assertTrue(all(r.rank_change is None and not r.is_new for r in result.rows))
 
-    def test_a_unit_trend_covers_every_quarter_with_its_target_line(self) -> None:
+    def test_it_covers_every_quarter_of_a_unit_trend_with_its_target_line(self) -> None:
         online = Indicator.objects.get(code="online")
         tam_quan = unit_by_code("21637", on=ON_2024)
         with self.assertNumQueries(1):
@@ -135,13 +135,13 @@ class RankChangeTestCase(TwoQuartersMixin, BaseTestCase):
         self.assertIn("90,00 %", figure["data"][0]["customdata"][0])
         self.assertEqual(figure["data"][1]["y"], [70.0, 70.0])  # the target line
 
-    def test_a_unit_outside_the_table_gets_no_trend(self) -> None:
+    def test_it_gives_no_trend_for_a_unit_outside_the_table(self) -> None:
         self.login(self.district)
         response = self.client.get(URL, {**H1, "period": Q2, "unit": "21460"})  # Phổ Ninh
         self.assertEqual(response.status_code, 200)
         self.assertNotIn("trend_chart", response.context)
 
-    def test_trend_data_downloads_as_csv(self) -> None:
+    def test_it_downloads_trend_data_as_csv(self) -> None:
         self.login(self.district)
         response = self.client.get(
             "/xep-hang/du-lieu/trend.csv", {**H1, "period": Q2, "unit": "21637"}
@@ -168,7 +168,7 @@ class AllIndicatorsTestCase(BaseTestCase):
         for tag in re.findall(r"<script[^>]*>", html):
             self.assertTrue("src=" in tag or 'type="application/json"' in tag, tag)
 
-    def test_its_queries_do_not_grow_with_the_number_of_units(self) -> None:
+    def test_it_keeps_queries_flat_with_the_number_of_units(self) -> None:
         self.login(self.admin)
         self.client.get(URL, ALL)  # warm the session
         with CaptureQueriesContext(connection) as communes:
@@ -181,7 +181,7 @@ class AllIndicatorsTestCase(BaseTestCase):
         self.assertEqual(len(communes), len(province))
         self.assertLessEqual(len(communes), 11)
 
-    def test_the_heat_map_escapes_unit_names(self) -> None:
+    def test_it_escapes_unit_names_in_the_heat_map(self) -> None:
         AdministrativeUnit.objects.filter(code="21685", structure="legacy").update(name="<b>x</b>")
         self.login(self.district)
         for colour in ("status", "rate"):
@@ -194,7 +194,7 @@ class AllIndicatorsTestCase(BaseTestCase):
         hover = json.dumps(figure["data"][0]["customdata"], ensure_ascii=False)
         self.assertIn("93,33 %", hover)  # Vietnamese number format
 
-    def test_heat_map_data_downloads_as_xlsx(self) -> None:
+    def test_it_downloads_heat_map_data_as_xlsx(self) -> None:
         self.login(self.district)
         response = self.client.get("/xep-hang/du-lieu/heatmap.xlsx", ALL)
         self.assertEqual(response.status_code, 200)
@@ -209,7 +209,7 @@ class AllIndicatorsTestCase(BaseTestCase):
 
 
 class TiersTestCase(BaseTestCase):
-    def test_the_communes_of_a_province_are_one_tier(self) -> None:
+    def test_it_ranks_the_communes_of_a_province_as_one_tier(self) -> None:
         binh_dinh = AdministrativeUnit.objects.get(code="52", structure="legacy")
         h1 = Period.objects.get(code="2023-H1-CAL")
         units = units_for_tier(binh_dinh, h1, "commune")
@@ -222,7 +222,7 @@ class TiersTestCase(BaseTestCase):
         total = html.split('data-total="children"', 1)[1].split("</tr>", 1)[0]
         self.assertIn("66,73 %", total)  # only Hoài Nhơn communes reported
 
-    def test_district_agencies_rank_among_themselves(self) -> None:
+    def test_it_ranks_district_agencies_among_themselves(self) -> None:
         h1 = Period.objects.get(code="2023-H1-CAL")
         agency = AdministrativeUnit.objects.create(
             code="",
@@ -245,7 +245,7 @@ class TiersTestCase(BaseTestCase):
         default = self.client.get(URL, H1).content.decode()
         self.assertEqual(len(row_codes(default)), 17)
 
-    def test_tier_pages_cost_the_same_queries(self) -> None:
+    def test_it_costs_the_same_queries_on_every_tier(self) -> None:
         self.login(self.admin)
         self.client.get(URL, H1)
         with CaptureQueriesContext(connection) as natural:
@@ -256,7 +256,7 @@ class TiersTestCase(BaseTestCase):
 
 
 class ChartDataDownloadTestCase(BaseTestCase):
-    def test_bars_data_as_csv(self) -> None:
+    def test_it_downloads_bars_data_as_csv(self) -> None:
         self.login(self.district)
         response = self.client.get("/xep-hang/du-lieu/bars.csv", H1)
         self.assertEqual(response.status_code, 200)
@@ -268,7 +268,7 @@ class ChartDataDownloadTestCase(BaseTestCase):
         self.assertEqual(rows[1][5:9], ["93.33", "70.00", "23.33", "Đạt"])
         self.assertEqual(rows[-1][3:6], ["9805", "14693", "66.73"])
 
-    def test_text_never_becomes_a_formula(self) -> None:
+    def test_it_never_turns_text_into_a_formula(self) -> None:
         AdministrativeUnit.objects.filter(code="21685", structure="legacy").update(
             name="=HYPERLINK(1)", unit_type="-"
         )
@@ -285,7 +285,7 @@ class ChartDataDownloadTestCase(BaseTestCase):
         self.assertEqual(bad.data_type, "s")
         self.assertFalse(any(c.data_type == "f" for row in sheet.iter_rows() for c in row))
 
-    def test_downloads_keep_the_access_rules(self) -> None:
+    def test_it_keeps_the_access_rules_on_downloads(self) -> None:
         self.login(self.outsider)
         self.assertEqual(self.client.get("/xep-hang/du-lieu/bars.csv", H1).status_code, 403)
         self.login(self.district)
@@ -294,7 +294,7 @@ class ChartDataDownloadTestCase(BaseTestCase):
         self.assertEqual(self.client.get("/xep-hang/du-lieu/trend.csv", H1).status_code, 404)
         self.assertEqual(self.client.get("/xep-hang/du-lieu/heatmap.csv", H1).status_code, 404)
 
-    def test_the_page_links_every_chart_to_its_data(self) -> None:
+    def test_it_links_every_chart_to_its_data(self) -> None:
         self.login(self.district)
         html = self.client.get(URL, H1).content.decode()
         self.assertIn('href="/xep-hang/du-lieu/bars.csv?parent=543&amp;period=2023-H1-CAL', html)

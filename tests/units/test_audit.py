@@ -32,12 +32,12 @@ class AuditLogServiceTests(BaseTestCase):
         self.assertEqual(event.details, {"n": "1"})
         self.assertIsNotNone(event.at)
 
-    def test_without_request_or_user(self) -> None:
+    def test_it_logs_without_request_or_user(self) -> None:
         event = audit_log(action=AuditAction.IMPORT, target="lệnh import_figures")
         self.assertIsNone(event.user)
         self.assertIsNone(event.ip_address)
 
-    def test_user_survives_as_username_when_deleted(self) -> None:
+    def test_it_keeps_the_username_when_the_user_is_deleted(self) -> None:
         event = audit_log(user=self.outsider, action=AuditAction.LOGIN)
         self.outsider.delete()
         event.refresh_from_db()
@@ -49,7 +49,7 @@ class AuditWiringTests(BaseTestCase):
     def events(self, action: str) -> list[AuditEvent]:
         return list(AuditEvent.objects.filter(action=action))
 
-    def test_login_logout_and_failed_login(self) -> None:
+    def test_it_logs_login_logout_and_failed_login(self) -> None:
         url = reverse("login")
         self.client.post(url, {"username": "commune", "password": "nope"}, REMOTE_ADDR="10.1.1.1")
         self.client.post(
@@ -68,7 +68,7 @@ class AuditWiringTests(BaseTestCase):
         self.assertEqual([(e.user, e.ip_address) for e in login], [(self.commune, "10.1.1.1")])
         self.assertEqual([e.user for e in logout], [self.commune])
 
-    def test_figures_workflow(self) -> None:
+    def test_it_logs_the_figures_workflow(self) -> None:
         base = f"/so-lieu/{self.hoai_duc.pk}/2023-Q3-CAL/"
         self.login(self.commune)
         self.client.post(base, VALID)
@@ -99,14 +99,14 @@ class AuditWiringTests(BaseTestCase):
         self.assertIn("Hoài Đức", events[0].target)
         self.assertEqual(events[0].details["figures_id"], figures.pk)
 
-    def test_refused_transition_is_not_logged(self) -> None:
+    def test_it_does_not_log_a_refused_transition(self) -> None:
         base = f"/so-lieu/{self.hoai_duc.pk}/2023-Q3-CAL/"
         self.login(self.commune)
         self.client.post(base, VALID)
         self.client.post(base + "nop/", {"version": "7"})  # stale version: refused
         self.assertFalse(AuditEvent.objects.exclude(action=AuditAction.LOGIN).exists())
 
-    def test_import_commit(self) -> None:
+    def test_it_logs_an_import_commit(self) -> None:
         h1 = Period.objects.get(code="2023-H1-CAL")
         UnitFigures.objects.filter(period=h1).update(status=FiguresStatus.DRAFT)
         preview = imports.figures_import_preview(
@@ -123,7 +123,7 @@ class AuditWiringTests(BaseTestCase):
         self.assertEqual(event.details["batch_id"], preview.batch.pk)
         self.assertIn("phu-luc.xlsx", event.target)
 
-    def test_target_override_through_the_page(self) -> None:
+    def test_it_logs_a_target_override_through_the_page(self) -> None:
         plan = TargetPlan.objects.get(issuer=self.hoai_nhon, year=2023)
         target = Target.objects.get(plan=plan, unit=self.hoai_duc, indicator__code="online")
         self.login(self.district)
@@ -138,7 +138,7 @@ class AuditWiringTests(BaseTestCase):
         self.assertEqual(event.details["new"], "80.5")
         self.assertIn("online", event.target)
 
-    def test_refused_override_is_not_logged(self) -> None:
+    def test_it_does_not_log_a_refused_override(self) -> None:
         plan = TargetPlan.objects.get(issuer=self.hoai_nhon, year=2023)
         target = Target.objects.get(plan=plan, unit=self.hoai_duc, indicator__code="online")
         with self.assertRaises(targets_services.TargetError):
@@ -147,7 +147,7 @@ class AuditWiringTests(BaseTestCase):
             )
         self.assertFalse(AuditEvent.objects.exists())
 
-    def test_apply_rule_through_the_page(self) -> None:
+    def test_it_logs_applying_the_rule_through_the_page(self) -> None:
         plan = TargetPlan.objects.get(issuer=self.duc_pho, year=2025)
         self.login(self.outsider)  # district staff of Đức Phổ, the issuer
         self.client.post(
@@ -167,7 +167,7 @@ class AuditAdminTests(BaseTestCase):
         audit_log(user=self.commune, action=AuditAction.LOGIN, target="")
         self.login(self.admin)
 
-    def test_list_filter_and_search(self) -> None:
+    def test_it_lists_filters_and_searches(self) -> None:
         url = reverse("admin:units_auditevent_changelist")
         response = self.client.get(url)
         self.assertContains(response, "Phường Hoài Đức")
@@ -178,7 +178,7 @@ class AuditAdminTests(BaseTestCase):
         response = self.client.get(url, {"q": "commune", "action__exact": "login"})
         self.assertEqual(response.context["cl"].result_count, 1)
 
-    def test_read_only(self) -> None:
+    def test_it_is_read_only(self) -> None:
         event = AuditEvent.objects.first()
         assert event is not None
         self.assertEqual(self.client.get(reverse("admin:units_auditevent_add")).status_code, 403)
@@ -191,7 +191,7 @@ class AuditAdminTests(BaseTestCase):
         self.assertEqual(self.client.post(delete, {"post": "yes"}).status_code, 403)
         self.assertTrue(AuditEvent.objects.filter(pk=event.pk).exists())
 
-    def test_an_admin_password_reset_and_role_change_are_logged(self) -> None:
+    def test_it_logs_an_admin_password_reset_and_role_change(self) -> None:
         password_url = reverse("admin:auth_user_password_change", args=[self.commune.pk])
         response = self.client.post(
             password_url,

@@ -24,21 +24,21 @@ class LockoutTests(BaseTestCase):
             REMOTE_ADDR=ip,
         )
 
-    def test_settings(self) -> None:
+    def test_it_reads_its_settings(self) -> None:
         self.assertEqual(settings.AUTHENTICATION_BACKENDS[0], "units.backends.LockoutBackend")
         self.assertEqual(settings.MIDDLEWARE[-1], "axes.middleware.AxesMiddleware")
         self.assertEqual(settings.AXES_FAILURE_LIMIT, 5)
         self.assertEqual(settings.AXES_COOLOFF_TIME, dt.timedelta(minutes=30))
         self.assertEqual(settings.AXES_LOCKOUT_PARAMETERS, [["username", "ip_address"]])
 
-    def test_good_password_logs_in(self) -> None:
+    def test_it_logs_in_with_the_right_password(self) -> None:
         response = self.post_login("district", PASSWORD)
         self.assertEqual(response.status_code, 302)
         event = AuditEvent.objects.get(action=AuditAction.LOGIN)
         self.assertEqual(event.user, self.district)
         self.assertEqual(event.ip_address, "10.0.0.7")
 
-    def test_locked_after_limit_then_even_right_password_refused(self) -> None:
+    def test_it_locks_after_the_limit_even_for_the_right_password(self) -> None:
         for _ in range(settings.AXES_FAILURE_LIMIT - 1):
             response = self.post_login("district", "wrong")
             self.assertEqual(response.status_code, 200)
@@ -55,7 +55,7 @@ class LockoutTests(BaseTestCase):
         self.assertTrue(AuditEvent.objects.filter(action=AuditAction.LOCKOUT).exists())
         self.assertFalse(AuditEvent.objects.filter(action=AuditAction.LOGIN).exists())
 
-    def test_lock_is_per_username_and_address(self) -> None:
+    def test_it_locks_per_username_and_address(self) -> None:
         for _ in range(settings.AXES_FAILURE_LIMIT):
             self.post_login("district", "wrong")
         self.assertEqual(self.post_login("district", PASSWORD).status_code, 429)
@@ -64,7 +64,7 @@ class LockoutTests(BaseTestCase):
         self.client.logout()
         self.assertEqual(self.post_login("district", PASSWORD, ip="10.0.0.8").status_code, 302)
 
-    def test_cooloff_expires(self) -> None:
+    def test_it_unlocks_after_the_cooloff(self) -> None:
         for _ in range(settings.AXES_FAILURE_LIMIT):
             self.post_login("district", "wrong")
         self.assertEqual(self.post_login("district", PASSWORD).status_code, 429)
@@ -72,7 +72,7 @@ class LockoutTests(BaseTestCase):
         AccessAttempt.objects.update(attempt_time=past)
         self.assertEqual(self.post_login("district", PASSWORD).status_code, 302)
 
-    def test_success_resets_the_count(self) -> None:
+    def test_it_resets_the_count_on_success(self) -> None:
         for _ in range(settings.AXES_FAILURE_LIMIT - 1):
             self.post_login("district", "wrong")
         self.assertEqual(self.post_login("district", PASSWORD).status_code, 302)
@@ -81,11 +81,11 @@ class LockoutTests(BaseTestCase):
         self.assertEqual(self.post_login("district", PASSWORD).status_code, 302)
 
     @override_settings(AXES_FAILURE_LIMIT=2)
-    def test_limit_comes_from_settings(self) -> None:
+    def test_it_takes_the_limit_from_settings(self) -> None:
         self.post_login("district", "wrong")
         self.assertEqual(self.post_login("district", "wrong").status_code, 429)
 
-    def test_proxy_header_ignored_unless_trusted(self) -> None:
+    def test_it_ignores_the_proxy_header_unless_trusted(self) -> None:
         self.client.post(
             reverse("login"),
             {"username": "district", "password": "wrong"},
@@ -104,7 +104,7 @@ class LockoutTests(BaseTestCase):
         event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED, username="chairman")
         self.assertEqual(event.ip_address, "1.2.3.4")
 
-    def test_client_login_without_request_still_works(self) -> None:
+    def test_it_allows_client_login_without_a_request(self) -> None:
         # Tests (and shells) authenticate without a request: no lockout to apply.
         self.assertTrue(self.client.login(username="district", password=PASSWORD))
         self.assertFalse(self.client.login(username="district", password="wrong"))

@@ -14,18 +14,18 @@ NEW_PASSWORD = "Mat-khau-moi-2025!"
 
 
 class PasswordChangeTests(BaseTestCase):
-    def test_page_needs_login(self) -> None:
+    def test_it_needs_login(self) -> None:
         response = self.client.get(reverse("password_change"))
         self.assertEqual(response.status_code, 302)
         self.assertIn(reverse("login"), response["Location"])
 
-    def test_page_in_vietnamese(self) -> None:
+    def test_it_speaks_vietnamese(self) -> None:
         self.login(self.commune)
         response = self.client.get(reverse("password_change"))
         self.assertContains(response, "Đổi mật khẩu")
         self.assertContains(response, "mọi phiên đăng nhập khác")
 
-    def test_validators_refuse_weak_password(self) -> None:
+    def test_it_refuses_a_weak_password(self) -> None:
         self.login(self.commune)
         response = self.client.post(
             reverse("password_change"),
@@ -36,7 +36,7 @@ class PasswordChangeTests(BaseTestCase):
         self.commune.refresh_from_db()
         self.assertTrue(self.commune.check_password(PASSWORD))
 
-    def test_other_sessions_are_logged_out(self) -> None:
+    def test_it_logs_out_other_sessions(self) -> None:
         other = Client()
         other.post(reverse("login"), {"username": "commune", "password": PASSWORD})
         self.assertEqual(other.get(reverse("indicators:figures_list")).status_code, 200)
@@ -59,7 +59,7 @@ class PasswordChangeTests(BaseTestCase):
         event = AuditEvent.objects.get(action=AuditAction.PASSWORD_CHANGE)
         self.assertEqual(event.user, self.commune)
 
-    def test_session_settings(self) -> None:
+    def test_it_reads_session_settings(self) -> None:
         self.assertTrue(settings.SESSION_EXPIRE_AT_BROWSER_CLOSE)
         self.assertLessEqual(settings.SESSION_COOKIE_AGE, 8 * 3600)
         self.assertTrue(settings.SESSION_COOKIE_HTTPONLY)
@@ -67,7 +67,7 @@ class PasswordChangeTests(BaseTestCase):
         self.assertIn("MinimumLengthValidator", names)
         self.assertIn("CommonPasswordValidator", names)
 
-    def test_session_expires_at_browser_close(self) -> None:
+    def test_it_expires_the_session_at_browser_close(self) -> None:
         response = self.client.post(reverse("login"), {"username": "commune", "password": PASSWORD})
         cookie = response.cookies[settings.SESSION_COOKIE_NAME]
         self.assertEqual(cookie["expires"], "")

@@ -43,7 +43,7 @@ def xlsx(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
 
 
 class UsersImportServiceTests(BaseTestCase):
-    def test_creates_every_user_with_a_working_random_password(self) -> None:
+    def test_it_creates_every_user_with_a_working_random_password(self) -> None:
         created = users_import_xlsx(data=xlsx(GOOD), by=self.admin)
         self.assertEqual([c.username for c in created], [r[0] for r in GOOD])
         passwords = {c.password for c in created}
@@ -67,7 +67,7 @@ class UsersImportServiceTests(BaseTestCase):
         self.assertEqual(event.details["usernames"], [r[0] for r in GOOD])
         self.assertNotIn(created[0].password, str(event.details))
 
-    def test_all_or_nothing_with_an_error_per_row(self) -> None:
+    def test_it_is_all_or_nothing_with_an_error_per_row(self) -> None:
         rows = [
             *GOOD,
             ["district", "Trùng Tên", "", "Công chức cấp xã", "21685", "30/06/2023"],
@@ -95,7 +95,7 @@ class UsersImportServiceTests(BaseTestCase):
         self.assertFalse(User.objects.filter(username__in=[r[0] for r in GOOD]).exists())
         self.assertFalse(AuditEvent.objects.exists())
 
-    def test_refuses_broken_files_and_headers(self) -> None:
+    def test_it_refuses_broken_files_and_headers(self) -> None:
         cases = [
             (b"not a zip", "không phải là tệp Excel"),
             (xlsx([], header=HEADER), "không có người dùng nào"),
@@ -118,7 +118,7 @@ class UsersImportAdminTests(BaseTestCase):
             self.url, {"file": SimpleUploadedFile("nguoi-dung.xlsx", data)}, REMOTE_ADDR="10.9.9.9"
         )
 
-    def test_page_is_linked_and_reserved_to_admins(self) -> None:
+    def test_it_links_the_page_for_admins_only(self) -> None:
         self.login(self.admin)
         changelist = self.client.get(reverse("admin:units_user_changelist"))
         self.assertContains(changelist, self.url)
@@ -126,7 +126,7 @@ class UsersImportAdminTests(BaseTestCase):
         self.login(self.district)
         self.assertNotEqual(self.client.get(self.url).status_code, 200)
 
-    def test_upload_shows_passwords_once_and_downloads_them_once(self) -> None:
+    def test_it_shows_and_downloads_passwords_once(self) -> None:
         self.login(self.admin)
         response = self.upload(xlsx(GOOD))
         self.assertContains(response, "Đã tạo 4 người dùng")
@@ -147,7 +147,7 @@ class UsersImportAdminTests(BaseTestCase):
         again = self.client.get(reverse("admin:units_user_import_passwords"))
         self.assertEqual(again.status_code, 302)
 
-    def test_errors_listed_and_nothing_created(self) -> None:
+    def test_it_lists_errors_and_creates_nothing(self) -> None:
         self.login(self.admin)
         bad = [*GOOD, ["x y", "", "", "", "", ""]]
         response = self.upload(xlsx(bad))
