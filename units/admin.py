@@ -4,6 +4,8 @@ import io
 from dataclasses import asdict
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,27 @@ from units.services import UsersImportRefused, audit_log, users_import_xlsx
 
 # Initial passwords of the last users import, kept in the session until downloaded once.
 PASSWORDS_SESSION_KEY = "users_import_passwords"
+
+
+# Deleting a failed-login record in the admin is how an admin lifts a lockout before the
+# cool-off ends: who lifted which one goes to the audit log like the lockout itself.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for attempt in queryset:
+            audit_log(
+                request=request,
+                action=AuditAction.LOGIN_UNLOCK,
+                target=attempt.username or "",
+                details={
+                    "ip_address": attempt.ip_address,
+                    "failures": attempt.failures_since_start,
+                },
+            )
+        return super().log_deletions(request, queryset)
 
 
 @admin.register(AdministrativeUnit)

@@ -217,6 +217,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Đăng nhập")
     LOGIN_FAILED = "login_failed", _("Đăng nhập sai")
     LOCKOUT = "lockout", _("Khóa đăng nhập")
+    LOGIN_UNLOCK = "login_unlock", _("Mở khóa đăng nhập")
     LOGOUT = "logout", _("Đăng xuất")
     PASSWORD_CHANGE = "password_change", _("Đổi mật khẩu")
     IMPORT = "import", _("Nhập tệp số liệu")

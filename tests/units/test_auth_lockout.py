@@ -108,3 +108,58 @@ class LockoutTests(BaseTestCase):
         # Tests (and shells) authenticate without a request: no lockout to apply.
         self.assertTrue(self.client.login(username="district", password=PASSWORD))
         self.assertFalse(self.client.login(username="district", password="wrong"))
+
+
+class LockoutLiftedInAdminTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.admin.is_staff = self.admin.is_superuser = True
+        self.admin.save()
+
+    def lock_out(self, username: str) -> None:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.client.post(
+                reverse("login"),
+                {"username": username, "password": "wrong"},
+                REMOTE_ADDR="10.0.0.7",
+            )
+        response = self.client.post(
+            reverse("login"), {"username": username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+        )
+        self.assertEqual(response.status_code, 429)
+
+    def test_it_logs_who_lifted_a_lockout_and_the_user_gets_in(self) -> None:
+        self.lock_out("district")
+        attempt = AccessAttempt.objects.get(username="district")
+        self.login(self.admin)
+        delete = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+        response = self.client.post(delete, {"post": "yes"}, REMOTE_ADDR="10.9.9.9")
+        self.assertEqual(response.status_code, 302)
+        event = AuditEvent.objects.get(action=AuditAction.LOGIN_UNLOCK)
+        self.assertEqual(
+            (event.user, event.target, event.ip_address, event.details["ip_address"]),
+            (self.admin, "district", "10.9.9.9", "10.0.0.7"),
+        )
+        self.client.logout()
+        response = self.client.post(
+            reverse("login"), {"username": "district", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+        )
+        self.assertEqual(response.status_code, 302)
+
+    def test_it_logs_each_lockout_lifted_by_the_bulk_action(self) -> None:
+        self.lock_out("district")
+        self.lock_out("chairman")
+        self.login(self.admin)
+        response = self.client.post(
+            reverse("admin:axes_accessattempt_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": list(AccessAttempt.objects.values_list("pk", flat=True)),
+                "post": "yes",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(AccessAttempt.objects.exists())
+        targets = AuditEvent.objects.filter(action=AuditAction.LOGIN_UNLOCK).values_list(
+            "target", flat=True
+        )
+        self.assertEqual(sorted(targets), ["chairman", "district"])
