@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -48,6 +47,7 @@ from indicators.domain.formulas import (
     round_rate,
 )
 from kpi_portal.spreadsheet_text import put_text
+from kpi_portal.xlsx_archive import xlsx_archive_problem
 
 __all__ = [
     "RATE_CODES",
@@ -101,8 +101,6 @@ _CHECKABLE_RATES: tuple[str, ...] = tuple(
     )
 )
 
-# Legacy .xls and password-protected .xlsx are both OLE compound files.
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NUMBER_LABEL = re.compile(r"^\s*\(\s*(\d+)\s*\)")
 # "1.087", "14.972", "-1.234" (dot = thousands separator, as the documents write counts).
 _GROUPED_INT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
@@ -175,27 +173,9 @@ def _is_blank(value: object) -> bool:
 
 
 def _check_archive(data: bytes, max_unpacked_bytes: int) -> None:
-    """Reject what openpyxl must not open: OLE/encrypted files, non-zips, zip bombs."""
-    if not data:
-        raise AppendixError("Tệp rỗng, không có dữ liệu.")
-    if data.startswith(_OLE_SIGNATURE[:4]):
-        raise AppendixError(
-            "Tệp được đặt mật khẩu (mã hóa) hoặc là định dạng Excel cũ (.xls). "
-            "Hãy bỏ mật khẩu và lưu lại dưới dạng .xlsx."
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise AppendixError("Tệp không phải là tệp Excel .xlsx hợp lệ.") from None
-    # Declared sizes bound what zipfile will inflate (it stops at file_size), so summing
-    # them before openpyxl touches the archive defuses a zip bomb.
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > max_unpacked_bytes:
-        raise AppendixError(
-            f"Tệp Excel quá lớn khi giải nén ({format_int_vi(unpacked)} byte, "
-            f"tối đa {format_int_vi(max_unpacked_bytes)} byte)."
-        )
+    problem = xlsx_archive_problem(data, max_unpacked_bytes=max_unpacked_bytes)
+    if problem:
+        raise AppendixError(problem)
 
 
 def _load(data: bytes) -> Any:

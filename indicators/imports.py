@@ -37,7 +37,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -62,6 +61,7 @@ from indicators.domain.periods import PeriodError, PeriodSpec, parse_period_code
 from indicators.models import FiguresChange, FiguresStatus, ImportBatch, Period, UnitFigures
 from indicators.selectors import children_for_ranking
 from indicators.services import FiguresError, figures_write
+from kpi_portal.xlsx_archive import OLE_PROBLEM, OLE_SIGNATURE, xlsx_archive_problem
 from units.models import AdministrativeUnit, User
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 from units.services import audit_log
@@ -89,7 +89,6 @@ TEMPLATE_MARKER = "kpi-portal-template-1"
 META_SHEET = "_kpi"
 MAX_COUNT = 10**9  # what the entry form accepts; keeps a typo out of the integer column
 
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 _ZIP_SIGNATURE = b"PK\x03\x04"
 # Files people pick by mistake: named so the message can say what was uploaded.
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -276,11 +275,8 @@ def _sniff(data: bytes, filename: str) -> str:
         )
     if not data.strip():
         raise ImportRefused("Tệp rỗng, không có dữ liệu.")
-    if data.startswith(_OLE_SIGNATURE):
-        raise ImportRefused(
-            "Tệp được đặt mật khẩu (mã hóa) hoặc là định dạng Excel cũ (.xls). "
-            "Hãy bỏ mật khẩu và lưu lại dưới dạng .xlsx."
-        )
+    if data.startswith(OLE_SIGNATURE):
+        raise ImportRefused(OLE_PROBLEM)
     if data.startswith(_ZIP_SIGNATURE):
         return "xlsx"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -301,24 +297,9 @@ def _sniff(data: bytes, filename: str) -> str:
 
 
 def _check_archive(data: bytes) -> None:
-    max_unpacked = settings.IMPORT_MAX_UNPACKED_BYTES
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise ImportRefused("Tệp không phải là tệp Excel .xlsx hợp lệ (tệp bị hỏng).") from None
-    names = {m.filename for m in members}
-    if "xl/workbook.xml" not in names:
-        raise ImportRefused(
-            "Tệp nén không phải bảng tính Excel .xlsx (có thể là tệp Word hoặc tệp nén khác)."
-        )
-    # zipfile stops inflating at the declared size, so the declared sum bounds the work.
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > max_unpacked:
-        raise ImportRefused(
-            f"Tệp Excel quá lớn khi giải nén ({format_int_vi(unpacked)} byte, tối đa "
-            f"{format_int_vi(max_unpacked)} byte); có thể là tệp nén độc hại."
-        )
+    problem = xlsx_archive_problem(data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
+    if problem:
+        raise ImportRefused(problem)
 
 
 def _cell_is_formula(cell: Any) -> bool:

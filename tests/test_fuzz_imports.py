@@ -1,11 +1,13 @@
 """Random bytes, CSV and xlsx files through the import preview: it answers with
 ImportRefused (a Vietnamese message) or a preview with located findings, never another
-exception, and it never writes figures."""
+exception, and it never writes figures. Random users lists through the admin's users
+import: every user of the list or none, each refused row named, every name escaped."""
 
 from __future__ import annotations
 
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -13,7 +15,15 @@ from openpyxl import Workbook
 from indicators import imports
 from indicators.domain import formulas
 from indicators.models import FiguresChange, ImportBatch, Period, UnitFigures
-from tests.fuzz_strategies import FUZZ, FUZZ_FEW, FuzzTestCase, bad_number, hostile_text
+from tests.fuzz_strategies import (
+    FUZZ,
+    FUZZ_FEW,
+    PAYLOADS,
+    FuzzTestCase,
+    bad_number,
+    hostile_text,
+)
+from units.models import AuditAction, AuditEvent, Role, User
 
 PERIOD = "2023-H1-CAL"
 HEADERS = ("gso_code", "unit_name", "Mã ĐVHC", "Đơn vị", "period", *formulas.COUNT_FIELDS)
@@ -118,3 +128,63 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         before = ImportBatch.objects.count()
         self.preview(b"gso_code,received,received_online\n21685,10,5\n", "so-lieu.csv")
         self.assertEqual(ImportBatch.objects.count(), before + 1)
+
+
+USERS_HEADER = ["Tên đăng nhập", "Họ và tên", "Email", "Vai trò", "Mã đơn vị", "Ngày đọc mã"]
+USERS_ROW = st.tuples(
+    st.one_of(st.sampled_from(("xa.moi", "huyen.moi", "district", "a b", "")), hostile_text(40)),
+    st.one_of(st.just("Nguyễn Văn An"), hostile_text(60), st.just("")),
+    st.sampled_from(("", "an@example.vn", "not-an-email", "<a@b>")),
+    st.one_of(st.sampled_from([str(role.label) for role in Role]), hostile_text(30)),
+    st.one_of(st.sampled_from(("21685", "543", "534", "", "99999")), hostile_text(10)),
+    st.one_of(st.sampled_from(("", "01/06/2025", "31/02/2025", "2023-06-30")), bad_number()),
+)
+HTML_PAYLOADS = [payload for payload in PAYLOADS if "<" in payload]
+
+
+class UsersImportFuzzTestCase(FuzzTestCase):
+    def upload(self, rows: list[tuple]) -> tuple[list[str], set[str], str]:
+        """(errors, usernames created, page) of one upload through the admin page."""
+        self.admin.is_staff = self.admin.is_superuser = True
+        self.admin.save()
+        self.login(self.admin)
+        workbook = Workbook()
+        workbook.active.append(USERS_HEADER)
+        for row in rows:
+            workbook.active.append(list(row))
+        out = io.BytesIO()
+        workbook.save(out)
+        users_before = set(User.objects.values_list("username", flat=True))
+        response = self.client.post(
+            "/quan-tri/units/user/nhap-tu-tep/",
+            {"file": SimpleUploadedFile("nguoi-dung.xlsx", out.getvalue())},
+        )
+        self.assertEqual(response.status_code, 200)
+        created = set(User.objects.values_list("username", flat=True)) - users_before
+        return response.context["errors"], created, response.content.decode()
+
+    @FUZZ_FEW
+    @given(rows=st.lists(USERS_ROW, min_size=1, max_size=5))
+    def test_it_creates_every_user_of_a_random_list_or_none(self, rows: list[tuple]) -> None:
+        errors, created, page = self.upload(rows)
+        for payload in HTML_PAYLOADS:
+            self.assertNotIn(payload, page)
+        if errors:
+            self.assertEqual(created, set())
+            self.assertFalse(AuditEvent.objects.filter(action=AuditAction.USERS_IMPORT).exists())
+            for error in errors:
+                self.assertRegex(error, r"^(Dòng \d+: |Tệp )")
+        else:
+            self.assertEqual(len(created), len(rows))
+            self.assertEqual(
+                AuditEvent.objects.get(action=AuditAction.USERS_IMPORT).details["usernames"],
+                [" ".join(str(row[0]).split()) for row in rows],
+            )
+
+    def test_it_reaches_both_answers(self) -> None:
+        """Sanity: the harness above sees a created list as well as a refused one."""
+        good = ("xa.moi", "Nguyễn Văn An", "", "Công chức cấp xã", "21685", "01/06/2025")
+        self.assertEqual(self.upload([good])[:2], ([], {"xa.moi"}))
+        errors, created, _ = self.upload([(*good[:4], "543", good[5])])
+        self.assertEqual(created, set())
+        self.assertRegex(errors[0], r"^Dòng 2: ")

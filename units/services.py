@@ -25,7 +25,6 @@ import secrets
 import sqlite3
 import time
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kpi_portal.xlsx_archive import xlsx_archive_problem
 from units.audit import client_ip, current_request
 from units.models import (
     LEGACY_END,
@@ -644,14 +644,11 @@ def _read_users_sheet(data: bytes) -> list[tuple[int, dict[str, object]]]:
     """The rows of the first sheet as {column: raw value}, keyed by the header row."""
     from openpyxl import load_workbook
 
+    problem = xlsx_archive_problem(data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
+    if problem:
+        raise UsersImportRefused([problem])
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-        if sum(member.file_size for member in members) > settings.IMPORT_MAX_UNPACKED_BYTES:
-            raise UsersImportRefused(["Tệp Excel quá lớn khi giải nén."])
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except UsersImportRefused:
-        raise
     except Exception:  # openpyxl raises many kinds of errors on a broken file
         raise UsersImportRefused(["Tệp không phải là tệp Excel .xlsx hợp lệ."]) from None
     try:

@@ -368,7 +368,7 @@ def test_it_rejects_a_zip_that_is_not_a_workbook() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "xin chào")
-    with pytest.raises(AppendixError, match="hỏng"):
+    with pytest.raises(AppendixError, match="không phải bảng tính"):
         appendix_read_xlsx(buffer.getvalue())
 
 

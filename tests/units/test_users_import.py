@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -29,6 +31,17 @@ GOOD = [
     ],
     ["qt2", "Phạm Quản Trị", "qt@example.vn", "Quản trị hệ thống", "", ""],
 ]
+
+
+def zip_bomb() -> bytes:
+    """A few kilobytes that would inflate past the unpacked-size limit."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        archive.writestr(
+            "xl/worksheets/sheet1.xml", b"0" * (settings.IMPORT_MAX_UNPACKED_BYTES + 1)
+        )
+    return buffer.getvalue()
 
 
 def xlsx(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
@@ -98,6 +111,8 @@ class UsersImportServiceTests(BaseTestCase):
     def test_it_refuses_broken_files_and_headers(self) -> None:
         cases = [
             (b"not a zip", "không phải là tệp Excel"),
+            (b"\xd0\xcf\x11\xe0" + bytes(600), "đặt mật khẩu"),
+            (zip_bomb(), "quá lớn khi giải nén"),
             (xlsx([], header=HEADER), "không có người dùng nào"),
             (xlsx(GOOD, header=["a", "b", "c", "d", "e", "f"]), "thiếu cột"),
         ]
