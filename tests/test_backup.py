@@ -21,8 +21,8 @@ from django.db import connection
 from indicators import services
 from indicators.domain import periods
 from indicators.models import ImportBatch, Period, UnitFigures
+from kpi_portal.backup import database_manifest
 from tests.base import BaseTestCase
-from units.management.commands.backup_db import database_manifest
 
 ROOT = Path(settings.BASE_DIR)
 BINARY = bytes(range(256)) * 3 + b"PK\x03\x04\x00\xff"
