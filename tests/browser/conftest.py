@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import Page
+
+from units.models import Role, User
+from units.selectors import unit_by_code
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -15,6 +20,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+PASSWORD = "mat-khau-thu-nghiem-2025"
+H1_2023 = dt.date(2023, 6, 30)
 
 
 @pytest.fixture(scope="session")
@@ -53,3 +60,35 @@ def seed_data(transactional_db: None) -> None:
 
     if not AdministrativeUnit.objects.exists():
         load_seed_data()
+
+
+def browser_user(username: str, role: str, unit_code: str) -> User:
+    """A user with PASSWORD, who logs in through the form like a person would."""
+    unit = unit_by_code(unit_code, on=H1_2023)
+    return User.objects.create_user(username, password=PASSWORD, role=role, unit=unit)
+
+
+@pytest.fixture
+def district_user() -> User:
+    """District staff of Hoài Nhơn."""
+    return browser_user("huyen.test", Role.DISTRICT_STAFF, "543")
+
+
+@pytest.fixture
+def commune_user() -> User:
+    """Commune official of Phường Hoài Đức."""
+    return browser_user("xa.test", Role.COMMUNE_OFFICIAL, "21685")
+
+
+@pytest.fixture
+def chairman() -> User:
+    """Chairman of Hoài Nhơn."""
+    return browser_user("chutich.test", Role.CHAIRMAN, "543")
+
+
+def submit_login(page: Page, user: User) -> None:
+    """Fill in and send the login form the page shows (the login page, or the page a
+    protected URL redirected to)."""
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")

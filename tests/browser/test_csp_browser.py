@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from units.models import Role, User
+from tests.browser.conftest import submit_login
+from units.models import User
 from units.selectors import unit_by_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "mat-khau-thu-nghiem-2025"
 
 # Every violation the page sees, recorded from before its first script runs.
 LISTEN = """
@@ -24,14 +24,6 @@ document.addEventListener('securitypolicyviolation', (event) => {
   );
 });
 """
-
-
-@pytest.fixture
-def district_user() -> User:
-    hoai_nhon = unit_by_code("543", on=dt.date(2023, 6, 30))
-    return User.objects.create_user(
-        "huyen.csp", password=PASSWORD, role=Role.DISTRICT_STAFF, unit=hoai_nhon
-    )
 
 
 def test_it_runs_every_page_under_the_policy_without_violations(
@@ -55,9 +47,7 @@ def test_it_runs_every_page_under_the_policy_without_violations(
     for directive in ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'"):
         assert directive in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
-    page.fill("#id_username", district_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    submit_login(page, district_user)
 
     hoai_duc = unit_by_code("21685", on=dt.date(2023, 6, 30))
     pages = {

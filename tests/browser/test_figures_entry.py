@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from indicators.models import FiguresStatus, UnitFigures
-from units.models import Role, User
-from units.selectors import unit_by_code
+from tests.browser.conftest import submit_login
+from units.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "mat-khau-thu-nghiem-2025"
-
-
-@pytest.fixture
-def commune_user() -> User:
-    hoai_duc = unit_by_code("21685", on=dt.date(2023, 6, 30))
-    return User.objects.create_user(
-        "xa.test", password=PASSWORD, role=Role.COMMUNE_OFFICIAL, unit=hoai_duc
-    )
 
 
 def test_it_lets_a_commune_official_fix_an_error_and_submit(
     live_server, page: Page, commune_user: User, outside_requests: list[str]
 ) -> None:
     page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", commune_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    submit_login(page, commune_user)
     page.goto(f"{live_server.url}/so-lieu/{commune_user.unit_id}/2023-Q3-CAL/")
 
     page.fill("#id_total", "1.000")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 
@@ -10,20 +9,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from indicators.models import UnitFigures
+from tests.browser.conftest import submit_login
 from tests.domain.test_appendix import build_seed_xlsx
-from units.models import Role, User
-from units.selectors import unit_by_code
+from units.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "mat-khau-thu-nghiem-2025"
-
-
-@pytest.fixture
-def district_user() -> User:
-    hoai_nhon = unit_by_code("543", on=dt.date(2023, 6, 30))
-    return User.objects.create_user(
-        "huyen.nhap", password=PASSWORD, role=Role.DISTRICT_STAFF, unit=hoai_nhon
-    )
 
 
 def test_it_imports_an_appendix_workbook_through_the_preview(
@@ -35,9 +25,7 @@ def test_it_imports_an_appendix_workbook_through_the_preview(
     workbook.write_bytes(build_seed_xlsx(lambda ws: ws.__setitem__("Q12", "70,5")))
 
     page.goto(f"{live_server.url}/dang-nhap/?next=/nhap-tep/")
-    page.fill("#id_username", district_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    submit_login(page, district_user)
     expect(page.locator("h1")).to_contain_text("Nhập số liệu từ tệp")
 
     page.select_option("#id_parent", str(district_user.unit_id))

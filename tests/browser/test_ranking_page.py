@@ -7,19 +7,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from units.models import Role, User
+from tests.browser.conftest import submit_login
+from units.models import User
 from units.selectors import unit_by_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "mat-khau-thu-nghiem-2025"
-
-
-@pytest.fixture
-def district_user() -> User:
-    hoai_nhon = unit_by_code("543", on=dt.date(2023, 6, 30))
-    return User.objects.create_user(
-        "huyen.test", password=PASSWORD, role=Role.DISTRICT_STAFF, unit=hoai_nhon
-    )
 
 
 def test_it_ranks_the_hoai_nhon_communes_for_a_district_user(
@@ -27,9 +19,7 @@ def test_it_ranks_the_hoai_nhon_communes_for_a_district_user(
 ) -> None:
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/dang-nhap/?next=/")
-    page.fill("#id_username", district_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    submit_login(page, district_user)
 
     # The default view: the user's own district, its latest period, the online rate.
     page.select_option("select[name=indicator]", "online")
@@ -52,9 +42,7 @@ def test_it_ranks_the_hoai_nhon_communes_for_a_district_user(
 
 def log_in(page: Page, live_server, user: User) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    submit_login(page, user)
 
 
 def payment_quarter() -> list[str]:

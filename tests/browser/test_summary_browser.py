@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from units.models import Role, User
-from units.selectors import unit_by_code
+from tests.browser.conftest import submit_login
+from units.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "mat-khau-thu-nghiem-2025"
-
-
-@pytest.fixture
-def chairman() -> User:
-    hoai_nhon = unit_by_code("543", on=dt.date(2023, 6, 30))
-    return User.objects.create_user(
-        "chutich.test", password=PASSWORD, role=Role.CHAIRMAN, unit=hoai_nhon
-    )
 
 
 def test_it_takes_the_chairman_from_a_red_cell_to_the_unit_page(
@@ -27,9 +16,7 @@ def test_it_takes_the_chairman_from_a_red_cell_to_the_unit_page(
 ) -> None:
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{live_server.url}/")
-    page.fill("#id_username", chairman.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    submit_login(page, chairman)
 
     # The chairman lands on the summary of his own town.
     expect(page.locator("h1")).to_contain_text("Tổng hợp đạt / chưa đạt")

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from indicators.models import Target, TargetPlan
-from units.models import Role, User
+from tests.browser.conftest import H1_2023, submit_login
+from units.models import User
 from units.selectors import unit_by_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "mat-khau-thu-nghiem-2025"
-H1_2023 = dt.date(2023, 6, 30)
-
-
-@pytest.fixture
-def district_user() -> User:
-    return User.objects.create_user(
-        "huyen.chitieu",
-        password=PASSWORD,
-        role=Role.DISTRICT_STAFF,
-        unit=unit_by_code("543", on=H1_2023),
-    )
 
 
 def test_it_overrides_a_target_with_a_reason(
@@ -34,9 +21,7 @@ def test_it_overrides_a_target_with_a_reason(
     target = Target.objects.get(plan=plan, unit=hoai_duc, indicator__code="online")
 
     page.goto(f"{live_server.url}/chi-tieu/")
-    page.fill("#id_username", district_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    submit_login(page, district_user)
     page.click(f"tr[data-plan='{plan.pk}'] a")
     item = page.locator(f"li[data-target='{target.pk}']")
     expect(item.locator(".target-value")).to_have_text("70 %")
