@@ -24,7 +24,7 @@ from indicators.models import (
     UnitFigures,
 )
 from indicators.selectors import published_result, yearly_result
-from units.models import AdministrativeUnit, UnitLevel, User
+from units.models import AdministrativeUnit, AuditAction, UnitLevel, User
 from units.services import audit_log
 
 
@@ -372,7 +372,7 @@ def figures_transition(
     )
     audit_log(
         user=user,
-        action=action,
+        action=AuditAction(action),  # the workflow's actions are audit actions by name
         target=str(current),
         details={"figures_id": current.pk, "version": current.version, "comment": comment},
     )

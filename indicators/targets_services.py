@@ -16,7 +16,7 @@ from django.utils import timezone
 from indicators.domain.formatting import format_trimmed_vi
 from indicators.models import Target, TargetPlan, TargetSource, TierTarget
 from indicators.services import targets_apply, targets_apply_tiers
-from units.models import AdministrativeUnit, User
+from units.models import AdministrativeUnit, AuditAction, User
 from units.services import audit_log
 
 RATE_MIN, RATE_MAX = Decimal(0), Decimal(100)
@@ -74,7 +74,7 @@ def targets_apply_jurisdiction(
     rule = len(targets_apply(plan=plan, parent=parent)) if plan.applies_rule else 0
     tiers = targets_apply_tier_ranges(plan=plan)
     audit_log(
-        action="target_change",
+        action=AuditAction.TARGET_CHANGE,
         target=f"{plan} — {parent}",
         details={"plan_id": plan.pk, "rule_targets": rule, "tier_targets": tiers},
     )
@@ -134,7 +134,7 @@ def target_override(*, target: Target, value: Decimal, reason: str, user: User |
     current.save(update_fields=["value", "value_high", "source", "branch", "reason", "updated_at"])
     audit_log(
         user=user,
-        action="target_change",
+        action=AuditAction.TARGET_CHANGE,
         target=f"{current.plan} — {current.unit} — {current.indicator.code}",
         details={"target_id": current.pk, "old": old, "new": str(value), "reason": reason},
     )
