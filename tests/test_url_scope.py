@@ -9,6 +9,7 @@ planted figures with numbers that appear nowhere else, so a leak is a plain subs
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,6 +43,10 @@ REFORM_PERIOD = "2026-M01-ND09"  # planted figures of units of the 2025 structur
 REFORM_DAY = dt.date(2025, 7, 1)
 
 DENIED = {400, 403, 404}
+# Every page carries random CSRF tokens (64 letters and digits, freshly masked per render);
+# now and then one contains a marker such as "ZP1P" by pure chance, so they are cut out
+# before the body is searched.
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 METHOD_NOT_ALLOWED = 405
 
 
@@ -472,7 +477,7 @@ class URLScopeTestCase(BaseTestCase):
 
     def body(self, response) -> str:  # type: ignore[no-untyped-def]
         content = b"".join(response) if response.streaming else response.content
-        return content.decode("utf-8", errors="replace")
+        return CSRF_TOKEN.sub('name="csrfmiddlewaretoken"', content.decode("utf-8", "replace"))
 
     def test_it_has_a_recipe_for_every_url_pattern(self) -> None:
         found = portal_patterns()
