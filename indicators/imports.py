@@ -62,7 +62,7 @@ from indicators.models import FiguresChange, FiguresStatus, ImportBatch, Period,
 from indicators.selectors import children_for_ranking
 from indicators.services import FiguresError, figures_write
 from kpi_portal.xlsx_archive import OLE_PROBLEM, OLE_SIGNATURE, xlsx_archive_problem
-from units.models import AdministrativeUnit, User
+from units.models import AdministrativeUnit, AuditAction, User
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 from units.services import audit_log
 
@@ -973,11 +973,9 @@ def figures_import_apply(
         raise ImportRefused(f"Tệp có {len(analysis.errors)} lỗi; không ghi gì.")
     with transaction.atomic():
         result = _write_rows(analysis, user=user, source=source)
-        # The command line has no request: the event says so instead of an address.
         audit_log(
             user=user,
-            username="" if user is not None else "(dòng lệnh)",
-            action="import",
+            action=AuditAction.IMPORT,
             target=f"{source} — {analysis.parent} — {analysis.spec.label_vi}",
             details={
                 "via": "command",
@@ -1067,7 +1065,7 @@ def figures_import_commit(*, batch: ImportBatch, user: User) -> ImportResult:
             ImportBatch.objects.filter(pk=current.pk).update(report=report)
             audit_log(
                 user=user,
-                action="import",
+                action=AuditAction.IMPORT,
                 target=f"{current.filename} — {current.parent} — {current.period.label_vi}",
                 details={
                     "batch_id": current.pk,

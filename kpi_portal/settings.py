@@ -210,6 +210,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "units.views.lockout_response"  # templates/axes_lockout.html
 AXES_CLIENT_IP_CALLABLE = "units.audit.client_ip"
 AXES_VERBOSE = False
+# axes' database handler that also logs lockouts lifted with its reset commands.
+AXES_HANDLER = "units.axes_handler.AuditedAxesHandler"
 
 LOGGING = {
     "version": 1,

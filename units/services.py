@@ -522,6 +522,11 @@ def units_load_from_dataset(
 # --------------------------------------------------------------------------- audit log
 
 
+# Outside a request (a management command, the shell) there is no user and no address:
+# the event says where it came from instead.
+COMMAND_LINE = "(dòng lệnh)"
+
+
 def audit_log(
     *,
     request: HttpRequest | None = None,
@@ -535,7 +540,8 @@ def audit_log(
 
     ``request`` defaults to the request being served (AuditRequestMiddleware), so a service
     called from a view logs the address without being handed the request; ``user`` defaults
-    to that request's authenticated user. Inside a transaction the event commits or rolls
+    to that request's authenticated user; with neither, the event is marked as coming from
+    the command line. Inside a transaction the event commits or rolls
     back with the change it describes.
     """
     request = request if request is not None else current_request()
@@ -543,8 +549,11 @@ def audit_log(
         request_user = getattr(request, "user", None)
         if request_user is not None and request_user.is_authenticated:
             user = request_user
-    if user is not None and not username:
-        username = user.get_username()
+    if not username:
+        if user is not None:
+            username = user.get_username()
+        elif request is None:
+            username = COMMAND_LINE
     return AuditEvent.objects.create(
         user=user,
         username=username[:150],

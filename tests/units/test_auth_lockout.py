@@ -4,14 +4,17 @@ address, a Vietnamese page saying when to retry, every attempt in the audit log.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
 from tests.base import BaseTestCase
 from units.models import AuditAction, AuditEvent
+from units.services import COMMAND_LINE
 
 PASSWORD = "password-for-tests"
 
@@ -110,11 +113,7 @@ class LockoutTests(BaseTestCase):
         self.assertFalse(self.client.login(username="district", password="wrong"))
 
 
-class LockoutLiftedInAdminTests(BaseTestCase):
-    def setUp(self) -> None:
-        self.admin.is_staff = self.admin.is_superuser = True
-        self.admin.save()
-
+class LockedOutTestCase(BaseTestCase):
     def lock_out(self, username: str) -> None:
         for _ in range(settings.AXES_FAILURE_LIMIT):
             self.client.post(
@@ -126,6 +125,26 @@ class LockoutLiftedInAdminTests(BaseTestCase):
             reverse("login"), {"username": username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
         )
         self.assertEqual(response.status_code, 429)
+
+    def can_log_in(self, username: str) -> bool:
+        response = self.client.post(
+            reverse("login"), {"username": username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+        )
+        self.client.logout()
+        return response.status_code == 302
+
+    def unlock_events(self) -> list[tuple[str, str, str | None, str]]:
+        return sorted(
+            AuditEvent.objects.filter(action=AuditAction.LOGIN_UNLOCK).values_list(
+                "target", "username", "ip_address", "details__ip_address"
+            )
+        )
+
+
+class LockoutLiftedInAdminTests(LockedOutTestCase):
+    def setUp(self) -> None:
+        self.admin.is_staff = self.admin.is_superuser = True
+        self.admin.save()
 
     def test_it_logs_who_lifted_a_lockout_and_the_user_gets_in(self) -> None:
         self.lock_out("district")
@@ -163,3 +182,47 @@ class LockoutLiftedInAdminTests(BaseTestCase):
             "target", flat=True
         )
         self.assertEqual(sorted(targets), ["chairman", "district"])
+
+
+class LockoutLiftedFromCommandLineTests(LockedOutTestCase):
+    """axes' reset commands lift lockouts too; each lift is logged, marked as coming from
+    the command line (there is no user and no address)."""
+
+    def run_command(self, *args: str) -> str:
+        out = io.StringIO()
+        call_command(*args, stdout=out)
+        return out.getvalue()
+
+    def test_it_logs_the_lockout_lifted_by_axes_reset_username(self) -> None:
+        self.lock_out("district")
+        self.lock_out("chairman")
+        self.assertIn("1 attempts removed", self.run_command("axes_reset_username", "district"))
+        self.assertEqual(self.unlock_events(), [("district", COMMAND_LINE, None, "10.0.0.7")])
+        event = AuditEvent.objects.get(action=AuditAction.LOGIN_UNLOCK)
+        self.assertIsNone(event.user)
+        self.assertTrue(self.can_log_in("district"))
+        self.assertFalse(self.can_log_in("chairman"))
+
+    def test_it_logs_every_lockout_lifted_by_axes_reset(self) -> None:
+        self.lock_out("district")
+        self.lock_out("chairman")
+        self.run_command("axes_reset")
+        self.assertEqual([target for target, *_ in self.unlock_events()], ["chairman", "district"])
+        self.assertTrue(self.can_log_in("chairman"))
+
+    def test_it_logs_nothing_when_nothing_was_lifted(self) -> None:
+        self.lock_out("district")
+        self.assertIn("No attempts found", self.run_command("axes_reset_ip", "10.1.2.3"))
+        self.assertEqual(self.unlock_events(), [])
+        self.assertFalse(self.can_log_in("district"))
+
+    def test_it_does_not_call_a_successful_login_a_lift(self) -> None:
+        # axes clears a user's failures when they log in (AXES_RESET_ON_SUCCESS): that is
+        # not an administrator lifting a lockout.
+        self.client.post(
+            reverse("login"), {"username": "district", "password": "wrong"}, REMOTE_ADDR="10.0.0.7"
+        )
+        self.assertTrue(AccessAttempt.objects.filter(username="district").exists())
+        self.assertTrue(self.can_log_in("district"))
+        self.assertFalse(AccessAttempt.objects.filter(username="district").exists())
+        self.assertEqual(self.unlock_events(), [])
