@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from kpi_portal.spreadsheet_text import put_text
 from units.forms import UsersImportForm
 from units.models import AdministrativeUnit, AuditAction, AuditEvent, UnitSuccession, User
-from units.services import UsersImportRefused, audit_log, users_import_xlsx
+from units.services import (
+    UsersImportRefused,
+    audit_lockout_lifted,
+    audit_log,
+    users_import_xlsx,
+)
 
 # Initial passwords of the last users import, kept in the session until downloaded once.
 PASSWORDS_SESSION_KEY = "users_import_passwords"
@@ -33,15 +38,7 @@ admin.site.unregister(AccessAttempt)
 class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
         for attempt in queryset:
-            audit_log(
-                request=request,
-                action=AuditAction.LOGIN_UNLOCK,
-                target=attempt.username or "",
-                details={
-                    "ip_address": attempt.ip_address,
-                    "failures": attempt.failures_since_start,
-                },
-            )
+            audit_lockout_lifted(attempt=attempt, request=request)
         return super().log_deletions(request, queryset)
 
 

@@ -13,8 +13,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.db import transaction
 
-from units.models import AuditAction
-from units.services import audit_log
+from units.services import audit_lockout_lifted
 
 
 class AuditedAxesHandler(AxesDatabaseHandler):
@@ -39,13 +38,5 @@ class AuditedAxesHandler(AxesDatabaseHandler):
             for pk, attempt in before.items():
                 if pk in remaining:
                     continue
-                audit_log(
-                    action=AuditAction.LOGIN_UNLOCK,
-                    target=attempt.username or "",
-                    details={
-                        "ip_address": attempt.ip_address,
-                        "failures": attempt.failures_since_start,
-                        "via": "axes reset",
-                    },
-                )
+                audit_lockout_lifted(attempt=attempt, via="axes reset")
         return count

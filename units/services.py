@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.conf import settings
 from django.db import transaction
@@ -49,6 +49,9 @@ from units.models import (
     UnitSuccession,
     User,
 )
+
+if TYPE_CHECKING:
+    from axes.models import AccessAttempt
 
 BATCH_SIZE = 500
 
@@ -561,6 +564,25 @@ def audit_log(
         action=action,
         target=str(target)[:300],
         details=details or {},
+    )
+
+
+def audit_lockout_lifted(
+    *, attempt: AccessAttempt, request: HttpRequest | None = None, via: str = ""
+) -> AuditEvent:
+    """A lockout lifted by an administrator (in the admin, or by axes' reset commands):
+    whose, from which address it was locked, after how many failures."""
+    details: dict[str, Any] = {
+        "ip_address": attempt.ip_address,
+        "failures": attempt.failures_since_start,
+    }
+    if via:
+        details["via"] = via
+    return audit_log(
+        request=request,
+        action=AuditAction.LOGIN_UNLOCK,
+        target=attempt.username or "",
+        details=details,
     )
 
 
