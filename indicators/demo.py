@@ -30,7 +30,7 @@ from indicators.models import (
     TierTarget,
     UnitFigures,
 )
-from indicators.services import targets_apply, targets_apply_tiers
+from indicators.targets.services import targets_apply, targets_apply_tiers
 from units.models import AdministrativeUnit, Role, Structure, UnitLevel, User
 from units.selectors import unit_by_code
 

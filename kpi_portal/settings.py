@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Remembers the current request so the audit log records who and from where even when
     # a service is called without it.
-    "units.audit.AuditRequestMiddleware",
+    "units.audit.request.AuditRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,7 +125,7 @@ LOGIN_REDIRECT_URL = "indicators:ranking"
 LOGOUT_REDIRECT_URL = "login"
 # The lockout check first (django-axes), then the ordinary username/password check.
 AUTHENTICATION_BACKENDS = [
-    "units.backends.LockoutBackend",
+    "units.signin.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -207,11 +207,11 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "units.views.lockout_response"  # templates/axes_lockout.html
-AXES_CLIENT_IP_CALLABLE = "units.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "units.signin.views.lockout_response"  # templates/axes_lockout.html
+AXES_CLIENT_IP_CALLABLE = "units.audit.request.client_ip"
 AXES_VERBOSE = False
 # axes' database handler that also logs lockouts lifted with its reset commands.
-AXES_HANDLER = "units.axes_handler.AuditedAxesHandler"
+AXES_HANDLER = "units.signin.axes_handler.AuditedAxesHandler"
 
 LOGGING = {
     "version": 1,

@@ -26,8 +26,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def load_seed_data() -> None:
     """Units of Quảng Ngãi and Bình Định/Gia Lai (both structures) and the real figures,
     without sample data: what the oracle and page tests need, in about a second."""
+    from indicators.catalogue import indicators_sync_catalogue
     from indicators.demo import demo_load
-    from indicators.services import indicators_sync_catalogue
 
     indicators_sync_catalogue()
     call_command("load_units", province=list(SEED_PROVINCES), verbosity=0)

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from indicators import services
 from indicators.domain import periods
+from indicators.figures import services
 from indicators.models import ImportBatch, Period, UnitFigures
 from kpi_portal.backup import database_manifest
 from tests.base import BaseTestCase

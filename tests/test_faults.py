@@ -21,11 +21,12 @@ import pytest
 from django.db import OperationalError, connection, connections
 from django.db.utils import InterfaceError
 
-from indicators import imports, services
 from indicators.domain import periods
+from indicators.figures import services
+from indicators.io import services as imports
 from indicators.models import FiguresChange, FiguresStatus, ImportBatch, Period, UnitFigures
 from tests.base import BaseTestCase
-from tests.indicators.test_import_service import seed_xlsx
+from tests.io.test_import_service import seed_xlsx
 from units.models import Role, User
 from units.selectors import unit_by_code
 
@@ -77,7 +78,7 @@ class SimulatedDropTestCase(BaseTestCase):
         wrapper, calls = failing_on_call(
             services.figures_write, 3, OperationalError("server closed the connection")
         )
-        with mock.patch("indicators.imports.figures_write", side_effect=wrapper):
+        with mock.patch("indicators.io.services.figures_write", side_effect=wrapper):
             with self.assertRaises(OperationalError):
                 imports.figures_import_commit(batch=preview.batch, user=self.district)
         self.assertEqual(len(calls), 3)  # two rows were written before the drop
@@ -100,7 +101,7 @@ class SimulatedDropTestCase(BaseTestCase):
         changed = {**FORM, "carried_over": "11", "total": "1.001", "version": str(figures.version)}
         # The conditional UPDATE of the figures row has run; the history insert fails.
         with mock.patch(
-            "indicators.services._record_changes",
+            "indicators.figures.services._record_changes",
             side_effect=OperationalError("terminating connection due to administrator command"),
         ):
             with self.assertRaises(OperationalError):
@@ -123,7 +124,7 @@ class SimulatedDropTestCase(BaseTestCase):
             expected_version=None,
         )
         with mock.patch(
-            "indicators.services.FiguresChange.objects.create",
+            "indicators.figures.services.FiguresChange.objects.create",
             side_effect=OperationalError("connection lost"),
         ):
             with self.assertRaises(OperationalError):
@@ -229,7 +230,7 @@ def test_it_writes_no_row_when_the_backend_is_killed_mid_import(real_db: dict) -
             kill_my_backend()  # two rows are written, uncommitted; the 3rd query fails
         return real_write(**kwargs)
 
-    with mock.patch("indicators.imports.figures_write", side_effect=write_then_die):
+    with mock.patch("indicators.io.services.figures_write", side_effect=write_then_die):
         with pytest.raises((OperationalError, InterfaceError)):
             imports.figures_import_commit(batch=preview.batch, user=real_db["district"])
     assert len(calls) == 3
@@ -262,7 +263,7 @@ def test_it_keeps_the_old_figures_when_the_backend_is_killed_mid_save(real_db: d
         return real_record(*args, **kwargs)
 
     changed = {**COUNTS, "carried_over": 11, "total": 1001}
-    with mock.patch("indicators.services._record_changes", side_effect=record_then_die):
+    with mock.patch("indicators.figures.services._record_changes", side_effect=record_then_die):
         with pytest.raises((OperationalError, InterfaceError)):
             services.figures_save(
                 unit=real_db["hoai_duc"],

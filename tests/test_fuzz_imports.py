@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from indicators import imports
 from indicators.domain import formulas
+from indicators.io.records import ImportRefused
+from indicators.io.services import figures_import_preview
 from indicators.models import FiguresChange, ImportBatch, Period, UnitFigures
 from tests.fuzz_strategies import (
     FUZZ,
@@ -42,14 +43,14 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         changes = FiguresChange.objects.count()
         batches = ImportBatch.objects.count()
         try:
-            preview = imports.figures_import_preview(
+            preview = figures_import_preview(
                 data=data,
                 filename=filename,
                 parent=self.hoai_nhon,
                 period=period,
                 user=self.district,
             )
-        except imports.ImportRefused as error:
+        except ImportRefused as error:
             self.assertTrue(str(error))
             self.assertEqual(ImportBatch.objects.count(), batches)
         else:

@@ -204,7 +204,7 @@ class URLScopeTestCase(BaseTestCase):
     def outside_for(self, user: User) -> Outside:
         units = [u for u in self.pool if not user.can_see(u)]
         ancestors = set(user.unit.ancestor_ids()) if user.unit else set()
-        from indicators.targets_selectors import plan_is_visible
+        from indicators.targets.selectors import plan_is_visible
 
         plans = [p for p in TargetPlan.objects.all() if not plan_is_visible(user, p)]
         targets = [

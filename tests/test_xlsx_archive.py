@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from kpi_portal.xlsx_archive import OLE_SIGNATURE, xlsx_archive_problem
+from kpi_portal.spreadsheets.archive import OLE_SIGNATURE, xlsx_archive_problem
 
 LIMIT = 1_000_000
 

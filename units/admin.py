@@ -15,15 +15,11 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from kpi_portal.spreadsheet_text import put_text
-from units.forms import UsersImportForm
+from kpi_portal.spreadsheets.text import put_text
+from units.audit.services import audit_lockout_lifted, audit_log
 from units.models import AdministrativeUnit, AuditAction, AuditEvent, UnitSuccession, User
-from units.services import (
-    UsersImportRefused,
-    audit_lockout_lifted,
-    audit_log,
-    users_import_xlsx,
-)
+from units.users_import.forms import UsersImportForm
+from units.users_import.services import UsersImportRefused, users_import_xlsx
 
 # Initial passwords of the last users import, kept in the session until downloaded once.
 PASSWORDS_SESSION_KEY = "users_import_passwords"

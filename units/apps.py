@@ -6,4 +6,4 @@ class UnitsConfig(AppConfig):
     verbose_name = "Đơn vị hành chính"
 
     def ready(self) -> None:
-        from units import signals  # noqa: F401  (connects the audit receivers)
+        from units.audit import signals  # noqa: F401  (connects the audit receivers)

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from indicators.models import UnitFigures
 from tests.browser.conftest import submit_login
-from tests.domain.test_appendix import build_seed_xlsx
+from tests.io.test_appendix import build_seed_xlsx
 from units.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

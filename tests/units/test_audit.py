@@ -8,13 +8,14 @@ from decimal import Decimal
 from django.test import RequestFactory
 from django.urls import reverse
 
-from indicators import imports, targets_services
+from indicators.io import services as imports
 from indicators.models import FiguresStatus, Period, Target, TargetPlan, UnitFigures
+from indicators.targets import services as targets_services
 from tests.base import BaseTestCase
-from tests.domain.test_appendix import build_seed_xlsx
-from tests.indicators.test_figures_edit import VALID
+from tests.figures.test_figures_edit import VALID
+from tests.io.test_appendix import build_seed_xlsx
+from units.audit.services import audit_log
 from units.models import AuditAction, AuditEvent
-from units.services import audit_log
 
 
 class AuditLogServiceTests(BaseTestCase):

@@ -13,8 +13,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.base import BaseTestCase
+from units.audit.services import COMMAND_LINE
 from units.models import AuditAction, AuditEvent
-from units.services import COMMAND_LINE
 
 PASSWORD = "password-for-tests"
 
@@ -28,7 +28,9 @@ class LockoutTests(BaseTestCase):
         )
 
     def test_it_reads_its_settings(self) -> None:
-        self.assertEqual(settings.AUTHENTICATION_BACKENDS[0], "units.backends.LockoutBackend")
+        self.assertEqual(
+            settings.AUTHENTICATION_BACKENDS[0], "units.signin.backends.LockoutBackend"
+        )
         self.assertEqual(settings.MIDDLEWARE[-1], "axes.middleware.AxesMiddleware")
         self.assertEqual(settings.AXES_FAILURE_LIMIT, 5)
         self.assertEqual(settings.AXES_COOLOFF_TIME, dt.timedelta(minutes=30))

@@ -12,8 +12,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from units.loader.services import units_load_from_dataset
 from units.models import AdministrativeUnit, Structure, UnitLevel, UnitSuccession
-from units.services import units_load_from_dataset
 
 ISLAND_DISTRICT_KEYS = {
     "thanhphodanang_huyenhoangsa_",

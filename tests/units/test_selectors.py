@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from units.loader.services import units_load_from_dataset
 from units.models import AdministrativeUnit, Structure, UnitLevel
 from units.selectors import (
     AmbiguousUnit,
@@ -16,7 +17,6 @@ from units.selectors import (
     unit_by_code,
     unit_by_code_during,
 )
-from units.services import units_load_from_dataset
 
 BEFORE_REFORM = dt.date(2024, 12, 14)
 AFTER_REFORM = dt.date(2025, 7, 1)

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from tests.base import BaseTestCase
 from units.models import AuditAction, AuditEvent, Role, User
-from units.services import UsersImportRefused, users_import_xlsx
+from units.users_import.services import UsersImportRefused, users_import_xlsx
 
 HEADER = ["Tên đăng nhập", "Họ và tên", "Email", "Vai trò", "Mã đơn vị", "Ngày đọc mã"]
 GOOD = [

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators import selectors
 from indicators.models import Indicator, Period, UnitFigures
+from indicators.ranking import selectors
 from units.models import AdministrativeUnit
 
 

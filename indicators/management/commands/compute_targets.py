@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import services
 from indicators.domain import formatting, rules
 from indicators.models import TargetPlan
+from indicators.targets import services
 from units.models import AdministrativeUnit
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code
 

@@ -5,7 +5,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import dispatch, dispatch_selectors, selectors
+from indicators import selectors
+from indicators.dispatch import selectors as dispatch_selectors
+from indicators.dispatch.drafting import dispatch_build, dispatch_text
+from indicators.dispatch.renderers import dispatch_appendix_xlsx, dispatch_docx
 from indicators.domain import periods
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
@@ -42,13 +45,13 @@ class Command(BaseCommand):
         data = dispatch_selectors.dispatch_data(parent=parent, period=period)
         output = options.get("output")
         if not output:
-            self.stdout.write(dispatch.dispatch_text(dispatch.dispatch_build(data)), ending="")
+            self.stdout.write(dispatch_text(dispatch_build(data)), ending="")
             return
         path = Path(output)
         if path.suffix.lower() == ".xlsx":
-            content = dispatch.dispatch_appendix_xlsx(data)
+            content = dispatch_appendix_xlsx(data)
         elif path.suffix.lower() == ".docx":
-            content = dispatch.dispatch_docx(dispatch.dispatch_build(data))
+            content = dispatch_docx(dispatch_build(data))
         else:
             raise CommandError("Tệp ra phải có đuôi .docx (công văn) hoặc .xlsx (phụ lục).")
         try:

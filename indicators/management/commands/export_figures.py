@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import exports
 from indicators.domain import periods
+from indicators.io import exports
 from indicators.selectors import period_for_spec
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 

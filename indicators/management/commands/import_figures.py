@@ -13,10 +13,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import imports
 from indicators.domain import periods
+from indicators.figures.services import FiguresError
+from indicators.io.analysis import figures_import_analyse
+from indicators.io.records import ImportAnalysis, ImportRefused
+from indicators.io.services import figures_import_apply
 from indicators.selectors import period_for_spec
-from indicators.services import FiguresError
 from units.models import User
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
@@ -66,10 +68,10 @@ class Command(BaseCommand):
             ) from None
         period = period_for_spec(spec)
         try:
-            analysis = imports.figures_import_analyse(
+            analysis = figures_import_analyse(
                 data=data, filename=path.name, parent=parent, spec=spec, period=period, user=user
             )
-        except imports.ImportRefused as error:
+        except ImportRefused as error:
             raise CommandError(f"{path.name}: {error}", returncode=1) from error
 
         self._report(analysis)
@@ -84,17 +86,17 @@ class Command(BaseCommand):
             )
             return
         try:
-            result = imports.figures_import_apply(
+            result = figures_import_apply(
                 analysis=analysis, user=user, source=f"Nhập từ tệp {path.name} (dòng lệnh)"
             )
-        except (imports.ImportRefused, FiguresError) as error:
+        except (ImportRefused, FiguresError) as error:
             raise CommandError(f"Không ghi được, đã hủy toàn bộ: {error}", returncode=1) from error
         self.stdout.write(
             f"Đã ghi kỳ {result.period.code}: {result.created} tạo mới, {result.replaced} thay "
             f"thế, {result.unchanged} không đổi."
         )
 
-    def _report(self, analysis: imports.ImportAnalysis) -> None:
+    def _report(self, analysis: ImportAnalysis) -> None:
         out = self.stdout
         out.write(
             f"{analysis.parent.full_name} · {analysis.spec.long_label_vi} · "

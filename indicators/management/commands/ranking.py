@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import selectors
 from indicators.domain import formatting, formulas, periods
 from indicators.models import Indicator
+from indicators.ranking.selectors import ranking_for
+from indicators.selectors import period_for_spec
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
 COLUMNS = ["rank", "code", "name", "numerator", "denominator", "rate", "target", "status"]
@@ -52,11 +53,11 @@ class Command(BaseCommand):
             AmbiguousUnit,
         ) as error:
             raise CommandError(str(error)) from error
-        period = selectors.period_for_spec(spec)
+        period = period_for_spec(spec)
         if period is None:
             raise CommandError(f"Chưa có số liệu cho kỳ {spec.long_label_vi}.")
         indicator = Indicator.objects.get(code=definition.code)
-        result = selectors.ranking_for(parent=parent, period=period, indicator=indicator)
+        result = ranking_for(parent=parent, period=period, indicator=indicator)
         machine = options["format"] == "csv"
         number = str if machine else formatting.format_int_vi
         percent = (

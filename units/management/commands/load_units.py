@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from units.services import units_load_from_dataset
+from units.loader.services import units_load_from_dataset
 
 
 class Command(BaseCommand):

@@ -1,0 +1,218 @@
+"""Writes on one unit's figures: saving with optimistic locking and a change history, and the
+draft → submitted → approved workflow. Each write is one transaction."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from indicators.domain import formulas
+from indicators.models import (
+    FiguresChange,
+    FiguresStatus,
+    Period,
+    UnitFigures,
+)
+from units.audit.services import audit_log
+from units.models import AdministrativeUnit, AuditAction, User
+
+
+class FiguresError(Exception):
+    """A write refused for a reason the user must read (message in Vietnamese)."""
+
+
+class FiguresInvalid(FiguresError):
+    def __init__(self, violations: list[formulas.IdentityViolation]) -> None:
+        self.violations = violations
+        super().__init__("; ".join(v.message_vi for v in violations))
+
+
+class FiguresLocked(FiguresError):
+    pass
+
+
+class FiguresConflict(FiguresError):
+    """Someone else saved these figures after the user opened them."""
+
+    def __init__(self, current: UnitFigures | None, changes: list[FiguresChange]) -> None:
+        self.current = current
+        self.changes = changes
+        who = ", ".join(sorted({str(c.changed_by or "?") for c in changes})) or "người khác"
+        super().__init__(
+            f"Số liệu này vừa được {who} thay đổi sau khi bạn mở trang; bản của bạn chưa được "
+            "lưu. Hãy xem các thay đổi dưới đây, rồi nhập lại phần của bạn."
+        )
+
+
+def _record_changes(
+    figures: UnitFigures,
+    *,
+    before: dict[str, int | None],
+    after: dict[str, int | None],
+    action: str,
+    user: User | None,
+    version: int,
+) -> int:
+    rows = [
+        FiguresChange(
+            figures=figures,
+            action=action,
+            field=field,
+            old_value=before.get(field),
+            new_value=value,
+            changed_by=user,
+            version=version,
+        )
+        for field, value in after.items()
+        if before.get(field) != value
+    ]
+    FiguresChange.objects.bulk_create(rows)
+    return len(rows)
+
+
+def figures_write(
+    *,
+    unit: AdministrativeUnit,
+    period: Period,
+    values: dict[str, int | None],
+    user: User | None,
+    expected_version: int | None,
+    action: str = FiguresChange.Action.UPDATE,
+    confirmed_warnings: list[str] | tuple[str, ...] = (),
+) -> UnitFigures:
+    """Create or update one unit's figures for a period; the caller holds the transaction.
+
+    `expected_version` is the version the user started from (None for new figures). The
+    update is a conditional UPDATE on that version, so of two concurrent saves exactly one
+    wins and the other gets FiguresConflict with what changed in between.
+    """
+    violations = formulas.check_identities(values)
+    if violations:
+        raise FiguresInvalid(violations)
+    existing = UnitFigures.objects.filter(unit=unit, period=period).first()
+    if existing is None:
+        if expected_version is not None:
+            raise FiguresConflict(None, [])
+        try:
+            with transaction.atomic():  # a savepoint: a lost creation race is a conflict
+                figures = UnitFigures.objects.create(
+                    unit=unit, period=period, entered_by=user, **values
+                )
+        except IntegrityError as error:
+            current = UnitFigures.objects.filter(unit=unit, period=period).first()
+            raise FiguresConflict(current, _changes_since(current, 0)) from error
+        create_action = action if action == FiguresChange.Action.IMPORT else "create"
+        _record_changes(
+            figures, before={}, after=values, action=create_action, user=user, version=1
+        )
+    else:
+        if existing.is_locked:
+            raise FiguresLocked(
+                f"Số liệu {existing.unit} kỳ {existing.period.label_vi} đã được duyệt và khóa; "
+                "cần Văn phòng cấp trên mở khóa (có lý do) trước khi sửa."
+            )
+        if expected_version is None and action == FiguresChange.Action.IMPORT:
+            expected_version = existing.version  # an import replaces a draft on purpose
+        if expected_version != existing.version:
+            raise FiguresConflict(existing, _changes_since(existing, expected_version or 0))
+        before = existing.counts()
+        updated = (
+            UnitFigures.objects.filter(pk=existing.pk, version=expected_version)
+            .exclude(status=FiguresStatus.APPROVED)
+            .update(
+                **values,
+                version=F("version") + 1,
+                status=FiguresStatus.DRAFT,
+                entered_by=user,
+                is_sample=False,
+                updated_at=timezone.now(),
+            )
+        )
+        if updated == 0:
+            current = UnitFigures.objects.get(pk=existing.pk)
+            raise FiguresConflict(current, _changes_since(current, expected_version or 0))
+        figures = UnitFigures.objects.get(pk=existing.pk)
+        _record_changes(
+            figures, before=before, after=values, action=action, user=user, version=figures.version
+        )
+    if confirmed_warnings:
+        FiguresChange.objects.create(
+            figures=figures,
+            action=action,
+            comment="Đã xác nhận cảnh báo: " + "; ".join(confirmed_warnings),
+            changed_by=user,
+            version=figures.version,
+        )
+    return figures
+
+
+def _changes_since(figures: UnitFigures | None, version: int) -> list[FiguresChange]:
+    if figures is None:
+        return []
+    return list(
+        figures.changes.filter(version__gt=version).select_related("changed_by").order_by("pk")
+    )
+
+
+@transaction.atomic
+def figures_save(**kwargs: object) -> UnitFigures:
+    """One user's save from the entry form (see figures_write)."""
+    return figures_write(**kwargs)  # type: ignore[arg-type]
+
+
+WORKFLOW = {
+    # action: (allowed from, goes to, needs a comment)
+    FiguresChange.Action.SUBMIT: ((FiguresStatus.DRAFT,), FiguresStatus.SUBMITTED, False),
+    FiguresChange.Action.APPROVE: ((FiguresStatus.SUBMITTED,), FiguresStatus.APPROVED, False),
+    FiguresChange.Action.RETURN: ((FiguresStatus.SUBMITTED,), FiguresStatus.DRAFT, True),
+    FiguresChange.Action.UNLOCK: ((FiguresStatus.APPROVED,), FiguresStatus.DRAFT, True),
+}
+
+
+@transaction.atomic
+def figures_transition(
+    *, figures: UnitFigures, action: str, user: User, expected_version: int, comment: str = ""
+) -> UnitFigures:
+    """Move figures along draft → submitted → approved (or back, with a comment)."""
+    allowed_from, target, needs_comment = WORKFLOW[action]
+    comment = comment.strip()
+    if needs_comment and not comment:
+        raise FiguresError(
+            "Cần ghi lý do mở khóa."
+            if action == FiguresChange.Action.UNLOCK
+            else "Cần ghi ý kiến khi trả lại số liệu."
+        )
+    now = timezone.now()
+    extra: dict[str, object] = {}
+    if target == FiguresStatus.SUBMITTED:
+        extra = {"submitted_at": now, "review_comment": ""}
+    elif target == FiguresStatus.APPROVED:
+        extra = {"approved_at": now, "approved_by": user}
+    elif action == FiguresChange.Action.RETURN:
+        extra = {"review_comment": comment}
+    updated = UnitFigures.objects.filter(
+        pk=figures.pk, version=expected_version, status__in=allowed_from
+    ).update(status=target, version=F("version") + 1, updated_at=now, **extra)
+    current = UnitFigures.objects.select_related("unit", "period").get(pk=figures.pk)
+    if updated == 0:
+        if current.version != expected_version:
+            raise FiguresConflict(current, _changes_since(current, expected_version))
+        raise FiguresError(
+            f"Không thể {FiguresChange.Action(action).label.lower()} số liệu đang ở trạng thái "
+            f"“{current.get_status_display()}”."
+        )
+    FiguresChange.objects.create(
+        figures=current,
+        action=action,
+        comment=comment,
+        changed_by=user,
+        version=current.version,
+    )
+    audit_log(
+        user=user,
+        action=AuditAction(action),  # the workflow's actions are audit actions by name
+        target=str(current),
+        details={"figures_id": current.pk, "version": current.version, "comment": comment},
+    )
+    return current

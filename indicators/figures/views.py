@@ -1,0 +1,251 @@
+"""Figures entry, the draft → submitted → approved workflow and the history page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from indicators.access import check_unit_for_user, get_unit_for_user
+from indicators.domain import checks, formulas, periods
+from indicators.figures import services
+from indicators.figures.forms import FiguresForm, ReviewForm
+from indicators.figures.selectors import (
+    figures_changes,
+    figures_for,
+    figures_history_counts,
+    figures_previous,
+    figures_queryset,
+    figures_status_rows,
+)
+from indicators.models import FiguresChange, Period
+from indicators.selectors import parents_for_ranking, periods_with_figures
+from units.models import AdministrativeUnit, User
+from units.selectors import unit_by_code_during
+
+DONE_MESSAGES = {
+    FiguresChange.Action.SUBMIT: gettext_lazy("Đã nộp số liệu."),
+    FiguresChange.Action.APPROVE: gettext_lazy("Đã duyệt số liệu."),
+    FiguresChange.Action.RETURN: gettext_lazy("Đã trả lại số liệu."),
+    FiguresChange.Action.UNLOCK: gettext_lazy("Đã mở khóa số liệu."),
+}
+
+ACTIONS = {
+    "nop": FiguresChange.Action.SUBMIT,
+    "duyet": FiguresChange.Action.APPROVE,
+    "tra-lai": FiguresChange.Action.RETURN,
+    "mo-khoa": FiguresChange.Action.UNLOCK,
+}
+
+
+def _get_period_spec(period_code: str, unit: AdministrativeUnit) -> periods.PeriodSpec:
+    try:
+        spec = periods.parse_period_code(period_code)
+    except periods.PeriodError as error:
+        raise Http404(str(error)) from error
+    if not (unit.is_valid_on(spec.start) or unit.is_valid_on(spec.end)):
+        raise Http404(_("Đơn vị không tồn tại trong kỳ này."))
+    return spec
+
+
+@login_required
+def figures_list(request: HttpRequest) -> HttpResponse:
+    """Who has reported for a period: the parent's desk and its children, with status."""
+    user: User = request.user  # type: ignore[assignment]
+    visible = user.visible_units()
+    period_code = request.GET.get("period", "")
+    period = Period.objects.filter(code=period_code).first() if period_code else None
+    if period is None:
+        period = periods_with_figures(visible).first()
+    if period is None:
+        return render(request, "indicators/no_data.html")
+    parent = user.unit
+    if request.GET.get("parent"):
+        try:
+            parent = unit_by_code_during(request.GET["parent"], start=period.start, end=period.end)
+        except LookupError as error:
+            messages.error(request, str(error))
+    if parent is None:
+        parent = parents_for_ranking(visible, period).first()
+    if parent is None:
+        return render(request, "indicators/no_data.html")
+    check_unit_for_user(user, parent)
+    context = {
+        "period": period,
+        "parent": parent,
+        "periods": periods_with_figures(visible),
+        "parents": parents_for_ranking(visible, period),
+        "rows": figures_status_rows(parent=parent, period=period),
+    }
+    return render(request, "indicators/figures_list.html", context)
+
+
+@login_required
+def figures_edit(request: HttpRequest, unit_id: int, period_code: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    unit = get_unit_for_user(user, unit_id)
+    spec = _get_period_spec(period_code, unit)
+    period = Period.objects.filter(code=spec.code).first()
+    figures = figures_for(unit, period) if period else None
+    previous = figures_previous(unit, period or Period(**_spec_fields(spec)))
+    can_edit = user.can_edit_figures(unit) and not (figures and figures.is_locked)
+    context: dict[str, object] = {
+        "unit": unit,
+        "spec": spec,
+        "period": period,
+        "figures": figures,
+        "previous": previous,
+        "can_edit": can_edit,
+        "can_review": user.can_review_figures(unit),
+        "indicators": _indicator_definitions(),
+    }
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("Bạn không được sửa số liệu này."))
+        form = FiguresForm(request.POST)
+        status = 400
+        if form.is_valid():
+            warnings = _warnings(unit, period, spec, form.counts, previous)
+            context["warnings"] = warnings
+            if warnings and not form.cleaned_data["confirm_warnings"]:
+                status = 200  # nothing wrong yet: the user must look and confirm
+            else:
+                saved = _save(request, form, unit, spec, warnings, context)
+                if saved:
+                    messages.success(request, _("Đã lưu số liệu."))
+                    return redirect(request.path)
+                status = 409 if context.get("conflict") else 400
+    else:
+        initial = {**figures.counts(), "version": figures.version} if figures else {}
+        form = FiguresForm(initial=initial)
+    context["form"] = form
+    context["previous_counts"] = previous.counts() if previous else {}
+    return render(request, "indicators/figures_edit.html", context, status=status)
+
+
+def _spec_fields(spec: periods.PeriodSpec) -> dict[str, object]:
+    return {
+        "code": spec.code,
+        "kind": spec.kind.value,
+        "convention": spec.convention.value,
+        "year": spec.year,
+        "number": spec.number,
+        "start": spec.start,
+        "end": spec.end,
+    }
+
+
+def _indicator_definitions() -> list[dict[str, object]]:
+    """What static/js/figures.js needs to show each rate live as the numbers are typed."""
+    return [
+        {
+            "code": d.code,
+            "name": d.name_vi,
+            "numerator": list(d.numerator),
+            "denominator": d.denominator,
+        }
+        for d in formulas.INDICATORS
+    ]
+
+
+def _warnings(
+    unit: AdministrativeUnit,
+    period: Period | None,
+    spec: periods.PeriodSpec,
+    counts: dict[str, int | None],
+    previous: object,
+) -> list[checks.FigureWarning]:
+    history = figures_history_counts(unit, period or Period(**_spec_fields(spec)))
+    previous_counts = previous.counts() if previous is not None else None  # type: ignore[attr-defined]
+    return checks.rate_jump_warnings(
+        counts, previous_counts, max_points=Decimal(settings.FIGURES_MAX_RATE_JUMP)
+    ) + checks.outlier_warnings(counts, history)
+
+
+def _save(
+    request: HttpRequest,
+    form: FiguresForm,
+    unit: AdministrativeUnit,
+    spec: periods.PeriodSpec,
+    warnings: list[checks.FigureWarning],
+    context: dict[str, object],
+) -> bool:
+    try:
+        services.figures_save(
+            unit=unit,
+            period=Period.objects.for_spec(spec),
+            values=form.counts,
+            user=request.user,
+            expected_version=form.cleaned_data["version"] or None,
+            confirmed_warnings=[w.message_vi for w in warnings],
+        )
+    except services.FiguresConflict as conflict:
+        context["conflict"] = conflict
+        return False
+    except services.FiguresError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def figures_action(
+    request: HttpRequest, unit_id: int, period_code: str, action: str
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    unit = get_unit_for_user(user, unit_id)
+    spec = _get_period_spec(period_code, unit)
+    if action not in ACTIONS:
+        raise Http404
+    step = ACTIONS[action]
+    allowed = (
+        user.can_edit_figures(unit)
+        if step == FiguresChange.Action.SUBMIT
+        else user.can_review_figures(unit)
+    )
+    if not allowed:
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    figures = get_object_or_404(figures_queryset(), unit=unit, period__code=spec.code)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yêu cầu không hợp lệ, hãy tải lại trang."))
+    else:
+        try:
+            services.figures_transition(
+                figures=figures,
+                action=step,
+                user=user,
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
+        except services.FiguresError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, DONE_MESSAGES[step])
+    return redirect(reverse("indicators:figures_edit", args=[unit.pk, spec.code]))
+
+
+@login_required
+def figures_history(request: HttpRequest, unit_id: int, period_code: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    unit = get_unit_for_user(user, unit_id)
+    spec = _get_period_spec(period_code, unit)
+    figures = get_object_or_404(figures_queryset(), unit=unit, period__code=spec.code)
+    context = {
+        "unit": unit,
+        "spec": spec,
+        "figures": figures,
+        "changes": figures_changes(figures),
+    }
+    return render(request, "indicators/figures_history.html", context)

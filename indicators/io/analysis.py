@@ -1,0 +1,129 @@
+"""Analysing an import: rows matched, counts checked, problems listed, nothing written."""
+
+from __future__ import annotations
+
+from indicators.domain.periods import PeriodError, PeriodSpec, parse_period_code
+from indicators.io.files import read_file
+from indicators.io.matching import _candidates, match_units, unit_name_key
+from indicators.io.records import ImportAnalysis, ImportRefused, ImportRow, ParsedFile
+from indicators.models import Period, UnitFigures
+from units.models import AdministrativeUnit, User
+
+
+def _check_period_marks(parsed: ParsedFile, analysis: ImportAnalysis) -> None:
+    """The template's hidden sheet and a CSV's period column say which period the file was
+    made for; importing it into another period is refused."""
+    spec = analysis.spec
+
+    def same(code: str) -> bool:
+        try:
+            other = parse_period_code(code)
+        except PeriodError:
+            return False
+        return (other.start, other.end) == (spec.start, spec.end)
+
+    made_for = parsed.meta.get("period")
+    if made_for and not same(made_for):
+        analysis.error(
+            parsed.rows[0].sheet if parsed.rows else "",
+            1,
+            "",
+            f"Mẫu này được tạo cho kỳ {made_for}, không phải kỳ {spec.code} đang chọn. "
+            "Hãy chọn đúng kỳ hoặc tải mẫu của kỳ này.",
+        )
+    for record in parsed.rows:
+        code = parsed.meta.get(f"row_period:{record.row}")
+        if code and not same(code):
+            analysis.error(
+                record.sheet,
+                record.row,
+                "",
+                f"Dòng {record.row}: ghi kỳ «{code}», không phải kỳ {spec.code} đang chọn.",
+            )
+
+
+def figures_import_analyse(
+    *,
+    data: bytes,
+    filename: str,
+    parent: AdministrativeUnit,
+    spec: PeriodSpec,
+    period: Period | None,
+    user: User | None,
+) -> ImportAnalysis:
+    """Read, match and check a file; writes nothing. Raises ImportRefused when the file
+    cannot be read at all or the parent does not fit the period or the user."""
+    if user is not None and not user.can_see(parent):
+        raise ImportRefused(f"{parent.full_name} nằm ngoài phạm vi của bạn.")
+    if not (parent.is_valid_on(spec.end) or parent.is_valid_on(spec.start)):
+        raise ImportRefused(f"{parent.full_name} không tồn tại trong kỳ {spec.long_label_vi}.")
+    parsed = read_file(bytes(data), filename)
+    analysis = ImportAnalysis(
+        kind=parsed.kind,
+        parent=parent,
+        spec=spec,
+        period=period,
+        fields=parsed.fields,
+        totals=parsed.totals,
+        skipped=parsed.skipped,
+        problems=list(parsed.problems),
+    )
+    _check_period_marks(parsed, analysis)
+    candidates = _candidates(parent, spec)
+    by_full: dict[str, list[AdministrativeUnit]] = {}
+    by_bare: dict[str, list[AdministrativeUnit]] = {}
+    for unit in candidates:
+        full, bare = unit_name_key(unit.full_name)
+        by_full.setdefault(full, []).append(unit)
+        by_bare.setdefault(bare, []).append(unit)
+    existing = (
+        {f.unit_id: f for f in UnitFigures.objects.filter(period=period, unit__in=candidates)}
+        if period is not None
+        else {}
+    )
+    seen: dict[int, ImportRow] = {}
+    for record in parsed.rows:
+        analysis.rows.append(record)
+        unit = match_units(record, analysis, candidates, by_full, by_bare)
+        if unit is None:
+            continue
+        column = record.name_column
+        if unit.pk in seen:
+            first = seen[unit.pk]
+            analysis.error(
+                record.sheet,
+                record.row,
+                column,
+                f"Dòng {record.row}: {unit.full_name} trùng với dòng {first.row}.",
+            )
+            continue
+        seen[unit.pk] = record
+        record.unit = unit
+        if user is not None and not user.can_edit_figures(unit):
+            analysis.error(
+                record.sheet,
+                record.row,
+                column,
+                f"Dòng {record.row}: bạn không có quyền nhập số liệu của {unit.full_name}.",
+            )
+            continue
+        current = existing.get(unit.pk)
+        if current is None:
+            record.action = "create"
+            continue
+        record.existing_status = current.status
+        record.existing_version = current.version
+        if all(getattr(current, name) == record.counts.get(name) for name in analysis.fields):
+            record.action = "unchanged"
+        elif current.is_locked:
+            analysis.error(
+                record.sheet,
+                record.row,
+                column,
+                f"Dòng {record.row}: số liệu của {unit.full_name} kỳ {analysis.spec.label_vi} "
+                "đã duyệt, cần mở khóa (có lý do) trước khi nhập lại.",
+            )
+        else:
+            record.action = "replace"
+    analysis.problems.sort(key=lambda p: (p.sheet, p.row, p.column, p.severity))
+    return analysis

@@ -1,0 +1,468 @@
+"""Reading the official appendix workbook (merged header rows, the "(1) (2) …" numbering row,
+section and total rows)."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, BinaryIO
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from indicators.domain.formulas import (
+    COUNT_FIELDS,
+    check_identities,
+    get_indicator,
+)
+from indicators.io.appendix_checks import check_rates, check_totals
+from indicators.io.appendix_layout import (
+    COUNT_COLUMN_INDEX,
+    VALUE_COLUMNS,
+    AppendixError,
+    AppendixRow,
+    ParsedAppendix,
+    Problem,
+    Severity,
+    is_blank,
+    norm_text,
+)
+from kpi_portal.spreadsheets.archive import xlsx_archive_problem
+
+_NUMBER_LABEL = re.compile(r"^\s*\(\s*(\d+)\s*\)")
+# "1.087", "14.972", "-1.234" (dot = thousands separator, as the documents write counts).
+_GROUPED_INT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_UNIT_PREFIXES = ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân ")
+
+
+def _check_archive(data: bytes, max_unpacked_bytes: int) -> None:
+    problem = xlsx_archive_problem(data, max_unpacked_bytes=max_unpacked_bytes)
+    if problem:
+        raise AppendixError(problem)
+
+
+def _load(data: bytes) -> Any:
+    try:
+        # data_only=False keeps formulas visible: a formula's cached value may be stale or
+        # absent (files written by scripts), so the user must enter values.
+        return load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for corrupt parts
+        raise AppendixError(f"Không đọc được tệp Excel (tệp bị hỏng): {exc}") from None
+
+
+def _merged_values(ws: Worksheet) -> dict[tuple[int, int], object]:
+    """(row, col) -> value of the merged range covering it (only the top-left holds it)."""
+    values: dict[tuple[int, int], object] = {}
+    for rng in ws.merged_cells.ranges:
+        top_left = ws.cell(row=rng.min_row, column=rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                values[(r, c)] = top_left
+    return values
+
+
+def _find_number_row(ws: Worksheet) -> int | None:
+    for row in ws.iter_rows():
+        numbers = [
+            match.group(1)
+            for c in row
+            if isinstance(c.value, str) and (match := _NUMBER_LABEL.match(c.value)) is not None
+        ]
+        # Several "(n)" labels including "(1)": a stray "(1)" in a title is not a header.
+        if len(numbers) >= 5 and "1" in numbers:
+            return row[0].row
+    return None
+
+
+@dataclass(frozen=True)
+class _Layout:
+    stt_col: int | None
+    name_col: int
+    gso_col: int | None
+    value_cols: tuple[int, ...]
+
+
+def _header_text(
+    ws: Worksheet, merged: Mapping[tuple[int, int], object], col: int, last_row: int
+) -> str:
+    parts: list[str] = []
+    for r in range(1, last_row + 1):
+        value = merged.get((r, col), ws.cell(row=r, column=col).value)
+        text = norm_text(value)
+        if text and (not parts or parts[-1] != text):
+            parts.append(text)
+    return " / ".join(parts)
+
+
+def _find_layout(ws: Worksheet, number_row: int) -> _Layout | str:
+    """Column positions, or a Vietnamese explanation of why the header does not fit."""
+    merged = _merged_values(ws)
+    name_col: int | None = None
+    stt_col: int | None = None
+    gso_col: int | None = None
+    for r in range(1, number_row):
+        for c in range(1, ws.max_column + 1):
+            text = norm_text(ws.cell(row=r, column=c).value)
+            if name_col is None and text in ("đơn vị", "tên đơn vị", "đơn vị hành chính"):
+                name_col = c
+            elif stt_col is None and text.replace(" ", "") == "stt":
+                stt_col = c
+            elif gso_col is None and "mã đvhc" in text:
+                gso_col = c
+    if name_col is None:
+        # Positional reading of the seed's number row: "(2)" stands above "Đơn vị".
+        for c in range(1, ws.max_column + 1):
+            match = _NUMBER_LABEL.match(str(ws.cell(row=number_row, column=c).value or ""))
+            if match is not None and match.group(1) == "2":
+                name_col = c
+                break
+    if name_col is None:
+        return "Không tìm thấy cột «Đơn vị» trong tiêu đề bảng."
+    if stt_col is None and name_col > 1 and name_col - 1 != gso_col:
+        stt_col = name_col - 1
+    value_cols: list[int] = []
+    c = name_col + 1
+    while len(value_cols) < len(VALUE_COLUMNS):
+        if c != gso_col:
+            value_cols.append(c)
+        c += 1
+    has_header_text = any(_header_text(ws, merged, col, number_row - 1) for col in value_cols)
+    if has_header_text:
+        # A sheet with a column added or removed would otherwise be read shifted by one,
+        # silently putting every number under the wrong field.
+        for col, (kind, _name) in zip(value_cols, VALUE_COLUMNS, strict=True):
+            header = _header_text(ws, merged, col, number_row - 1)
+            is_rate = "tỷ lệ" in header or "tỉ lệ" in header
+            if is_rate != (kind == "rate"):
+                expected = "cột tỷ lệ (%)" if kind == "rate" else "cột số hồ sơ"
+                return (
+                    f"Cột {get_column_letter(col)}: tiêu đề «{header or '(trống)'}» không "
+                    f"khớp mẫu Phụ lục, cần {expected}. Kiểm tra xem bảng có thêm hoặc "
+                    "thiếu cột không."
+                )
+    return _Layout(
+        stt_col=stt_col, name_col=name_col, gso_col=gso_col, value_cols=tuple(value_cols)
+    )
+
+
+def _is_formula(cell: Cell | MergedCell) -> bool:
+    value = cell.value
+    if cell.data_type == "f":
+        return True
+    # ArrayFormula / DataTableFormula objects are formulas too.
+    return value is not None and not isinstance(value, str | int | float | Decimal | bool)
+
+
+def _parse_number_text(text: str) -> Decimal | None:
+    """Vietnamese or plain number text -> Decimal; None if it is not a number."""
+    cleaned = text.strip().replace("\xa0", "").replace(" ", "").rstrip("%")
+    if not cleaned:
+        return None
+    if "," in cleaned:
+        # Comma = decimal separator, dots = thousands: "83,7", "1.234,5".
+        whole, _, frac = cleaned.rpartition(",")
+        if "," in whole or not frac.isdigit():
+            return None
+        if whole not in ("", "-") and not (
+            _GROUPED_INT.match(whole) or re.match(r"^-?\d+$", whole)
+        ):
+            return None
+        cleaned = whole.replace(".", "") + "." + frac
+    elif _GROUPED_INT.match(cleaned):
+        cleaned = cleaned.replace(".", "")
+    elif not _PLAIN_NUMBER.match(cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def _format_places(number_format: str) -> int | None:
+    """Decimals shown by an Excel number format ("0.00" -> 2); None for General."""
+    if not number_format or number_format == "General":
+        return None
+    section = number_format.split(";")[0]
+    match = re.search(r"[0#]\.([0#]+)", section)
+    return len(match.group(1)) if match else 0
+
+
+class _RowReader:
+    """Parses the cells of one row, collecting Problems instead of raising."""
+
+    def __init__(self, sheet: str, problems: list[Problem]) -> None:
+        self.sheet = sheet
+        self.problems = problems
+
+    def add(self, severity: Severity, cell: Cell | MergedCell | None, row: int, msg: str) -> None:
+        column = get_column_letter(cell.column) if cell is not None and cell.column else ""
+        self.problems.append(Problem(severity, self.sheet, row, column, msg))
+
+    def count(self, cell: Cell | MergedCell, label: str, formula_severity: Severity) -> int | None:
+        ref = cell.coordinate
+        value = cell.value
+        if _is_formula(cell):
+            self.add(formula_severity, cell, cell.row, f"Ô {ref} chứa công thức, cần nhập giá trị.")
+            return None
+        if is_blank(value):
+            self.add("error", cell, cell.row, f"Ô {ref} ({label}) đang trống, cần nhập số.")
+            return None
+        number: Decimal | None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int):
+            number = Decimal(value)
+        elif isinstance(value, float | Decimal):
+            number = Decimal(str(value))
+        else:
+            number = _parse_number_text(str(value))
+        if number is None:
+            self.add(
+                "error",
+                cell,
+                cell.row,
+                f"Ô {ref} ({label}): «{value}» không phải là số.",
+            )
+            return None
+        if number != number.to_integral_value():
+            self.add(
+                "error",
+                cell,
+                cell.row,
+                f"Ô {ref} ({label}): số hồ sơ phải là số nguyên, đang ghi «{value}».",
+            )
+            return None
+        if number < 0:
+            self.add(
+                "error",
+                cell,
+                cell.row,
+                f"Ô {ref} ({label}): số hồ sơ không được âm, đang ghi «{value}».",
+            )
+            return None
+        return int(number)
+
+    def published_rate(self, cell: Cell | MergedCell) -> tuple[Decimal, int] | None:
+        """(printed value, printed decimals), or None when blank or unusable."""
+        value = cell.value
+        if _is_formula(cell):
+            self.add(
+                "error", cell, cell.row, f"Ô {cell.coordinate} chứa công thức, cần nhập giá trị."
+            )
+            return None
+        if is_blank(value):
+            return None
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            number = Decimal(str(value))
+            places = _format_places(cell.number_format)
+            if places is None:
+                places = max(0, -int(number.normalize().as_tuple().exponent))
+            # Keep the value as displayed: 37.5 under "0.00" is printed "37,50".
+            return number.quantize(Decimal(1).scaleb(-places)), places
+        number = _parse_number_text(str(value))
+        if number is None:
+            self.add(
+                "error",
+                cell,
+                cell.row,
+                f"Ô {cell.coordinate}: tỷ lệ «{value}» không phải là số.",
+            )
+            return None
+        # Printed precision = decimals as written ("83,7" -> 1, "53,40" -> 2).
+        text = str(value).strip().rstrip("%").strip()
+        places = len(text.rpartition(",")[2]) if "," in text else 0
+        if "," not in text and "." in text and not _GROUPED_INT.match(text):
+            places = len(text.rpartition(".")[2])
+        return number, places
+
+
+def _section_of(text: str) -> str | None:
+    if text.startswith("cấp huyện") or text.startswith("cấp thị xã"):
+        return "district"
+    if text.startswith("cấp xã"):
+        return "commune"
+    return None
+
+
+def _clean_unit_name(raw: str) -> str:
+    """Strip "UBND " but keep the type word: "UBND phường Bồng Sơn" -> "phường Bồng Sơn"."""
+    name = " ".join(unicodedata.normalize("NFC", raw).replace("\xa0", " ").split())
+    lowered = name.casefold()
+    for prefix in _UNIT_PREFIXES:
+        if lowered.startswith(prefix):
+            return name[len(prefix) :].strip()
+    return name
+
+
+def _gso(value: object, section: str) -> str | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        # A numeric cell loses leading zeros ("01" Hà Nội); restore the tier's width.
+        return str(value).zfill(3 if section == "district" else 5)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)).zfill(3 if section == "district" else 5)
+    return str(value).strip()
+
+
+def appendix_read_xlsx(
+    data: bytes | BinaryIO, *, max_unpacked_bytes: int = 50_000_000
+) -> ParsedAppendix:
+    """Parse an appendix workbook; bad content becomes Problems, never an exception.
+
+    Raises AppendixError only when the file is not a readable appendix at all.
+    """
+    raw = data if isinstance(data, bytes | bytearray) else data.read()
+    raw = bytes(raw)
+    _check_archive(raw, max_unpacked_bytes)
+    workbook = _load(raw)
+    try:
+        sheets: list[Worksheet] = list(workbook.worksheets)
+        if all(all(is_blank(c.value) for row in ws.iter_rows() for c in row) for ws in sheets):
+            raise AppendixError("Tệp Excel không có dữ liệu (tất cả các trang tính đều trống).")
+        for ws in sheets:
+            number_row = _find_number_row(ws)
+            if number_row is not None:
+                return _read_sheet(ws, number_row)
+        raise AppendixError(
+            "Không tìm thấy hàng đánh số cột «(1) (2) (3) …» của bảng Phụ lục trong tệp."
+        )
+    finally:
+        workbook.close()
+
+
+def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:
+    result = ParsedAppendix()
+    sheet = ws.title
+    layout = _find_layout(ws, number_row)
+    if isinstance(layout, str):
+        result.problems.append(Problem("error", sheet, number_row, "", layout))
+        return result
+    reader = _RowReader(sheet, result.problems)
+    labels = {
+        col: (COUNT_FIELDS[name] if kind == "count" else get_indicator(name).name_vi)
+        for col, (kind, name) in zip(layout.value_cols, VALUE_COLUMNS, strict=True)
+    }
+    section: str | None = None
+    seen_names: dict[str, int] = {}
+    rate_cells: dict[int, dict[str, tuple[Decimal, int, str]]] = {}
+    text_cols = [c for c in (layout.stt_col, layout.name_col) if c is not None]
+
+    for r in range(number_row + 1, ws.max_row + 1):
+        value_cells = [ws.cell(row=r, column=c) for c in layout.value_cols]
+        has_values = any(not is_blank(c.value) for c in value_cells)
+        texts = [
+            (c, str(ws.cell(row=r, column=c).value).strip())
+            for c in text_cols
+            if not is_blank(ws.cell(row=r, column=c).value)
+        ]
+        if not has_values:
+            for _col, text in texts:
+                found = _section_of(norm_text(text))
+                if found is not None:
+                    section = found
+                    break
+            # Other text-only rows (notes, signatures) are not data.
+            continue
+        name_cell = ws.cell(row=r, column=layout.name_col)
+        raw_name = name_cell.value
+        if _is_formula(name_cell):
+            reader.add(
+                "error", name_cell, r, f"Ô {name_cell.coordinate} chứa công thức, cần nhập giá trị."
+            )
+            continue
+        name_text = "" if is_blank(raw_name) else str(raw_name).strip()
+        if not name_text:
+            # Some files put "Tổng …" in the STT column of a merged A:B cell.
+            for _col, text in texts:
+                if norm_text(text).startswith("tổng"):
+                    name_text = text
+        normalized = norm_text(name_text)
+        is_total = normalized.startswith("tổng")
+        if not name_text:
+            reader.add(
+                "error",
+                name_cell,
+                r,
+                f"Dòng {r}: có số liệu nhưng thiếu tên đơn vị (ô {name_cell.coordinate}).",
+            )
+            continue
+        if is_total:
+            row_section = (
+                "commune_total" if "xã" in normalized and "huyện" not in normalized else "all_total"
+            )
+        elif section is None:
+            reader.add(
+                "error",
+                name_cell,
+                r,
+                f"Dòng {r}: đơn vị «{name_text}» nằm trước dòng «Cấp huyện»/«Cấp xã», "
+                "không xác định được cấp.",
+            )
+            continue
+        else:
+            row_section = section
+        counts: dict[str, int] = {}
+        published: dict[str, Decimal] = {}
+        for cell, (kind, fname) in zip(value_cells, VALUE_COLUMNS, strict=True):
+            if kind == "count":
+                # Totals are recomputed from the unit rows, so a SUM formula there does not
+                # block the import; in a unit row the value itself is missing.
+                number = reader.count(cell, labels[cell.column], "warning" if is_total else "error")
+                if number is not None:
+                    counts[fname] = number
+            else:
+                parsed = reader.published_rate(cell)
+                if parsed is not None:
+                    published[fname] = parsed[0]
+                    rate_cells.setdefault(r, {})[fname] = (
+                        parsed[0],
+                        parsed[1],
+                        cell.coordinate,
+                    )
+        gso = None
+        if layout.gso_col is not None:
+            gso = _gso(ws.cell(row=r, column=layout.gso_col).value, row_section)
+        unit_name = name_text if is_total else _clean_unit_name(name_text)
+        record = AppendixRow(
+            unit_name=unit_name,
+            gso_code=gso,
+            section=row_section,
+            counts=counts,
+            published_rates=published,
+            sheet=sheet,
+            row=r,
+        )
+        if is_total:
+            result.totals.append(record)
+            continue
+        key = norm_text(unit_name)
+        if key in seen_names:
+            reader.add(
+                "error",
+                name_cell,
+                r,
+                f"Dòng {r}: đơn vị «{unit_name}» bị trùng với dòng {seen_names[key]}.",
+            )
+        else:
+            seen_names[key] = r
+        for violation in check_identities(counts):
+            col = layout.value_cols[COUNT_COLUMN_INDEX[violation.field]]
+            reader.add(
+                "error",
+                ws.cell(row=r, column=col),
+                r,
+                f"Dòng {r} ({unit_name}): {violation.message_vi}.",
+            )
+        result.rows.append(record)
+
+    check_rates(result, rate_cells, reader)
+    check_totals(result, layout, reader, ws)
+    return result

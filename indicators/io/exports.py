@@ -1,0 +1,162 @@
+"""Files out: the official appendix regenerated from stored figures, a CSV of every count,
+and the import template. Each reads back through the import unchanged."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from indicators.domain import formulas
+from indicators.domain.periods import PeriodSpec
+from indicators.io.appendix_write import appendix_write_xlsx
+from indicators.io.records import APPENDIX_FIELDS, META_SHEET, TEMPLATE_MARKER
+from indicators.models import Period, UnitFigures
+from indicators.selectors import children_for_ranking
+from kpi_portal.spreadsheets.text import csv_text, put_text
+from units.models import AdministrativeUnit
+
+CSV_COLUMNS: tuple[str, ...] = ("period", "gso_code", "unit_name", "status", *formulas.COUNT_FIELDS)
+TEMPLATE_HEADER_ROW = 3
+
+
+def export_units(parent: AdministrativeUnit, spec: PeriodSpec) -> list[AdministrativeUnit]:
+    """The parent's own desk, then its territorial children that existed in the period."""
+    children = children_for_ranking(parent, Period(start=spec.start, end=spec.end))
+    return [parent, *children.order_by("name")]
+
+
+def _figures(
+    parent: AdministrativeUnit, period: Period
+) -> list[tuple[AdministrativeUnit, UnitFigures]]:
+    units = export_units(parent, period.spec)
+    stored = {f.unit_id: f for f in UnitFigures.objects.filter(period=period, unit__in=units)}
+    return [(unit, stored[unit.pk]) for unit in units if unit.pk in stored]
+
+
+def figures_export_xlsx(*, parent: AdministrativeUnit, period: Period) -> bytes:
+    """The official appendix layout (seed 004) from stored figures; units without figures
+    are left out, totals are ratios of sums (appendix_write_xlsx)."""
+    rows = _figures(parent, period)
+    sample = any(f.is_sample for _u, f in rows)
+
+    def counts(figures: UnitFigures) -> dict[str, int]:
+        return {name: getattr(figures, name) for name in APPENDIX_FIELDS}  # type: ignore[misc]
+
+    title = f"TỔNG HỢP CÁC CHỈ SỐ DỊCH VỤ HÀNH CHÍNH CÔNG — {parent.full_name.upper()}"
+    if sample:
+        title += " (CÓ SỐ LIỆU MẪU, KHÔNG PHẢI SỐ LIỆU THẬT)"
+    return appendix_write_xlsx(
+        title=title,
+        period_label=period.spec.long_label_vi,
+        district_rows=[(u.full_name, counts(f)) for u, f in rows if u.pk == parent.pk],
+        commune_rows=[(u.full_name, counts(f)) for u, f in rows if u.pk != parent.pk],
+    )
+
+
+def figures_export_csv(*, parent: AdministrativeUnit, period: Period) -> bytes:
+    """Every count of the desk and the children with figures; UTF-8 with BOM so Excel
+    shows the Vietnamese names. Blank = not reported."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for unit, figures in _figures(parent, period):
+        writer.writerow(
+            [
+                period.code,
+                unit.code,
+                csv_text(unit.full_name),
+                figures.status,
+                *(
+                    "" if figures.counts()[name] is None else figures.counts()[name]
+                    for name in formulas.COUNT_FIELDS
+                ),
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def figures_template_xlsx(
+    *, parent: AdministrativeUnit, spec: PeriodSpec, period: Period | None
+) -> bytes:
+    """The portal's import template: one row per unit (desk + children valid in the
+    period) with its Mã ĐVHC, Vietnamese headers, current values if any, whole-number
+    validation on every count cell, frozen header, and the period in the title."""
+    units = export_units(parent, spec)
+    stored = (
+        {f.unit_id: f for f in UnitFigures.objects.filter(period=period, unit__in=units)}
+        if period is not None
+        else {}
+    )
+    fields = list(formulas.COUNT_FIELDS)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Số liệu"
+    last_col = 2 + len(fields) + 1
+    ws["A1"] = f"Số liệu chỉ số TTHC — {parent.full_name} — {spec.long_label_vi}"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = (
+        "Nhập số nguyên không âm; để trống ô không có số liệu. Không sửa cột Mã ĐVHC. "
+        "Cột «Trạng thái hiện tại» chỉ để xem, không được nhập."
+    )
+    ws["A2"].font = Font(italic=True)
+    headers = ["Mã ĐVHC", "Đơn vị", *(formulas.COUNT_FIELDS[f] for f in fields)]
+    headers.append("Trạng thái hiện tại")
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=TEMPLATE_HEADER_ROW, column=col, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[get_column_letter(col)].width = 14
+    ws.column_dimensions["A"].width = 10
+    ws.column_dimensions["B"].width = 28
+    ws.column_dimensions[get_column_letter(last_col)].width = 16
+    ws.row_dimensions[TEMPLATE_HEADER_ROW].height = 75
+    row = TEMPLATE_HEADER_ROW + 1
+    for unit in units:
+        code_cell = ws.cell(row=row, column=1, value=unit.code)
+        code_cell.number_format = "@"  # text: keeps leading zeros ("01")
+        put_text(ws.cell(row=row, column=2), unit.full_name)
+        figures = stored.get(unit.pk)
+        for i, name in enumerate(fields):
+            cell = ws.cell(row=row, column=3 + i)
+            cell.value = getattr(figures, name) if figures is not None else None
+            cell.number_format = "#,##0"
+        if figures is not None:
+            ws.cell(row=row, column=last_col, value=figures.get_status_display())
+        row += 1
+    last_row = max(row - 1, TEMPLATE_HEADER_ROW + 1)
+    validation = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Số không hợp lệ",
+        error="Nhập số nguyên không âm (ví dụ 1087), hoặc để trống.",
+        showInputMessage=True,
+        promptTitle="Số hồ sơ",
+        prompt="Số nguyên ≥ 0",
+    )
+    validation.add(f"C{TEMPLATE_HEADER_ROW + 1}:{get_column_letter(2 + len(fields))}{last_row}")
+    ws.add_data_validation(validation)
+    ws.freeze_panes = ws.cell(row=TEMPLATE_HEADER_ROW + 1, column=3)
+    meta = wb.create_sheet(META_SHEET)
+    for key, value in (
+        ("format", TEMPLATE_MARKER),
+        ("period", spec.code),
+        ("parent", parent.code),
+        ("parent_name", parent.full_name),
+    ):
+        meta.append([key, None])
+        put_text(meta.cell(row=meta.max_row, column=2), value)
+    meta.sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

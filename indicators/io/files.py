@@ -1,0 +1,220 @@
+"""Telling an uploaded file's format and reading it into rows of cells (xlsx, the appendix, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from indicators.domain.formatting import format_int_vi
+from indicators.io.appendix_layout import AppendixError, ParsedAppendix
+from indicators.io.appendix_read import appendix_read_xlsx
+from indicators.io.records import (
+    APPENDIX_FIELDS,
+    META_SHEET,
+    ImportProblem,
+    ImportRefused,
+    ImportRow,
+    ParsedFile,
+    SheetCell,
+    norm_text,
+)
+from indicators.io.table_read import _NUMBER_LABEL, read_table
+from kpi_portal.spreadsheets.archive import OLE_PROBLEM, OLE_SIGNATURE, xlsx_archive_problem
+
+_ZIP_SIGNATURE = b"PK\x03\x04"
+# Files people pick by mistake: named so the message can say what was uploaded.
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "ảnh PNG"),
+    (b"\xff\xd8\xff", "ảnh JPEG"),
+    (b"GIF8", "ảnh GIF"),
+    (b"{\\rtf", "RTF"),
+)
+
+
+def _sniff(data: bytes, filename: str) -> str:
+    """ "xlsx" or "csv" from the content (magic bytes), never from the name alone."""
+    max_bytes = settings.IMPORT_MAX_BYTES
+    if len(data) > max_bytes:
+        raise ImportRefused(
+            f"Tệp quá lớn ({format_int_vi(len(data))} byte); tối đa {format_int_vi(max_bytes)} "
+            "byte."
+        )
+    if not data.strip():
+        raise ImportRefused("Tệp rỗng, không có dữ liệu.")
+    if data.startswith(OLE_SIGNATURE):
+        raise ImportRefused(OLE_PROBLEM)
+    if data.startswith(_ZIP_SIGNATURE):
+        return "xlsx"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportRefused(
+            "Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel: «CSV UTF-8»), "
+            "không phải UTF-16 («Unicode Text»)."
+        )
+    for signature, what in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise ImportRefused(f"Tệp là {what}, không phải tệp Excel .xlsx hoặc CSV.")
+    if b"\x00" in data[:4096]:
+        raise ImportRefused("Tệp không phải là tệp Excel .xlsx hoặc CSV.")
+    if PurePath(filename).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise ImportRefused(
+            "Tệp có đuôi Excel nhưng nội dung không phải tệp Excel .xlsx hợp lệ (tệp bị hỏng?)."
+        )
+    return "csv"
+
+
+def _check_archive(data: bytes) -> None:
+    problem = xlsx_archive_problem(data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
+    if problem:
+        raise ImportRefused(problem)
+
+
+def _cell_is_formula(cell: Any) -> bool:
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        return True
+    return value is not None and not isinstance(value, str | int | float | Decimal | bool)
+
+
+def _read_xlsx(data: bytes) -> ParsedFile:
+    _check_archive(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+    except Exception:  # openpyxl raises many types for corrupt parts
+        raise ImportRefused(
+            "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng."
+        ) from None
+    try:
+        sheets = [ws for ws in workbook.worksheets if ws.title != META_SHEET]
+        meta: dict[str, str] = {}
+        if META_SHEET in workbook.sheetnames:
+            for key, value in workbook[META_SHEET].iter_rows(max_col=2, values_only=True):
+                if key:
+                    meta[str(key)] = "" if value is None else str(value)
+        if all(
+            c.value is None or (isinstance(c.value, str) and not c.value.strip())
+            for ws in sheets
+            for row in ws.iter_rows()
+            for c in row
+        ):
+            raise ImportRefused("Tệp Excel không có dữ liệu (các trang tính đều trống).")
+        if any(_has_number_row(ws) for ws in sheets):
+            layout = "appendix"
+        else:
+            layout = ""
+            for ws in sheets:
+                rows = (
+                    [
+                        SheetCell(c.value, c.row, get_column_letter(c.column), _cell_is_formula(c))
+                        for c in row
+                    ]
+                    for row in ws.iter_rows()
+                )
+                parsed = read_table(rows, sheet=ws.title, kind="template", header_scan=20)
+                if parsed is not None:
+                    parsed.meta = meta
+                    return parsed
+    finally:
+        workbook.close()
+    if layout == "appendix":
+        try:
+            appendix = appendix_read_xlsx(
+                data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES
+            )
+        except AppendixError as error:
+            raise ImportRefused(str(error)) from None
+        return _from_appendix(appendix)
+    raise ImportRefused(
+        "Không nhận ra bố cục bảng tính: cần bảng Phụ lục chính thức (có hàng đánh số cột "
+        "«(1) (2) (3) …») hoặc mẫu nhập của cổng (dòng tiêu đề có «Mã ĐVHC» hoặc «Đơn vị» và "
+        "tên các cột số liệu)."
+    )
+
+
+def _has_number_row(ws: Any) -> bool:
+    for row in ws.iter_rows(max_row=min(ws.max_row, 40)):
+        numbers = [
+            c.value for c in row if isinstance(c.value, str) and _NUMBER_LABEL.match(c.value)
+        ]
+        if len(numbers) >= 5 and any(
+            norm_text(v).replace(" ", "").startswith("(1)") for v in numbers
+        ):
+            return True
+    return False
+
+
+def _from_appendix(appendix: ParsedAppendix) -> ParsedFile:
+    parsed = ParsedFile(kind="appendix", fields=APPENDIX_FIELDS)
+    parsed.problems = [
+        ImportProblem(p.severity, p.sheet, p.row, p.column, p.message_vi) for p in appendix.problems
+    ]
+    for source, target in ((appendix.rows, parsed.rows), (appendix.totals, parsed.totals)):
+        for row in source:
+            counts: dict[str, int | None] = {name: row.counts.get(name) for name in APPENDIX_FIELDS}
+            target.append(
+                ImportRow(
+                    sheet=row.sheet,
+                    row=row.row,
+                    label=row.unit_name,
+                    gso_code=row.gso_code,
+                    section=row.section,
+                    counts=counts,
+                    name_column="B",
+                )
+            )
+    if not parsed.rows and not any(p.severity == "error" for p in parsed.problems):
+        sheet = appendix.totals[0].sheet if appendix.totals else ""
+        parsed.problems.append(
+            ImportProblem("error", sheet, 0, "", "Bảng Phụ lục không có dòng đơn vị nào.")
+        )
+    return parsed
+
+
+def _read_csv(data: bytes, filename: str) -> ParsedFile:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            "Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel: «CSV UTF-8»)."
+        ) from None
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=first.count)
+    if first.count(delimiter) == 0:
+        raise ImportRefused(
+            "Tệp không phải là tệp Excel .xlsx hoặc CSV có cột (không tìm thấy dấu phân cách)."
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    sheet = PurePath(filename).name or "CSV"
+
+    def rows() -> Iterator[list[SheetCell]]:
+        try:
+            for number, record in enumerate(reader, start=1):
+                yield [
+                    SheetCell(value, number, get_column_letter(i))
+                    for i, value in enumerate(record, start=1)
+                ]
+        except csv.Error as error:
+            raise ImportRefused(f"Tệp CSV bị lỗi định dạng: {error}.") from None
+
+    parsed = read_table(rows(), sheet=sheet, kind="csv", header_scan=1)
+    if parsed is None:
+        raise ImportRefused(
+            "Không nhận ra dòng tiêu đề của tệp CSV: dòng đầu tiên cần có cột «gso_code» / "
+            "«Mã ĐVHC» hoặc «unit_name» / «Đơn vị», và các cột số liệu (tên trường như "
+            "«received» hoặc tên tiếng Việt như «Hồ sơ tiếp nhận trong kỳ»)."
+        )
+    return parsed
+
+
+def read_file(data: bytes, filename: str) -> ParsedFile:
+    kind = _sniff(data, filename)
+    return _read_xlsx(data) if kind == "xlsx" else _read_csv(data, filename)

@@ -1,0 +1,125 @@
+"""Forms of the import and export pages: they validate and convert; access is checked in
+the views and the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from indicators.domain import periods
+from indicators.domain.formatting import format_int_vi
+from indicators.models import Period
+from indicators.selectors import period_for_spec
+from units.models import AdministrativeUnit, User
+from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
+
+
+def import_parents(user: User) -> QuerySet[AdministrativeUnit]:
+    """Units the user may import for: visible units that have children, and their own."""
+    children = AdministrativeUnit.objects.filter(parent=OuterRef("pk"))
+    visible = user.visible_units()
+    return (
+        visible.filter(Q(Exists(children)) | Q(pk=user.unit_id))
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def _parse_period(code: str) -> periods.PeriodSpec:
+    try:
+        return periods.parse_period_code(code)
+    except periods.PeriodError as error:
+        raise forms.ValidationError(str(error)) from error
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
+        dates = ""
+        if obj.valid_to is not None:
+            dates = f" (đến {obj.valid_to:%d/%m/%Y})"
+        elif obj.valid_from is not None:
+            dates = f" (từ {obj.valid_from:%d/%m/%Y})"
+        prefix = f"{obj.parent.name} › " if obj.parent_id and obj.parent else ""
+        return f"{prefix}{obj.full_name}{dates}"
+
+
+class ImportUploadForm(forms.Form):
+    parent = UnitChoiceField(label=_("Đơn vị"), queryset=AdministrativeUnit.objects.none())
+    period = forms.CharField(
+        label=_("Kỳ báo cáo"),
+        max_length=40,
+        help_text=_("Mã kỳ, ví dụ 2023-H1-CAL, 2024-Y-ND09 hoặc 2023-01-01..2023-06-30."),
+    )
+    file = forms.FileField(
+        label=_("Tệp số liệu (.xlsx hoặc .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["parent"].queryset = import_parents(user)  # type: ignore[attr-defined]
+        if user.unit_id and not self.is_bound:
+            self.initial.setdefault("parent", user.unit_id)
+
+    def clean_period(self) -> Period | periods.PeriodSpec:
+        spec = _parse_period(self.cleaned_data["period"])
+        return period_for_spec(spec) or spec
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (%(size)s byte); tối đa %(limit)s byte.")
+                % {"size": format_int_vi(upload.size), "limit": format_int_vi(limit)}
+            )
+        return upload
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        parent: AdministrativeUnit | None = cleaned.get("parent")
+        period = cleaned.get("period")
+        if parent is not None and period is not None:
+            spec = period.spec if isinstance(period, Period) else period
+            if not (parent.is_valid_on(spec.start) or parent.is_valid_on(spec.end)):
+                self.add_error(
+                    "parent",
+                    _("%(unit)s không tồn tại trong kỳ %(period)s.")
+                    % {"unit": parent.full_name, "period": spec.long_label_vi},
+                )
+        return cleaned
+
+
+class UnitPeriodForm(forms.Form):
+    """?parent=543&period=2023-H1-CAL for downloads. The parent's code is read as of the
+    period (codes were reused in 2025). `require_period` asks for a stored period."""
+
+    parent = forms.CharField(label=_("Đơn vị"), max_length=12)
+    period = forms.CharField(label=_("Kỳ báo cáo"), max_length=40)
+
+    def __init__(self, *args: object, require_period: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.require_period = require_period
+
+    def clean_period(self) -> periods.PeriodSpec:
+        return _parse_period(self.cleaned_data["period"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        spec: periods.PeriodSpec | None = cleaned.get("period")
+        code = cleaned.get("parent")
+        if spec is None or not code:
+            return cleaned
+        stored = period_for_spec(spec)
+        if stored is None and self.require_period:
+            self.add_error(
+                "period", _("Chưa có số liệu cho kỳ %(period)s.") % {"period": spec.long_label_vi}
+            )
+        cleaned["stored_period"] = stored
+        try:
+            cleaned["parent"] = unit_by_code_during(code, start=spec.start, end=spec.end)
+        except (UnitNotFound, AmbiguousUnit) as error:
+            self.add_error("parent", str(error))
+        return cleaned

@@ -1,0 +1,138 @@
+"""Matching the rows of an uploaded file to administrative units by code or by name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from indicators.domain.periods import PeriodSpec
+from indicators.io.records import ImportAnalysis, ImportRow, norm_text
+from indicators.models import Period
+from indicators.selectors import children_for_ranking
+from units.models import AdministrativeUnit
+from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
+
+_TYPE_WORDS = (
+    "thành phố",
+    "thị trấn",
+    "thị xã",
+    "đặc khu",
+    "phường",
+    "huyện",
+    "quận",
+    "tỉnh",
+    "xã",
+)
+_UNIT_PREFIXES = ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân ")
+# Old and new tone placement ("Hoà" / "Hòa", "Thuỷ" / "Thủy") name the same place.
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook, tilde, dot
+
+
+def _move_tones(text: str) -> str:
+    """Put the tone of "oa", "oe", "uy" on the first vowel (NFD in, NFD out)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return re.sub(
+        r"([ou])([ae]|y)([" + _TONES + r"])",
+        lambda m: m.group(1) + m.group(3) + m.group(2),
+        decomposed,
+    )
+
+
+def unit_name_key(text: str) -> tuple[str, str]:
+    """(name with type word, name without it), normalised: case, spacing, NFC, "UBND",
+    tone placement. "UBND phường  Hoài Đức" -> ("phường hoài đức", "hoài đức")."""
+    name = norm_text(text)
+    for prefix in _UNIT_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix) :].strip()
+            break
+    name = unicodedata.normalize("NFC", _move_tones(name))
+    bare = name
+    for word in _TYPE_WORDS:
+        if bare.startswith(word + " "):
+            bare = bare[len(word) + 1 :].strip()
+            break
+    return name, bare
+
+
+def _candidates(parent: AdministrativeUnit, spec: PeriodSpec) -> list[AdministrativeUnit]:
+    period_like = Period(start=spec.start, end=spec.end)
+    children = list(children_for_ranking(parent, period_like).order_by("name"))
+    return [parent, *children]
+
+
+def match_units(
+    record: ImportRow,
+    analysis: ImportAnalysis,
+    candidates: list[AdministrativeUnit],
+    by_full: dict[str, list[AdministrativeUnit]],
+    by_bare: dict[str, list[AdministrativeUnit]],
+) -> AdministrativeUnit | None:
+    parent, spec = analysis.parent, analysis.spec
+    where = f"{parent.full_name} ({spec.label_vi})"
+    column = record.name_column
+    if record.gso_code:
+        try:
+            unit = unit_by_code_during(record.gso_code, start=spec.start, end=spec.end)
+        except (UnitNotFound, AmbiguousUnit) as error:
+            analysis.error(record.sheet, record.row, column, f"Dòng {record.row}: {error}.")
+            return None
+        if unit.pk not in {c.pk for c in candidates}:
+            analysis.error(
+                record.sheet,
+                record.row,
+                column,
+                f"Dòng {record.row}: mã {record.gso_code} là {unit.full_name}, "
+                f"không thuộc {where}.",
+            )
+            return None
+        if record.label:
+            full, bare = unit_name_key(record.label)
+            if full not in (unit_name_key(unit.full_name)[0], unit_name_key(unit.name)[0]) and (
+                bare != unit_name_key(unit.name)[1]
+            ):
+                analysis.warn(
+                    record.sheet,
+                    record.row,
+                    column,
+                    f"Dòng {record.row}: tên «{record.label}» khác tên đơn vị mã "
+                    f"{record.gso_code} ({unit.full_name}); nhận theo mã.",
+                )
+        return unit
+    if not record.label:
+        analysis.error(record.sheet, record.row, column, f"Dòng {record.row}: thiếu tên đơn vị.")
+        return None
+    full, bare = unit_name_key(record.label)
+    found = by_full.get(full) or by_bare.get(bare) or by_bare.get(full) or []
+    if len(found) > 1 and record.section:
+        # The appendix says which tier a row belongs to: that is data, not a guess.
+        tier = [u for u in found if (u.pk == parent.pk) == (record.section == "district")]
+        found = tier or found
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        names = " và ".join(f"{u.full_name} (mã {u.code})" for u in found)
+        analysis.error(
+            record.sheet,
+            record.row,
+            column,
+            f"Dòng {record.row}: tên «{record.label}» khớp với nhiều đơn vị: {names}. "
+            "Hãy ghi đủ loại đơn vị (phường/xã/…) hoặc thêm cột Mã ĐVHC.",
+        )
+        return None
+    if record.section == "district":
+        analysis.warn(
+            record.sheet,
+            record.row,
+            column,
+            f"Dòng {record.row}: «{record.label}» ở mục «Cấp huyện» được hiểu là bộ phận một "
+            f"cửa của {parent.full_name}.",
+        )
+        return parent
+    analysis.error(
+        record.sheet,
+        record.row,
+        column,
+        f"Dòng {record.row}: không tìm thấy đơn vị «{record.label}» trong {where}.",
+    )
+    return None

@@ -1,0 +1,178 @@
+"""Writing an analysed import: preview stored, then an all-or-nothing commit."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.domain.periods import PeriodSpec
+from indicators.figures.services import FiguresError, figures_write
+from indicators.io.analysis import figures_import_analyse
+from indicators.io.records import ImportAnalysis, ImportPreview, ImportRefused, ImportResult
+from indicators.models import FiguresChange, ImportBatch, Period, UnitFigures
+from units.audit.services import audit_log
+from units.models import AdministrativeUnit, AuditAction, User
+
+
+def _write_rows(analysis: ImportAnalysis, *, user: User | None, source: str) -> ImportResult:
+    """Write every row; the caller holds the transaction (one failure rolls back all)."""
+    period = analysis.period or Period.objects.for_spec(analysis.spec)
+    created = replaced = 0
+    written: list[int] = []
+    for record in analysis.to_write:
+        assert record.unit is not None
+        values = {name: record.counts.get(name) for name in analysis.fields}
+        figures = figures_write(
+            unit=record.unit,
+            period=period,
+            values=values,
+            user=user,
+            expected_version=None,
+            action=FiguresChange.Action.IMPORT,
+        )
+        written.append(figures.pk)
+        if record.action == "create":
+            created += 1
+        else:
+            replaced += 1
+    if written:
+        UnitFigures.objects.filter(pk__in=written).update(source=source[:300])
+    unchanged = sum(1 for r in analysis.rows if r.action == "unchanged")
+    return ImportResult(period=period, created=created, replaced=replaced, unchanged=unchanged)
+
+
+def figures_import_apply(
+    *, analysis: ImportAnalysis, user: User | None, source: str
+) -> ImportResult:
+    """Write a clean analysis (command line) in one transaction: all rows or none."""
+    if not analysis.ok:
+        raise ImportRefused(f"Tệp có {len(analysis.errors)} lỗi; không ghi gì.")
+    with transaction.atomic():
+        result = _write_rows(analysis, user=user, source=source)
+        audit_log(
+            user=user,
+            action=AuditAction.IMPORT,
+            target=f"{source} — {analysis.parent} — {analysis.spec.label_vi}",
+            details={
+                "via": "command",
+                "created": result.created,
+                "replaced": result.replaced,
+                "unchanged": result.unchanged,
+            },
+        )
+        return result
+
+
+def figures_import_preview(
+    *,
+    data: bytes,
+    filename: str,
+    parent: AdministrativeUnit,
+    period: Period | PeriodSpec,
+    user: User,
+) -> ImportPreview:
+    """Check a file and keep it as an ImportBatch (PREVIEW); writes no figures.
+
+    `period` may be a spec without a stored row yet: the row is created only once the file
+    has been read (a refused file changes nothing).
+    """
+    spec = period.spec if isinstance(period, Period) else period
+    stored = period if isinstance(period, Period) else None
+    analysis = figures_import_analyse(
+        data=data, filename=filename, parent=parent, spec=spec, period=stored, user=user
+    )
+    with transaction.atomic():
+        if stored is None:
+            stored = Period.objects.for_spec(spec)
+            analysis.period = stored
+        batch = ImportBatch.objects.create(
+            uploaded_by=user,
+            parent=parent,
+            period=stored,
+            filename=PurePath(filename).name[:255] or "tep",
+            content=bytes(data),
+            report=analysis.as_report(),
+        )
+    return ImportPreview(batch=batch, analysis=analysis)
+
+
+def figures_import_commit(*, batch: ImportBatch, user: User) -> ImportResult:
+    """Re-read the stored bytes and write them all in one transaction, or nothing.
+
+    Only the uploader (or an administrator) commits, once. Any error found now (e.g. a
+    unit approved since the preview) or raised while writing rolls everything back and
+    marks the batch REJECTED with the reason.
+    """
+    if batch.uploaded_by_id != user.pk and not user.sees_everything:
+        raise ImportRefused("Chỉ người đã tải tệp lên mới được ghi lần nhập này.")
+    current = ImportBatch.objects.select_related("parent", "period").get(pk=batch.pk)
+    if current.status != ImportBatch.Status.PREVIEW:
+        raise ImportRefused(
+            f"Lần nhập này đã ở trạng thái “{current.get_status_display()}”, không ghi lại được."
+        )
+    report: dict[str, Any] | None = None
+    try:
+        with transaction.atomic():
+            # Claim the batch first: of two concurrent commits only one gets past this.
+            claimed = ImportBatch.objects.filter(
+                pk=current.pk, status=ImportBatch.Status.PREVIEW
+            ).update(status=ImportBatch.Status.COMMITTED, committed_at=timezone.now())
+            if not claimed:
+                raise _AlreadyCommitted
+            analysis = figures_import_analyse(
+                data=bytes(current.content),
+                filename=current.filename,
+                parent=current.parent,
+                spec=current.period.spec,
+                period=current.period,
+                user=user,
+            )
+            report = analysis.as_report()
+            if not analysis.ok:
+                raise ImportRefused(
+                    f"Tệp có {len(analysis.errors)} lỗi (số liệu đã thay đổi từ lúc xem trước?); "
+                    "không ghi gì."
+                )
+            result = _write_rows(
+                analysis,
+                user=user,
+                source=f"Nhập từ tệp {current.filename} (lần nhập #{current.pk})",
+            )
+            ImportBatch.objects.filter(pk=current.pk).update(report=report)
+            audit_log(
+                user=user,
+                action=AuditAction.IMPORT,
+                target=f"{current.filename} — {current.parent} — {current.period.label_vi}",
+                details={
+                    "batch_id": current.pk,
+                    "created": result.created,
+                    "replaced": result.replaced,
+                    "unchanged": result.unchanged,
+                },
+            )
+    except _AlreadyCommitted:
+        raise ImportRefused("Lần nhập này đã được ghi.") from None
+    except (ImportRefused, FiguresError) as error:
+        message = str(error)
+        if isinstance(error, FiguresError):
+            message = f"Không ghi được, đã hủy toàn bộ lần nhập: {message}"
+        rejected = {**(report or current.report), "commit_error": message}
+        ImportBatch.objects.filter(pk=current.pk, status=ImportBatch.Status.PREVIEW).update(
+            status=ImportBatch.Status.REJECTED, report=rejected
+        )
+        raise ImportRefused(message) from error
+    current.refresh_from_db()
+    return ImportResult(
+        period=result.period,
+        created=result.created,
+        replaced=result.replaced,
+        unchanged=result.unchanged,
+        batch=current,
+    )
+
+
+class _AlreadyCommitted(Exception):
+    pass

@@ -1,0 +1,269 @@
+"""Reading a table of figures (the portal's template, a CSV): header columns, codes and counts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from indicators.domain import formulas
+from indicators.io.records import (
+    MAX_COUNT,
+    ImportProblem,
+    ImportRow,
+    ParsedFile,
+    SheetCell,
+    norm_text,
+)
+
+_NUMBER_LABEL = re.compile(r"^\s*\(\s*\d+\s*\)")
+_GROUPED_INT = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_PLAIN_DECIMAL = re.compile(r"^-?\d+([.,]\d+)?$")
+_FORMULA_START = ("=", "+", "@")
+
+
+# Header text -> role. Field names, Vietnamese and English labels, and the seed CSV's names.
+_FIELD_HEADERS: dict[str, str] = {}
+for _name, _label in formulas.COUNT_FIELDS.items():
+    _FIELD_HEADERS[norm_text(_name)] = _name
+    _FIELD_HEADERS[norm_text(_label)] = _name
+    _FIELD_HEADERS[norm_text(formulas.COUNT_FIELDS_EN[_name])] = _name
+_FIELD_HEADERS.update({"received_direct": "received_in_person", "reused_digitized_data": "reused"})
+_CODE_HEADERS = {"gso_code", "mã đvhc", "ma_dvhc", "ma dvhc", "mã đơn vị", "mã", "code"}
+_NAME_HEADERS = {"unit_name", "đơn vị", "tên đơn vị", "đơn vị hành chính", "unit", "name"}
+_PERIOD_HEADERS = {"period", "kỳ báo cáo", "mã kỳ", "kỳ"}
+_IGNORED_HEADERS = {
+    "stt",
+    "level",
+    "cấp",
+    "status",
+    "trạng thái",
+    "trạng thái hiện tại",
+    "ghi chú",
+    "note",
+    "notes",
+}
+
+
+def _is_rate_header(text: str) -> bool:
+    return text.startswith("published_") or "tỷ lệ" in text or "tỉ lệ" in text or "rate" in text
+
+
+@dataclass
+class _Columns:
+    code: str | None = None
+    name: str | None = None
+    period: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # column letter -> field
+
+
+def _header_columns(cells: Sequence[SheetCell]) -> _Columns:
+    columns = _Columns()
+    for cell in cells:
+        text = norm_text(cell.value)
+        if not text:
+            continue
+        if text in _CODE_HEADERS and columns.code is None:
+            columns.code = cell.column
+        elif text in _NAME_HEADERS and columns.name is None:
+            columns.name = cell.column
+        elif text in _PERIOD_HEADERS and columns.period is None:
+            columns.period = cell.column
+        elif text in _FIELD_HEADERS:
+            columns.fields[cell.column] = _FIELD_HEADERS[text]
+    return columns
+
+
+def read_table(
+    rows: Iterable[Sequence[SheetCell]], *, sheet: str, kind: str, header_scan: int
+) -> ParsedFile | None:
+    """A plain table: one header row, then one row per unit. None if no header is found
+    among the first `header_scan` non-empty rows."""
+    iterator: Iterator[Sequence[SheetCell]] = iter(rows)
+    columns: _Columns | None = None
+    header: Sequence[SheetCell] = ()
+    scanned = 0
+    for cells in iterator:
+        if all(_blank(c.value) for c in cells):
+            continue
+        scanned += 1
+        candidate = _header_columns(cells)
+        if candidate.fields and (candidate.code or candidate.name):
+            columns, header = candidate, cells
+            break
+        if scanned >= header_scan:
+            return None
+    if columns is None:
+        return None
+    fields = tuple(name for name in formulas.COUNT_FIELDS if name in columns.fields.values())
+    parsed = ParsedFile(kind=kind, fields=fields)
+    header_row = header[0].row if header else 0
+    seen_fields: dict[str, str] = {}
+    for cell in header:
+        text = norm_text(cell.value)
+        name = columns.fields.get(cell.column)
+        if name is not None:
+            if name in seen_fields:
+                parsed.problems.append(
+                    ImportProblem(
+                        "error",
+                        sheet,
+                        header_row,
+                        cell.column,
+                        f"Cột {cell.column}: «{cell.value}» trùng với cột {seen_fields[name]} "
+                        f"({formulas.COUNT_FIELDS[name]}).",
+                    )
+                )
+            seen_fields.setdefault(name, cell.column)
+            continue
+        if (
+            not text
+            or cell.column in (columns.code, columns.name, columns.period)
+            or text in _IGNORED_HEADERS
+            or _is_rate_header(text)
+        ):
+            continue
+        parsed.problems.append(
+            ImportProblem(
+                "warning",
+                sheet,
+                header_row,
+                cell.column,
+                f"Cột {cell.column}: tiêu đề «{cell.value}» không nhận ra, bỏ qua cột này.",
+            )
+        )
+    for cells in iterator:
+        by_column = {c.column: c for c in cells}
+        if all(_blank(c.value) for c in cells):
+            continue
+        row_number = cells[0].row
+        name_cell = by_column.get(columns.name or "")
+        code_cell = by_column.get(columns.code or "")
+        for cell in (name_cell, code_cell):
+            if cell is not None and cell.is_formula:
+                parsed.problems.append(
+                    ImportProblem(
+                        "error",
+                        sheet,
+                        row_number,
+                        cell.column,
+                        f"Ô {cell.column}{row_number} chứa công thức, cần nhập giá trị.",
+                    )
+                )
+        label = "" if name_cell is None or _blank(name_cell.value) else str(name_cell.value)
+        label = " ".join(unicodedata.normalize("NFC", label).split())
+        code = _code_text(code_cell.value) if code_cell is not None else None
+        if norm_text(label).startswith("tổng"):
+            continue  # a total row someone added: recomputed, never imported
+        counts: dict[str, int | None] = {}
+        row_errors = False
+        for column, name in columns.fields.items():
+            cell = by_column.get(column)
+            value, message = _count_value(cell, name)
+            if message:
+                row_errors = True
+                parsed.problems.append(ImportProblem("error", sheet, row_number, column, message))
+            counts[name] = value
+        record = ImportRow(
+            sheet=sheet,
+            row=row_number,
+            label=label,
+            gso_code=code,
+            section="",
+            counts=counts,
+            name_column=columns.name or columns.code or "",
+        )
+        if columns.period is not None:
+            period_cell = by_column.get(columns.period)
+            if period_cell is not None and not _blank(period_cell.value):
+                record_period = str(period_cell.value).strip()
+                parsed.meta.setdefault(f"row_period:{row_number}", record_period)
+        if not row_errors and all(v is None for v in counts.values()):
+            parsed.skipped.append(record)
+            continue
+        if not label and not code:
+            parsed.problems.append(
+                ImportProblem(
+                    "error",
+                    sheet,
+                    row_number,
+                    columns.name or columns.code or "",
+                    f"Dòng {row_number}: có số liệu nhưng thiếu mã và tên đơn vị.",
+                )
+            )
+            continue
+        if not row_errors:
+            for violation in formulas.check_identities(counts):
+                column = next(c for c, n in columns.fields.items() if n == violation.field)
+                parsed.problems.append(
+                    ImportProblem(
+                        "error",
+                        sheet,
+                        row_number,
+                        column,
+                        f"Dòng {row_number} ({label or code}): {violation.message_vi}.",
+                    )
+                )
+        parsed.rows.append(record)
+    if not parsed.rows and not any(p.severity == "error" for p in parsed.problems):
+        parsed.problems.append(
+            ImportProblem(
+                "error",
+                sheet,
+                header_row,
+                "",
+                "Bảng không có dòng số liệu nào (chỉ có tiêu đề, hoặc mọi ô số liệu đều trống).",
+            )
+        )
+    return parsed
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _code_text(value: object) -> str | None:
+    if _blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().lstrip("'")
+    return text or None
+
+
+def _count_value(cell: SheetCell | None, name: str) -> tuple[int | None, str]:
+    """(value, error message). Blank is None ("not reported")."""
+    if cell is None or _blank(cell.value):
+        return None, ""
+    ref = f"{cell.column}{cell.row}"
+    label = formulas.COUNT_FIELDS[name]
+    value = cell.value
+    if cell.is_formula or (isinstance(value, str) and value.strip().startswith(_FORMULA_START)):
+        return None, f"Ô {ref} ({label}) chứa công thức, cần nhập giá trị."
+    number: Decimal | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float | Decimal):
+        number = Decimal(str(value))
+    else:
+        text = str(value).strip().replace("\xa0", "").replace(" ", "")
+        if _GROUPED_INT.match(text):
+            number = Decimal(text.replace(".", ""))
+        elif _PLAIN_DECIMAL.match(text):
+            try:
+                number = Decimal(text.replace(",", "."))
+            except InvalidOperation:
+                number = None
+    if number is None:
+        return None, f"Ô {ref} ({label}): «{value}» không phải là số."
+    if number < 0:
+        return None, f"Ô {ref} ({label}): số hồ sơ không được âm, đang ghi «{value}»."
+    if number != number.to_integral_value():
+        return None, f"Ô {ref} ({label}): số hồ sơ phải là số nguyên, đang ghi «{value}»."
+    if number > MAX_COUNT:
+        return None, f"Ô {ref} ({label}): số «{value}» quá lớn."
+    return int(number), ""

@@ -1,0 +1,163 @@
+"""Every unit × every indicator for the ranked tables ("Tất cả chỉ số"): counts, rate and
+target per cell in two queries, units ranked by the number of indicators they meet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+
+from indicators.domain import formulas
+from indicators.models import Indicator, Period, UnitFigures
+from indicators.ranking.selectors import TotalRow
+from indicators.selectors import (
+    complete_parts_q,
+    numerator_expression,
+    target_subquery,
+)
+from units.models import AdministrativeUnit
+
+
+@dataclass
+class MatrixCell:
+    indicator: Indicator
+    numerator: int | None
+    denominator: int | None
+    target: Decimal | None
+
+    @property
+    def rate(self) -> Decimal | None:
+        return formulas.rate(self.numerator, self.denominator)
+
+    @property
+    def gap(self) -> Decimal | None:
+        return formulas.gap_points(self.rate, self.target)
+
+    @property
+    def status(self) -> str:
+        return formulas.compliance_status(self.rate, self.target)
+
+
+@dataclass
+class MatrixRow:
+    unit: AdministrativeUnit
+    cells: list[MatrixCell]
+    is_sample: bool = False
+    rank: int | None = None
+
+    @property
+    def met(self) -> int:
+        return sum(1 for c in self.cells if c.status == "met")
+
+    @property
+    def with_target(self) -> int:
+        """Indicators with data and a target: the denominator of "x/y đạt"."""
+        return sum(1 for c in self.cells if c.status in ("met", "missed"))
+
+
+@dataclass
+class Matrix:
+    parent: AdministrativeUnit
+    period: Period
+    indicators: list[Indicator]
+    rows: list[MatrixRow]
+    totals: list[TotalRow]
+    children_level: str | None
+    met_counts: list[int] = field(default_factory=list)
+
+    @property
+    def has_sample(self) -> bool:
+        return any(r.is_sample for r in self.rows)
+
+    @property
+    def columns(self) -> list[tuple[Indicator, TotalRow, int]]:
+        return list(zip(self.indicators, self.totals, self.met_counts, strict=True))
+
+
+def matrix_for(
+    *,
+    parent: AdministrativeUnit,
+    period: Period,
+    units: QuerySet[AdministrativeUnit],
+    indicators: list[Indicator],
+) -> Matrix:
+    """Every unit × every indicator: counts, rate and target per cell in one query, the
+    total per indicator (ratio of sums over the units) in a second one. Units are ranked by
+    the number of indicators they meet, then by name."""
+    annotations: dict[str, object] = {
+        "is_sample": Exists(
+            UnitFigures.objects.filter(unit=OuterRef("pk"), period=period, is_sample=True)
+        )
+    }
+    totals_aggregates: dict[str, object] = {}
+    for indicator in indicators:
+        definition = indicator.definition
+        complete = complete_parts_q(definition)
+        figures = UnitFigures.objects.filter(unit=OuterRef("pk"), period=period).filter(complete)
+        code = indicator.code
+        annotations[f"n_{code}"] = Subquery(
+            figures.annotate(n=numerator_expression(definition)).values("n")[:1],
+            output_field=IntegerField(),
+        )
+        annotations[f"d_{code}"] = Subquery(
+            figures.values(definition.denominator)[:1], output_field=IntegerField()
+        )
+        annotations[f"t_{code}"] = Subquery(
+            target_subquery(indicator, period.year).values("value")[:1]
+        )
+        totals_aggregates[f"n_{code}"] = Sum(
+            Case(When(complete, then=numerator_expression(definition)))
+        )
+        totals_aggregates[f"d_{code}"] = Sum(Case(When(complete, then=definition.denominator)))
+
+    unit_rows = list(units.annotate(**annotations).order_by("name", "pk"))
+    totals = UnitFigures.objects.filter(period=period, unit__in=units).aggregate(
+        **totals_aggregates
+    )
+
+    rows = [
+        MatrixRow(
+            unit=unit,
+            cells=[
+                MatrixCell(
+                    indicator=i,
+                    numerator=getattr(unit, f"n_{i.code}"),
+                    denominator=getattr(unit, f"d_{i.code}"),
+                    target=getattr(unit, f"t_{i.code}"),
+                )
+                for i in indicators
+            ],
+            is_sample=unit.is_sample,  # type: ignore[attr-defined]
+        )
+        for unit in unit_rows
+    ]
+    # Most indicators met first; units without any data last and unranked.
+    rows.sort(key=lambda r: (-r.met, -r.with_target))
+    previous: tuple[int, int] | None = None
+    for position, row in enumerate(rows, start=1):
+        if not any(c.rate is not None for c in row.cells):
+            continue
+        key = (row.met, row.with_target)
+        row.rank = position if key != previous else rows[position - 2].rank
+        previous = key
+    return Matrix(
+        parent=parent,
+        period=period,
+        indicators=indicators,
+        rows=rows,
+        totals=[TotalRow(i.code, totals[f"n_{i.code}"], totals[f"d_{i.code}"]) for i in indicators],
+        children_level=unit_rows[0].get_level_display() if unit_rows else None,
+        met_counts=[
+            sum(1 for r in rows if r.cells[k].status == "met") for k in range(len(indicators))
+        ],
+    )

@@ -1,0 +1,328 @@
+"""Reads for the ranked tables on one indicator: the units of a tier, their ranking with the
+parent's own desk, both totals and the previous period's ranks, and a unit's trend.
+
+Aggregation happens in the database; the number of queries does not depend on the number
+of units (tests/ranking/ count them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length, NullIf
+
+from indicators.domain import formulas, periods
+from indicators.models import (
+    Indicator,
+    Period,
+    Target,
+    UnitFigures,
+)
+from indicators.selectors import (
+    children_for_ranking,
+    complete_parts_q,
+    numerator_expression,
+    target_subquery,
+)
+from units.models import AdministrativeUnit, UnitLevel
+
+
+@dataclass
+class RankingRow:
+    unit: AdministrativeUnit
+    numerator: int | None
+    denominator: int | None
+    rate: Decimal | None
+    target: Decimal | None
+    target_id: int | None
+    rank: int | None = None
+    is_sample: bool = False
+    # Rank among the same units in the period just before (same kind and convention);
+    # previous_ranked says whether that period ranked anyone at all.
+    previous_rank: int | None = None
+    previous_ranked: bool = False
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous period (+2 = up two); None when either rank
+        is missing."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+    @property
+    def is_new(self) -> bool:
+        """Ranked now, not ranked in a previous period that did rank other units."""
+        return self.rank is not None and self.previous_ranked and self.previous_rank is None
+
+    @property
+    def gap(self) -> Decimal | None:
+        return formulas.gap_points(self.rate, self.target)
+
+    @property
+    def status(self) -> str:
+        return formulas.compliance_status(self.rate, self.target)
+
+
+@dataclass
+class TotalRow:
+    label: str
+    numerator: int | None
+    denominator: int | None
+
+    @property
+    def rate(self) -> Decimal | None:
+        return formulas.rate(self.numerator, self.denominator)
+
+
+@dataclass
+class Ranking:
+    parent: AdministrativeUnit
+    period: Period
+    indicator: Indicator
+    rows: list[RankingRow]
+    parent_row: RankingRow | None
+    children_total: TotalRow
+    all_total: TotalRow
+    children_level: str | None
+    met_count: int = field(default=0)
+
+    @property
+    def has_sample(self) -> bool:
+        return any(r.is_sample for r in self.rows) or bool(
+            self.parent_row and self.parent_row.is_sample
+        )
+
+
+def _figures_annotations(indicator: Indicator, period: Period) -> dict[str, object]:
+    definition = indicator.definition
+    figures = UnitFigures.objects.filter(unit=OuterRef("pk"), period=period).filter(
+        complete_parts_q(definition)
+    )
+    return {
+        "numerator": Subquery(
+            figures.annotate(n=numerator_expression(definition)).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        "denominator": Subquery(
+            figures.values(definition.denominator)[:1], output_field=IntegerField()
+        ),
+        "is_sample": Exists(
+            UnitFigures.objects.filter(unit=OuterRef("pk"), period=period, is_sample=True)
+        ),
+        "target_value": Subquery(target_subquery(indicator, period.year).values("value")[:1]),
+        "target_pk": Subquery(target_subquery(indicator, period.year).values("pk")[:1]),
+    }
+
+
+def ranking_for(
+    *,
+    parent: AdministrativeUnit,
+    period: Period,
+    indicator: Indicator,
+    children: QuerySet[AdministrativeUnit] | None = None,
+) -> Ranking:
+    """Children of `parent` ranked by their rate for `indicator` in `period`, best first,
+    with the parent's own desk and both totals as ratios of sums. Three queries.
+
+    `children` replaces the natural children (another tier of the subtree: all communes of
+    a province, its agencies). Each row also carries its rank among the same units in the
+    period just before (same kind and convention), read in the same query."""
+    annotations = _figures_annotations(indicator, period)
+    rate_expr = ExpressionWrapper(
+        F("numerator") * Value(100.0) / NullIf(F("denominator"), 0), output_field=FloatField()
+    )
+    definition = indicator.definition
+    try:
+        previous_code: str | None = period.spec.previous().code
+    except periods.PeriodError:
+        previous_code = None
+    previous_annotations: dict[str, object] = {}
+    if previous_code is not None:
+        previous_figures = UnitFigures.objects.filter(
+            unit=OuterRef("pk"), period__code=previous_code
+        ).filter(complete_parts_q(definition))
+        previous_annotations = {
+            "previous_numerator": Subquery(
+                previous_figures.annotate(n=numerator_expression(definition)).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            "previous_denominator": Subquery(
+                previous_figures.values(definition.denominator)[:1], output_field=IntegerField()
+            ),
+        }
+    if children is None:
+        children = children_for_ranking(parent, period)
+    children_list = list(
+        children.annotate(**annotations, **previous_annotations)
+        .annotate(rate_sort=rate_expr)
+        .order_by(F("rate_sort").desc(nulls_last=True), "name")
+    )
+    parent_annotated = AdministrativeUnit.objects.filter(pk=parent.pk).annotate(**annotations).get()
+
+    complete = complete_parts_q(definition)
+    figures = UnitFigures.objects.filter(period=period).filter(complete)
+    child_ids = [c.pk for c in children_list]
+    totals = figures.filter(Q(unit_id__in=child_ids) | Q(unit_id=parent.pk)).aggregate(
+        # "Not the parent" rather than "in child_ids": an empty IN list compiles to a bare
+        # NULL, which PostgreSQL cannot type inside SUM().
+        children_num=Sum(Case(When(~Q(unit_id=parent.pk), then=numerator_expression(definition)))),
+        children_den=Sum(Case(When(~Q(unit_id=parent.pk), then=F(definition.denominator)))),
+        all_num=Sum(numerator_expression(definition)),
+        all_den=Sum(definition.denominator),
+    )
+
+    rows = [_row(unit) for unit in children_list]
+    _assign_ranks(rows)
+    # Previous ranks: the same competition ranking on the same units' previous counts.
+    previous = sorted(
+        (
+            (Fraction(unit.previous_numerator, unit.previous_denominator), row)  # type: ignore[attr-defined]
+            for row, unit in zip(rows, children_list, strict=True)
+            if previous_code is not None
+            and unit.previous_numerator is not None  # type: ignore[attr-defined]
+            and unit.previous_denominator  # type: ignore[attr-defined]
+        ),
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
+    previous_value: Fraction | None = None
+    previous_rank = 0
+    for position, (value, row) in enumerate(previous, start=1):
+        if value != previous_value:
+            previous_rank = position
+        row.previous_rank = previous_rank
+        previous_value = value
+    for row in rows:
+        row.previous_ranked = bool(previous)
+    level = children_list[0].get_level_display() if children_list else None
+    return Ranking(
+        parent=parent,
+        period=period,
+        indicator=indicator,
+        rows=rows,
+        parent_row=_row(parent_annotated) if parent_annotated.denominator is not None else None,
+        children_total=TotalRow("children", totals["children_num"], totals["children_den"]),
+        all_total=TotalRow("all", totals["all_num"], totals["all_den"]),
+        children_level=level,
+        met_count=sum(1 for r in rows if r.status == "met"),
+    )
+
+
+def _row(unit: AdministrativeUnit) -> RankingRow:
+    numerator: int | None = unit.numerator  # type: ignore[attr-defined]
+    denominator: int | None = unit.denominator  # type: ignore[attr-defined]
+    return RankingRow(
+        unit=unit,
+        numerator=numerator,
+        denominator=denominator,
+        rate=formulas.rate(numerator, denominator),
+        target=unit.target_value,  # type: ignore[attr-defined]
+        target_id=unit.target_pk,  # type: ignore[attr-defined]
+        is_sample=unit.is_sample,  # type: ignore[attr-defined]
+    )
+
+
+def _assign_ranks(rows: list[RankingRow]) -> None:
+    """Standard competition ranking (1, 2, 2, 4) on exact ratios; no data is unranked."""
+    previous: Fraction | None = None
+    for position, row in enumerate(rows, start=1):
+        if row.numerator is None or not row.denominator:
+            row.rank = None
+            continue
+        exact = Fraction(row.numerator, row.denominator)
+        if previous is None or exact != previous:
+            row.rank = position
+        else:
+            row.rank = rows[position - 2].rank
+        previous = exact
+
+
+# Tiers a parent's subtree can be ranked on ("" = the parent's natural children).
+TIERS = (UnitLevel.COMMUNE, UnitLevel.DISTRICT, UnitLevel.AGENCY)
+
+
+def units_for_tier(
+    parent: AdministrativeUnit, period: Period, tier: str | None
+) -> QuerySet[AdministrativeUnit]:
+    """The units to rank: the natural children (territorial, no agencies), or every unit of
+    one tier in the parent's subtree that existed during the period: the communes of a
+    province, the district desks of a province, the agencies under a district."""
+    if not tier:
+        return children_for_ranking(parent, period)
+    return (
+        AdministrativeUnit.objects.in_subtree(parent)
+        .exclude(pk=parent.pk)
+        .filter(level=tier)
+        .valid_during(period.start, period.end)
+    )
+
+
+@dataclass
+class TrendPoint:
+    period: Period
+    numerator: int | None
+    denominator: int | None
+    target: Decimal | None
+    is_sample: bool
+
+    @property
+    def rate(self) -> Decimal | None:
+        return formulas.rate(self.numerator, self.denominator)
+
+
+def trend_for(
+    *, unit: AdministrativeUnit, indicator: Indicator, period: Period
+) -> list[TrendPoint]:
+    """The unit's rate for `indicator` in every period of the same kind and convention as
+    `period` where it reported, oldest first, each with the target of that period's year.
+    One query."""
+    definition = indicator.definition
+    targets = (
+        Target.objects.filter(
+            unit=unit,
+            indicator=indicator,
+            plan__year=OuterRef("period__year"),
+            plan__is_active=True,
+        )
+        .annotate(issuer_depth=Coalesce(Length("plan__issuer__path"), Value(0)))
+        .order_by("-issuer_depth", "-plan__decision_date", "-pk")
+    )
+    figures = (
+        UnitFigures.objects.filter(
+            unit=unit, period__kind=period.kind, period__convention=period.convention
+        )
+        .filter(complete_parts_q(definition))
+        .select_related("period")
+        .annotate(
+            n=numerator_expression(definition),
+            target_value=Subquery(targets.values("value")[:1]),
+        )
+        .order_by("period__start")
+    )
+    return [
+        TrendPoint(
+            period=f.period,
+            numerator=f.n,  # type: ignore[attr-defined]
+            denominator=getattr(f, definition.denominator),
+            target=f.target_value,  # type: ignore[attr-defined]
+            is_sample=f.is_sample,
+        )
+        for f in figures
+    ]

@@ -1,0 +1,284 @@
+"""Reads for the chairman's summary and the unit page: units × indicators in a fixed
+number of queries, whatever the number of units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Coalesce, Length
+
+from indicators.domain import compliance, formulas, periods
+from indicators.figures.selectors import figures_status_rows
+from indicators.models import FiguresStatus, Indicator, Period, Target, UnitFigures
+from indicators.selectors import children_for_ranking, complete_parts_q, numerator_expression
+from units.models import AdministrativeUnit
+
+Counts = dict[str, int | None]
+
+
+@dataclass
+class Cell:
+    unit: AdministrativeUnit
+    indicator: Indicator
+    numerator: int | None
+    denominator: int | None
+    target: Decimal | None
+    previous_rate: Decimal | None
+    year_to_date: tuple[int | None, int | None] = (None, None)
+    projection: compliance.YearProjection | None = None
+    rank: int | None = None
+
+    @property
+    def rate(self) -> Decimal | None:
+        return formulas.rate(self.numerator, self.denominator)
+
+    @property
+    def status(self) -> str:
+        return formulas.compliance_status(self.rate, self.target)
+
+    @property
+    def gap(self) -> Decimal | None:
+        return formulas.gap_points(self.rate, self.target)
+
+    @property
+    def arrow(self) -> str:
+        return compliance.trend_arrow(self.rate, self.previous_rate)
+
+    @property
+    def to_green(self) -> int | None:
+        """More dossiers (of the numerator's kind) needed this period to meet the target."""
+        if self.status != "missed" or self.numerator is None or not self.denominator:
+            return None
+        return compliance.dossiers_to_target(self.numerator, self.denominator, self.target)
+
+
+@dataclass
+class UnitRow:
+    unit: AdministrativeUnit
+    cells: list[Cell]
+    figures_status: str | None  # draft / submitted / approved, None = not reported
+    is_desk: bool = False
+
+
+@dataclass
+class IndicatorSummary:
+    indicator: Indicator
+    met: int
+    with_data: int
+    total_numerator: int | None
+    total_denominator: int | None
+
+    @property
+    def total_rate(self) -> Decimal | None:
+        return formulas.rate(self.total_numerator, self.total_denominator)
+
+
+@dataclass
+class ComplianceMatrix:
+    parent: AdministrativeUnit
+    period: Period
+    previous_period_code: str | None
+    indicators: list[Indicator]
+    rows: list[UnitRow]
+    summaries: list[IndicatorSummary] = field(default_factory=list)
+
+    def worst_gaps(self) -> list[Cell]:
+        """Red cells, the largest shortfall first: the chairman's to-do list."""
+        red = [c for row in self.rows for c in row.cells if c.status == "missed"]
+        return sorted(red, key=lambda c: (c.gap, c.unit.name))
+
+    def cell(self, unit_id: int, code: str) -> Cell | None:
+        for row in self.rows:
+            if row.unit.pk == unit_id:
+                return next((c for c in row.cells if c.indicator.code == code), None)
+        return None
+
+
+def _targets(unit_ids: list[int], year: int | None) -> dict[tuple[int, str], Decimal]:
+    """(unit, indicator) → the target of the plan issued closest to the unit."""
+    rows = (
+        Target.objects.filter(unit_id__in=unit_ids, plan__year=year, plan__is_active=True)
+        .annotate(issuer_depth=Coalesce(Length("plan__issuer__path"), Value(0)))
+        .order_by("unit_id", "indicator__code", "-issuer_depth", "-plan__decision_date", "-pk")
+        .values_list("unit_id", "indicator__code", "value")
+    )
+    chosen: dict[tuple[int, str], Decimal] = {}
+    for unit_id, code, value in rows:
+        chosen.setdefault((unit_id, code), value)
+    return chosen
+
+
+def _counts_by_unit(period_filter: Q, unit_ids: list[int]) -> dict[int, dict]:
+    rows = UnitFigures.objects.filter(period_filter, unit_id__in=unit_ids).values(
+        "unit_id", "status", *formulas.COUNT_FIELDS
+    )
+    return {row["unit_id"]: row for row in rows}
+
+
+def _year_to_date(period: Period, unit_ids: list[int]) -> tuple[dict[int, Counts], int, int]:
+    """Sums per unit over the periods of the same kind in the period's reporting year up to
+    and including it (one grouped query), with days elapsed and days in that year."""
+    if period.year is None or period.convention == periods.Convention.CUSTOM:
+        return {}, 0, 0
+    year = periods.year_period(period.year, periods.Convention(period.convention))
+    rows = (
+        UnitFigures.objects.filter(
+            unit_id__in=unit_ids,
+            period__kind=period.kind,
+            period__convention=period.convention,
+            period__start__gte=year.start,
+            period__end__lte=period.end,
+        )
+        .values("unit_id")
+        .annotate(**{name: Sum(name) for name in formulas.COUNT_FIELDS})
+    )
+    elapsed = (period.end - year.start).days + 1
+    return {row["unit_id"]: row for row in rows}, elapsed, year.days
+
+
+def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> ComplianceMatrix:
+    """The parent's own desk and its children × every indicator, with targets, the
+    previous period's rates, year-to-date pace and per-indicator totals. Seven queries."""
+    indicators = list(Indicator.objects.all())
+    children = list(children_for_ranking(parent, period).order_by("name"))
+    units = [parent, *children]
+    unit_ids = [u.pk for u in units]
+    current = _counts_by_unit(Q(period=period), unit_ids)
+    try:
+        previous_code: str | None = period.spec.previous().code
+    except periods.PeriodError:
+        previous_code = None
+    previous = _counts_by_unit(Q(period__code=previous_code), unit_ids) if previous_code else {}
+    targets = _targets(unit_ids, period.year)
+    year_to_date, elapsed, days_in_year = _year_to_date(period, unit_ids)
+
+    rows = []
+    for unit in units:
+        counts, before = current.get(unit.pk), previous.get(unit.pk)
+        cells = []
+        for indicator in indicators:
+            definition = indicator.definition
+            numerator, denominator = formulas.indicator_parts(definition, counts or {})
+            cell = Cell(
+                unit=unit,
+                indicator=indicator,
+                numerator=numerator,
+                denominator=denominator,
+                target=targets.get((unit.pk, indicator.code)),
+                previous_rate=formulas.indicator_rate(definition, before) if before else None,
+            )
+            ytd = year_to_date.get(unit.pk)
+            if ytd and cell.target is not None:
+                ytd_num, ytd_den = formulas.indicator_parts(definition, ytd)
+                cell.year_to_date = (ytd_num, ytd_den)
+                if ytd_num is not None and ytd_den:
+                    cell.projection = compliance.project_to_year_end(
+                        numerator_so_far=ytd_num,
+                        denominator_so_far=ytd_den,
+                        days_elapsed=elapsed,
+                        days_in_year=days_in_year,
+                        target=cell.target,
+                    )
+            cells.append(cell)
+        rows.append(
+            UnitRow(unit, cells, counts["status"] if counts else None, is_desk=unit == parent)
+        )
+    _rank_children(rows[1:], len(indicators))
+    matrix = ComplianceMatrix(parent, period, previous_code, indicators, rows)
+    matrix.summaries = _summaries(matrix, children)
+    return matrix
+
+
+def _rank_children(rows: list[UnitRow], indicator_count: int) -> None:
+    """Competition rank among siblings on exact ratios, per indicator."""
+    for index in range(indicator_count):
+        cells = [row.cells[index] for row in rows if row.cells[index].rate is not None]
+        cells.sort(key=lambda c: Fraction(c.numerator, c.denominator), reverse=True)
+        previous: Fraction | None = None
+        for position, cell in enumerate(cells, start=1):
+            exact = Fraction(cell.numerator, cell.denominator)  # type: ignore[arg-type]
+            cell.rank = position if exact != previous else cells[position - 2].rank
+            previous = exact
+
+
+def _summaries(
+    matrix: ComplianceMatrix, children: list[AdministrativeUnit]
+) -> list[IndicatorSummary]:
+    """x/y đơn vị đạt per indicator and the children's total as a ratio of sums, summed in
+    the database (one query)."""
+    aggregates = {}
+    figures = UnitFigures.objects.filter(period=matrix.period, unit__in=children)
+    for indicator in matrix.indicators:
+        definition = indicator.definition
+        complete = complete_parts_q(definition)
+        aggregates[f"{indicator.code}_n"] = Sum(numerator_expression(definition), filter=complete)
+        aggregates[f"{indicator.code}_d"] = Sum(definition.denominator, filter=complete)
+    totals = figures.aggregate(**aggregates) if children else {}
+    summaries = []
+    for index, indicator in enumerate(matrix.indicators):
+        cells = [row.cells[index] for row in matrix.rows if not row.is_desk]
+        summaries.append(
+            IndicatorSummary(
+                indicator=indicator,
+                met=sum(1 for c in cells if c.status == "met"),
+                with_data=sum(1 for c in cells if c.status in ("met", "missed")),
+                total_numerator=totals.get(f"{indicator.code}_n"),
+                total_denominator=totals.get(f"{indicator.code}_d"),
+            )
+        )
+    return summaries
+
+
+@dataclass
+class UnitHistoryRow:
+    period: Period
+    status: str
+    cells: list[Cell]
+
+
+def unit_history(*, unit: AdministrativeUnit) -> tuple[list[Indicator], list[UnitHistoryRow]]:
+    """Every period the unit reported, newest first, with each indicator against the
+    target of that period's year. Three queries."""
+    indicators = list(Indicator.objects.all())
+    figures = list(
+        UnitFigures.objects.filter(unit=unit)
+        .select_related("period")
+        .order_by("-period__end", "period__start")
+    )
+    years = {f.period.year for f in figures}
+    targets: dict[tuple[int | None, str], Decimal] = {}
+    for year in years:
+        for (_unit, code), value in _targets([unit.pk], year).items():
+            targets[(year, code)] = value
+    rows = []
+    for f in figures:
+        counts = f.counts()
+        cells = []
+        for indicator in indicators:
+            numerator, denominator = formulas.indicator_parts(indicator.definition, counts)
+            cells.append(
+                Cell(
+                    unit,
+                    indicator,
+                    numerator,
+                    denominator,
+                    targets.get((f.period.year, indicator.code)),
+                    None,
+                )
+            )
+        rows.append(UnitHistoryRow(f.period, f.status, cells))
+    return indicators, rows
+
+
+def reminder_rows(
+    *, parent: AdministrativeUnit, period: Period
+) -> list[tuple[AdministrativeUnit, UnitFigures | None]]:
+    """Units whose figures for the period are not approved yet (none, draft, submitted)."""
+    return [
+        (unit, figures)
+        for unit, figures in figures_status_rows(parent=parent, period=period)
+        if figures is None or figures.status != FiguresStatus.APPROVED
+    ]

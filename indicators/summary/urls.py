@@ -1,0 +1,10 @@
+from django.urls import path
+
+from indicators.summary import views
+
+urlpatterns = [
+    path("", views.home, name="index"),
+    path("tong-hop/", views.summary, name="summary"),
+    path("don-vi/<int:unit_id>/", views.unit_page, name="unit_page"),
+    path("so-lieu/nhac-nho.csv", views.reminders_csv, name="reminders_csv"),
+]

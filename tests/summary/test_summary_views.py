@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import csv
+import io
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indicators.models import Period, UnitFigures
+from indicators.summary.selectors import compliance_matrix
+from tests.base import BaseTestCase
+from units.models import AdministrativeUnit
+
+H1 = {"parent": "543", "period": "2023-H1-CAL"}
+
+
+class SummaryTestCase(BaseTestCase):
+    def test_it_shows_red_green_and_grey_cells_with_symbols(self) -> None:
+        self.login(self.chairman)
+        response = self.client.get("/tong-hop/", H1)
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        hoai_duc = html.split('data-code="21685"', 1)[1].split("</tr>", 1)[0]
+        self.assertIn("cell-met", hoai_duc)
+        self.assertIn("✔", hoai_duc)
+        self.assertIn("93,33 %", hoai_duc)
+        hoai_huong = html.split('data-code="21670"', 1)[1].split("</tr>", 1)[0]
+        self.assertIn("cell-missed", hoai_huong)
+        self.assertIn("✘", hoai_huong)
+        self.assertIn("cell-no_data", hoai_huong)  # payment: no raw counts in seed 004
+        # "x/y đơn vị đạt" per indicator, as the seed 004 dispatch counts them.
+        self.assertIn('data-indicator="online"><strong>10/17</strong>', html)
+        self.assertIn('data-indicator="digitization"><strong>12/17</strong>', html)
+
+    def test_it_lists_the_worst_gaps_with_dossiers_to_green(self) -> None:
+        self.login(self.chairman)
+        html = self.client.get("/tong-hop/", H1).content.decode()
+        gaps = html.split('id="worst-gaps"', 1)[1].split("</ol>", 1)[0]
+        # Hoài Hương online: 476 / 1.286 against 70 % needs 425 more online dossiers.
+        self.assertRegex(
+            gaps,
+            r"Phường Hoài Hương</a> — Tỷ lệ hồ sơ trực tuyến: 37,01 %.*?"
+            r"cần thêm <strong>425</strong> hồ sơ tiếp nhận trực tuyến",
+        )
+
+    def test_it_links_every_cell_to_the_unit_page(self) -> None:
+        self.login(self.chairman)
+        html = self.client.get("/tong-hop/", H1).content.decode()
+        hoai_duc = AdministrativeUnit.objects.get(code="21685", structure="legacy")
+        self.assertIn(f'href="/don-vi/{hoai_duc.pk}/?indicator=online"', html)
+
+    def test_it_sends_the_chairman_home_to_the_summary(self) -> None:
+        self.login(self.chairman)
+        self.assertRedirects(self.client.get("/"), "/tong-hop/", fetch_redirect_response=False)
+        self.login(self.commune)
+        self.assertRedirects(
+            self.client.get("/"), f"/don-vi/{self.hoai_duc.pk}/", fetch_redirect_response=False
+        )
+
+    def test_it_keeps_outsiders_out(self) -> None:
+        self.login(self.outsider)
+        self.assertEqual(self.client.get("/tong-hop/", H1).status_code, 403)
+        self.assertEqual(self.client.get(f"/don-vi/{self.hoai_duc.pk}/").status_code, 403)
+        self.assertEqual(self.client.get("/so-lieu/nhac-nho.csv", H1).status_code, 403)
+
+    def test_it_reads_in_a_fixed_number_of_queries(self) -> None:
+        h1 = Period.objects.get(code="2023-H1-CAL")
+        hoai_nhon = AdministrativeUnit.objects.get(code="543", structure="legacy")
+        binh_dinh = AdministrativeUnit.objects.get(code="52", structure="legacy")
+        with CaptureQueriesContext(connection) as small:
+            compliance_matrix(parent=binh_dinh, period=h1)
+        with CaptureQueriesContext(connection) as large:
+            compliance_matrix(parent=hoai_nhon, period=h1)
+        self.assertEqual(len(small), len(large))
+        self.assertLessEqual(len(large), 7)
+
+
+class UnitPageTestCase(BaseTestCase):
+    def test_it_shows_the_units_rank_gaps_and_history(self) -> None:
+        self.login(self.commune)
+        response = self.client.get(f"/don-vi/{self.hoai_duc.pk}/")
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        online = html.split('data-indicator="online"', 1)[1].split("</tr>", 1)[0]
+        self.assertIn("93,33 %", online)
+        self.assertIn("1/17", online)  # first of the 17 Hoài Nhơn communes
+        self.assertIn("6 tháng đầu năm 2023", html)
+        self.assertIn('id="unit-trend-data"', html)
+
+    def test_it_tells_a_red_unit_how_many_dossiers_it_needs(self) -> None:
+        hoai_huong = AdministrativeUnit.objects.get(code="21670", structure="legacy")
+        self.login(self.district)
+        html = self.client.get(f"/don-vi/{hoai_huong.pk}/").content.decode()
+        online = html.split('data-indicator="online"', 1)[1].split("</tr>", 1)[0]
+        self.assertIn("cần thêm <strong>425</strong>", online)
+        self.assertIn("17/17", online)
+
+
+class RemindersTestCase(BaseTestCase):
+    def test_it_exports_units_without_approved_figures(self) -> None:
+        UnitFigures.objects.filter(unit__code="21685", period__code="2023-H1-CAL").update(
+            status="submitted"
+        )
+        self.login(self.district)
+        response = self.client.get("/so-lieu/nhac-nho.csv", H1)
+        self.assertEqual(response.status_code, 200)
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        self.assertEqual(rows[0][:3], ["Mã ĐVHC", "Đơn vị", "Tình trạng"])
+        self.assertEqual([r[:3] for r in rows[1:]], [["21685", "Phường Hoài Đức", "Đã nộp"]])
