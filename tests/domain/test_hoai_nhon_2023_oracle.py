@@ -1,4 +1,4 @@
-"""Replay the seed 004 appendix (Hoài Nhơn, 01/01/2023–30/06/2023) through the formulas.
+"""Replay the appendix of Hoài Nhơn's H1 2023 dispatch (01/01/2023–30/06/2023) through the formulas.
 
 The fixture is that table, machine-readable; the published rates and totals are the oracle.
 """
