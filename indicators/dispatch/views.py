@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from indicators.dispatch import selectors as dispatch_selectors
 from indicators.dispatch.drafting import dispatch_build
 from indicators.models import Period
 from indicators.scope import RankingFilterForm
+from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, Role, UnitLevel, User
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -48,10 +49,10 @@ def _parents(user: User, period: Period):  # type: ignore[no-untyped-def]
     )
 
 
-def _resolve(request: HttpRequest) -> tuple[AdministrativeUnit, Period] | HttpResponse:
+def _resolve(request: AuthenticatedRequest) -> tuple[AdministrativeUnit, Period] | HttpResponse:
     """The checked parent and period, or the response to send instead (redirect to the
     defaults, or the page with the form's errors)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     _check_role(user)
     visible = user.visible_units()
     periods = selectors.periods_with_figures(visible)
@@ -87,12 +88,12 @@ def _resolve(request: HttpRequest) -> tuple[AdministrativeUnit, Period] | HttpRe
 
 
 @login_required
-def dispatch_page(request: HttpRequest) -> HttpResponse:
+def dispatch_page(request: AuthenticatedRequest) -> HttpResponse:
     resolved = _resolve(request)
     if isinstance(resolved, HttpResponse):
         return resolved
     parent, period = resolved
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     data = dispatch_selectors.dispatch_data(parent=parent, period=period)
     context = {
         "form": DispatchFilterForm(request.GET),
@@ -117,7 +118,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 
 
 @login_required
-def dispatch_docx(request: HttpRequest) -> HttpResponse:
+def dispatch_docx(request: AuthenticatedRequest) -> HttpResponse:
     resolved = _resolve(request)
     if isinstance(resolved, HttpResponse):
         return resolved
@@ -128,7 +129,7 @@ def dispatch_docx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dispatch_xlsx(request: HttpRequest) -> HttpResponse:
+def dispatch_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     resolved = _resolve(request)
     if isinstance(resolved, HttpResponse):
         return resolved

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,8 @@ from indicators.figures.selectors import (
 )
 from indicators.models import FiguresChange, Period
 from indicators.selectors import parents_for_ranking, periods_with_figures
-from units.models import AdministrativeUnit, User
+from units.http import AuthenticatedRequest
+from units.models import AdministrativeUnit
 from units.selectors import unit_by_code_during
 
 DONE_MESSAGES = {
@@ -58,9 +59,9 @@ def _get_period_spec(period_code: str, unit: AdministrativeUnit) -> periods.Peri
 
 
 @login_required
-def figures_list(request: HttpRequest) -> HttpResponse:
+def figures_list(request: AuthenticatedRequest) -> HttpResponse:
     """Who has reported for a period: the parent's desk and its children, with status."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     visible = user.visible_units()
     period_code = request.GET.get("period", "")
     period = Period.objects.filter(code=period_code).first() if period_code else None
@@ -90,8 +91,8 @@ def figures_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def figures_edit(request: HttpRequest, unit_id: int, period_code: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def figures_edit(request: AuthenticatedRequest, unit_id: int, period_code: str) -> HttpResponse:
+    user = request.user
     unit = get_unit_for_user(user, unit_id)
     spec = _get_period_spec(period_code, unit)
     period = Period.objects.filter(code=spec.code).first()
@@ -173,7 +174,7 @@ def _warnings(
 
 
 def _save(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     form: FiguresForm,
     unit: AdministrativeUnit,
     spec: periods.PeriodSpec,
@@ -201,9 +202,9 @@ def _save(
 @login_required
 @require_POST
 def figures_action(
-    request: HttpRequest, unit_id: int, period_code: str, action: str
+    request: AuthenticatedRequest, unit_id: int, period_code: str, action: str
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     unit = get_unit_for_user(user, unit_id)
     spec = _get_period_spec(period_code, unit)
     if action not in ACTIONS:
@@ -237,8 +238,8 @@ def figures_action(
 
 
 @login_required
-def figures_history(request: HttpRequest, unit_id: int, period_code: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def figures_history(request: AuthenticatedRequest, unit_id: int, period_code: str) -> HttpResponse:
+    user = request.user
     unit = get_unit_for_user(user, unit_id)
     spec = _get_period_spec(period_code, unit)
     figures = get_object_or_404(figures_queryset(), unit=unit, period__code=spec.code)

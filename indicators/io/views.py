@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from indicators.io.report import import_report_problems, import_report_rows, rep
 from indicators.io.services import figures_import_commit, figures_import_preview
 from indicators.models import ImportBatch, Period
 from indicators.selectors import periods_with_figures
+from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,8 +61,8 @@ def _upload_context(user: User, form: ImportUploadForm) -> dict[str, object]:
 
 
 @login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_upload(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     status = 200
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES, user=user)
@@ -90,8 +91,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_preview(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
+    user = request.user
     batch = _get_batch(user, batch_id)
     report = batch.report or {}
     rows, totals = import_report_rows(report)
@@ -117,8 +118,8 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_commit(request: HttpRequest, batch_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_commit(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
+    user = request.user
     batch = _get_batch(user, batch_id)
     try:
         result = figures_import_commit(batch=batch, user=user)
@@ -146,7 +147,7 @@ def import_commit(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect(f"{reverse('indicators:ranking')}?{query}")
 
 
-def _download_form(request: HttpRequest, *, require_period: bool) -> UnitPeriodForm:
+def _download_form(request: AuthenticatedRequest, *, require_period: bool) -> UnitPeriodForm:
     return UnitPeriodForm(request.GET, require_period=require_period)
 
 
@@ -163,8 +164,8 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 
 @login_required
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_template(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     form = _download_form(request, require_period=False)
     if not form.is_valid():
         return _bad_request(form)
@@ -177,8 +178,8 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     form = _download_form(request, require_period=True)
     if not form.is_valid():
         return _bad_request(form)
@@ -190,8 +191,8 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def export_csv(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     form = _download_form(request, require_period=True)
     if not form.is_valid():
         return _bad_request(form)

@@ -4,7 +4,7 @@ through selectors, render."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from indicators.access import check_unit_for_user
@@ -15,6 +15,7 @@ from indicators.ranking.forms import ALL_INDICATORS, RankingTableForm
 from indicators.ranking.matrix import Matrix, matrix_for
 from indicators.ranking.selectors import Ranking, ranking_for, trend_for, units_for_tier
 from indicators.selectors import parents_for_ranking, periods_with_figures
+from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, User
 
 STATUS_LABELS = {
@@ -44,10 +45,10 @@ def _default_filters(user: User) -> dict[str, str] | None:
     return {"parent": parent.code, "period": period.code, "indicator": "online"}
 
 
-def _ranking_data(request: HttpRequest) -> HttpResponse | dict[str, object]:
+def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | dict[str, object]:
     """Everything the page and its downloads need, or the response to send instead (a
     redirect to the default filters, the no-data page, the form with its errors)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if not {"parent", "period", "indicator"} <= set(request.GET):
         defaults = _default_filters(user)
         if defaults is None:
@@ -111,7 +112,7 @@ def _ranking_data(request: HttpRequest) -> HttpResponse | dict[str, object]:
 
 
 @login_required
-def ranking(request: HttpRequest) -> HttpResponse:
+def ranking(request: AuthenticatedRequest) -> HttpResponse:
     data = _ranking_data(request)
     if isinstance(data, HttpResponse):
         return data
@@ -143,7 +144,7 @@ DOWNLOAD_TYPES = {
 
 
 @login_required
-def ranking_chart_data(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
+def ranking_chart_data(request: AuthenticatedRequest, chart: str, fmt: str) -> HttpResponse:
     """The data of one chart of the ranking page, same filters: bars, trend or heatmap,
     as csv or xlsx."""
     if fmt not in DOWNLOAD_TYPES or chart not in ("bars", "trend", "heatmap"):

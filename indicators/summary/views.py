@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -15,12 +15,13 @@ from indicators.access import check_unit_for_user, get_unit_for_user
 from indicators.models import Period
 from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
+from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, Role, User
 from units.selectors import unit_by_code_during
 
 
 def _period_and_parent(
-    request: HttpRequest, user: User
+    request: AuthenticatedRequest, user: User
 ) -> tuple[Period | None, AdministrativeUnit | None, str]:
     """?period=&parent= from the URL, defaulting to the latest period and the user's unit."""
     visible = user.visible_units()
@@ -43,10 +44,10 @@ def _period_and_parent(
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Each role lands where its work is: the commune on its own page, the chairman on the
     summary, office staff on the ranking."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if user.role == Role.COMMUNE_OFFICIAL and user.unit is not None:
         return redirect("indicators:unit_page", unit_id=user.unit_id)
     if user.role == Role.CHAIRMAN:
@@ -55,8 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def summary(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def summary(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     period, parent, error = _period_and_parent(request, user)
     if period is None or parent is None:
         return render(request, "indicators/no_data.html")
@@ -75,8 +76,8 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
+    user = request.user
     unit = get_unit_for_user(user, unit_id)
     indicators, history = compliance_selectors.unit_history(unit=unit)
     code = request.GET.get("indicator", "online")
@@ -106,9 +107,9 @@ def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def reminders_csv(request: HttpRequest) -> HttpResponse:
+def reminders_csv(request: AuthenticatedRequest) -> HttpResponse:
     """Units that have not had their figures approved for the period, to chase up."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     period, parent, error = _period_and_parent(request, user)
     if period is None or parent is None or error:
         return HttpResponse(error or _("Không có kỳ báo cáo."), status=400)

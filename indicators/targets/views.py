@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from indicators.access import check_unit_for_user
 from indicators.models import TargetPlan
 from indicators.targets import selectors, services
 from indicators.targets.forms import ApplyRuleForm, TargetOverrideForm
+from units.http import AuthenticatedRequest
 from units.models import User
 
 
@@ -37,15 +38,15 @@ def _check_manage(user: User, plan: TargetPlan) -> None:
 
 
 @login_required
-def plans_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def plans_list(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     plans = selectors.plans_visible_to(user).filter(is_active=True).order_by("-year", "title")
     return render(request, "indicators/targets_plans.html", {"plans": plans})
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
+    user = request.user
     plan = _plan_for_user(user, plan_id)
     can_manage = selectors.plan_manageable_by(user, plan)
     context: dict[str, object] = {
@@ -62,8 +63,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def plan_apply(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
+    user = request.user
     plan = _plan_for_user(user, plan_id)
     _check_manage(user, plan)
     form = ApplyRuleForm(request.POST, parents=selectors.apply_parents(plan))
@@ -92,8 +93,8 @@ def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def target_detail(request: HttpRequest, plan_id: int, target_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def target_detail(request: AuthenticatedRequest, plan_id: int, target_id: int) -> HttpResponse:
+    user = request.user
     plan = _plan_for_user(user, plan_id)
     target = selectors.target_get(plan=plan, target_id=target_id)
     if target is None:
