@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indicators.models import FiguresChange, ImportBatch, TargetPlan, UnitFigures
@@ -34,14 +36,14 @@ def get_unit_for_user(user: User, unit_id: int) -> AdministrativeUnit:
     return require_unit(user, unit)
 
 
-def home_page(user: User) -> tuple[str, dict[str, int]]:
-    """Where each role lands (URL name, arguments): a commune official on their unit's
-    page, the chairman on the summary, everyone else on the ranking."""
+def home_page(user: User) -> str:
+    """Where each role lands: a commune official on their unit's page, the chairman on the
+    summary, everyone else on the ranking."""
     if user.role == Role.COMMUNE_OFFICIAL and user.unit_id is not None:
-        return "indicators:unit_page", {"unit_id": user.unit_id}
+        return reverse("indicators:unit_page", kwargs={"unit_id": user.unit_id})
     if user.role == Role.CHAIRMAN:
-        return "indicators:summary", {}
-    return "indicators:ranking", {}
+        return reverse("indicators:summary")
+    return reverse("indicators:ranking")
 
 
 # --------------------------------------------------------------------------- figures
@@ -154,7 +156,7 @@ class PortalPerms:
     can_draft_dispatch: bool = False
 
 
-def portal_perms_for(user: User | AnonymousUser) -> PortalPerms:
+def portal_perms_for(user: AbstractBaseUser | AnonymousUser) -> PortalPerms:
     if not isinstance(user, User) or not user.is_authenticated:
         return PortalPerms()
     return PortalPerms(can_draft_dispatch=can_draft_dispatch(user))

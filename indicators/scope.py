@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import QuerySet
@@ -72,8 +72,8 @@ class ScopeForm(forms.Form):
     period = forms.CharField(label=_("Kỳ báo cáo"), max_length=40)
     parent = forms.CharField(label=_("Đơn vị"), max_length=12)
 
-    def __init__(self, *args: object, require_stored_period: bool = True, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, require_stored_period: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.require_stored_period = require_stored_period
 
     def clean_period(self) -> Period | None:
@@ -83,8 +83,9 @@ class ScopeForm(forms.Form):
             return stored_period(spec)
         return period_for_spec(spec)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         spec: periods.PeriodSpec | None = cleaned.get("spec")
         code = cleaned.get("parent")
         if spec is not None and code:
@@ -141,10 +142,11 @@ class ScopeChoice:
 
 
 def _read(query: QueryDict, key: str, errors: dict[str, str], read: Callable[[str], T]) -> T | None:
-    if not query.get(key):
+    code = query.get(key, "")
+    if not code:
         return None
     try:
-        return read(query[key])
+        return read(code)
     except forms.ValidationError as error:
         errors[key] = " ".join(error.messages)
         return None
@@ -175,6 +177,7 @@ def redirect_to_defaults(
     none), so that the page's URL always says what it shows."""
     if {"parent", "period", *extra} <= set(request.GET):
         return None
+    # An empty query: every default, whatever the URL already says.
     defaults = scope_or_defaults(QueryDict(), user=request.user, fallback=fallback)
     if defaults.period is None or defaults.parent is None:
         return render(request, "indicators/no_data.html")

@@ -3,6 +3,8 @@ the services. The downloads read ?parent=&period= with indicators.scope.ScopeFor
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -70,8 +72,9 @@ class ImportUploadForm(forms.Form):
             )
         return upload
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         parent: AdministrativeUnit | None = cleaned.get("parent")
         period = cleaned.get("period")
         if parent is not None and period is not None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -171,27 +172,30 @@ def import_template(request: AuthenticatedRequest) -> HttpResponse:
     return _attachment(content, f"mau-nhap-{parent.code}-{spec.code}.xlsx", XLSX)
 
 
-@login_required
-@require_GET
-def export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+def _export(
+    request: AuthenticatedRequest,
+    export: Callable[..., bytes],
+    name: str,
+    content_type: str,
+) -> HttpResponse:
+    """A stored period's figures under the parent, as `export` writes them."""
     scope = _download_scope(request, require_period=True)
     if isinstance(scope, HttpResponse):
         return scope
     parent, period = scope.parent, scope.period
     assert period is not None
-    content = exports.figures_export_xlsx(parent=parent, period=period)
-    return _attachment(content, f"phu-luc-{parent.code}-{period.code}.xlsx", XLSX)
+    content = export(parent=parent, period=period)
+    return _attachment(content, name.format(parent=parent.code, period=period.code), content_type)
+
+
+@login_required
+@require_GET
+def export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    return _export(request, exports.figures_export_xlsx, "phu-luc-{parent}-{period}.xlsx", XLSX)
 
 
 @login_required
 @require_GET
 def export_csv(request: AuthenticatedRequest) -> HttpResponse:
-    scope = _download_scope(request, require_period=True)
-    if isinstance(scope, HttpResponse):
-        return scope
-    parent, period = scope.parent, scope.period
-    assert period is not None
-    content = exports.figures_export_csv(parent=parent, period=period)
-    return _attachment(
-        content, f"so-lieu-{parent.code}-{period.code}.csv", "text/csv; charset=utf-8"
-    )
+    csv_type = "text/csv; charset=utf-8"
+    return _export(request, exports.figures_export_csv, "so-lieu-{parent}-{period}.csv", csv_type)

@@ -79,15 +79,18 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | dict[str, obj
         parent=parent, period=period, indicator=chosen, children=units if tier else None
     )
     context.update({"ranking": result, "indicator": chosen})
-    code = form.cleaned_data.get("unit")
-    if code:
-        # Only a unit of this table (or the parent's desk): the user may see it.
-        candidates = [*result.rows, *([result.parent_row] if result.parent_row else [])]
-        row = next((r for r in candidates if r.unit.code == code), None)
-        if row is not None:
-            context["trend_unit"] = row.unit
-            context["trend"] = trend_for(unit=row.unit, indicator=chosen, period=period)
+    trend_unit = _table_unit(result, form.cleaned_data.get("unit") or "")
+    if trend_unit is not None:
+        context["trend_unit"] = trend_unit
+        context["trend"] = trend_for(unit=trend_unit, indicator=chosen, period=period)
     return context
+
+
+def _table_unit(result: Ranking, code: str) -> AdministrativeUnit | None:
+    """The unit of this code among the table's rows or the parent's desk, so one the
+    user may see; None for any other code."""
+    candidates = [*result.rows, *([result.parent_row] if result.parent_row else [])]
+    return next((r.unit for r in candidates if code and r.unit.code == code), None)
 
 
 @login_required

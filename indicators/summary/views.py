@@ -21,8 +21,7 @@ from units.http import AuthenticatedRequest
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """Each role lands where its work is (access.home_page)."""
-    name, kwargs = home_page(request.user)
-    return redirect(name, **kwargs)
+    return redirect(home_page(request.user))
 
 
 @login_required

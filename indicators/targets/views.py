@@ -56,7 +56,7 @@ def plan_apply(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("indicators:targets_plan", plan_id=plan.pk)
     parent = form.cleaned_data["parent"] or plan.issuer
     if parent is not None:

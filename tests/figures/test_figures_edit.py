@@ -26,7 +26,7 @@ class FiguresEditTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertIn("Tiếp nhận", html)
-        self.assertIn("Kỳ trước: 839", html)  # received in H1 2023 (seed 004)
+        self.assertIn("Kỳ trước: 839", html)  # received in H1 2023 (Hoài Nhơn's H1 2023 appendix)
         self.assertIn('id="indicator-definitions"', html)
 
     def test_it_saves_valid_figures_in_vietnamese_number_format(self) -> None:

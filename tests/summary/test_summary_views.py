@@ -27,8 +27,8 @@ class SummaryTestCase(BaseTestCase):
         hoai_huong = html.split('data-code="21670"', 1)[1].split("</tr>", 1)[0]
         self.assertIn("cell-missed", hoai_huong)
         self.assertIn("✘", hoai_huong)
-        self.assertIn("cell-no_data", hoai_huong)  # payment: no raw counts in seed 004
-        # "x/y đơn vị đạt" per indicator, as the seed 004 dispatch counts them.
+        self.assertIn("cell-no_data", hoai_huong)  # payment: not in the H1 2023 appendix
+        # "x/y đơn vị đạt" per indicator, as Hoài Nhơn's H1 2023 dispatch counts them.
         self.assertIn('data-indicator="online"><strong>10/17</strong>', html)
         self.assertIn('data-indicator="digitization"><strong>12/17</strong>', html)
 
