@@ -1,15 +1,29 @@
-"""Access checks shared by every view: one place decides who may see which unit."""
+"""Who may do what: the one place every view asks. A view calls a `require_…` or `get_…`
+helper at the top (403, or 404 for what the user may not know exists); templates read the
+same answers as `portal_perms` (indicators/context_processors.py). The rules about one
+user and one unit (`User.can_see`, `can_edit_figures`, `can_review_figures`) are model
+methods, used here."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from units.models import AdministrativeUnit, User
+from indicators.models import FiguresChange, ImportBatch, TargetPlan, UnitFigures
+from indicators.targets.selectors import plan_get
+from units.models import AdministrativeUnit, Role, User
+
+# --------------------------------------------------------------------------- units
 
 
-def check_unit_for_user(user: User, unit: AdministrativeUnit) -> AdministrativeUnit:
+def require_unit(user: User, unit: AdministrativeUnit) -> AdministrativeUnit:
     """The unit, if it lies in the user's subtree; 403 otherwise."""
     if not user.can_see(unit):
         raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi của bạn."))
@@ -17,5 +31,132 @@ def check_unit_for_user(user: User, unit: AdministrativeUnit) -> AdministrativeU
 
 
 def get_unit_for_user(user: User, unit_id: int) -> AdministrativeUnit:
+    """The unit with this id: 404 if there is none, 403 outside the user's subtree."""
     unit = get_object_or_404(AdministrativeUnit.objects.select_related("parent"), pk=unit_id)
-    return check_unit_for_user(user, unit)
+    return require_unit(user, unit)
+
+
+def home_page(user: User) -> str:
+    """Where each role lands: a commune official on their unit's page, the chairman on the
+    summary, everyone else on the ranking."""
+    if user.role == Role.COMMUNE_OFFICIAL and user.unit_id is not None:
+        return reverse("indicators:unit_page", kwargs={"unit_id": user.unit_id})
+    if user.role == Role.CHAIRMAN:
+        return reverse("indicators:summary")
+    return reverse("indicators:ranking")
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def can_edit_figures(user: User, unit: AdministrativeUnit, figures: UnitFigures | None) -> bool:
+    """The user may enter the unit's figures (see `User.can_edit_figures`) and they are
+    not locked by a submission or an approval."""
+    return user.can_edit_figures(unit) and not (figures is not None and figures.is_locked)
+
+
+def require_can_edit_figures(
+    user: User, unit: AdministrativeUnit, figures: UnitFigures | None
+) -> None:
+    if not can_edit_figures(user, unit, figures):
+        raise PermissionDenied(_("Bạn không được sửa số liệu này."))
+
+
+def require_can_take_step(user: User, unit: AdministrativeUnit, step: str) -> None:
+    """Submitting belongs to whoever may enter the unit's figures; approving, returning
+    and unlocking to the office above it."""
+    if step == FiguresChange.Action.SUBMIT:
+        allowed = user.can_edit_figures(unit)
+    else:
+        allowed = user.can_review_figures(unit)
+    if not allowed:
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def get_import_batch_for_user(user: User, batch_id: int) -> ImportBatch:
+    """A batch the user uploaded (any batch for an administrator), for a unit they see;
+    others' batches are 404."""
+    batches = ImportBatch.objects.select_related("parent", "period", "uploaded_by")
+    if not user.sees_everything:
+        batches = batches.filter(uploaded_by=user)
+    batch = get_object_or_404(batches, pk=batch_id)
+    require_unit(user, batch.parent)
+    return batch
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def can_draft_dispatch(user: User) -> bool:
+    """A dispatch is a district (or province) office document about the units it
+    oversees: a commune has no units to praise or criticise, and its own standing is on
+    the ranking and unit pages. Administrators may draft any."""
+    return user.role != Role.COMMUNE_OFFICIAL or user.sees_everything
+
+
+def require_can_draft_dispatch(user: User) -> None:
+    if not can_draft_dispatch(user):
+        raise PermissionDenied(
+            _("Công văn do Văn phòng cấp huyện, cấp tỉnh soạn; cấp xã không dùng chức năng này.")
+        )
+
+
+# --------------------------------------------------------------------------- target plans
+
+# Office staff manage the plans their own unit issued and those of the units below it;
+# the chairman reads, a commune official reads their own unit's targets.
+MANAGING_ROLES = (Role.DISTRICT_STAFF, Role.PROVINCE_STAFF)
+
+
+def can_see_plan(user: User, plan: TargetPlan) -> bool:
+    """Central plans, plans issued in the user's subtree or above it (administrators:
+    all). The list of such plans is `targets.selectors.plans_visible_to`."""
+    if user.sees_everything or plan.issuer is None:
+        return True
+    if user.unit is None:
+        return False
+    return plan.issuer.is_within(user.unit) or user.unit.is_within(plan.issuer)
+
+
+def get_plan_for_user(user: User, plan_id: int) -> TargetPlan:
+    """404 for an unknown plan, 403 for a plan issued outside the user's reach."""
+    plan = plan_get(plan_id)
+    if plan is None:
+        raise Http404(_("Không có kế hoạch chỉ tiêu này."))
+    if not can_see_plan(user, plan):
+        raise PermissionDenied(_("Kế hoạch này nằm ngoài phạm vi của bạn."))
+    return plan
+
+
+def can_manage_plan(user: User, plan: TargetPlan) -> bool:
+    """Who may apply the rule and override targets: administrators for every plan; staff
+    of a district or province office for plans issued by their unit or a unit below it.
+    A central plan is managed by administrators only."""
+    if user.sees_everything:
+        return True
+    if user.role not in MANAGING_ROLES or user.unit is None or plan.issuer is None:
+        return False
+    return plan.issuer.is_within(user.unit)
+
+
+def require_can_manage_plan(user: User, plan: TargetPlan) -> None:
+    if not can_manage_plan(user, plan):
+        raise PermissionDenied(
+            _("Chỉ Văn phòng của cơ quan ban hành hoặc cấp trên mới được sửa chỉ tiêu.")
+        )
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@dataclass(frozen=True)
+class PortalPerms:
+    """What the page frame (base.html) may offer the user."""
+
+    can_draft_dispatch: bool = False
+
+
+def portal_perms_for(user: AbstractBaseUser | AnonymousUser) -> PortalPerms:
+    if not isinstance(user, User) or not user.is_authenticated:
+        return PortalPerms()
+    return PortalPerms(can_draft_dispatch=can_draft_dispatch(user))

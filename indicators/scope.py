@@ -1,72 +1,194 @@
-"""Which parent unit and period a request means."""
+"""Which parent unit and period a request means: the one place that reads ?parent= and
+?period= and chooses what a page opens on when the URL names neither.
+
+Codes, so a URL can be shared: ?parent=543&period=2023-H1-CAL. A GSO code names a unit
+only together with a date (codes were reused in 2025), so the parent's code is read as of
+the period's dates. A code that cannot be read is an error message for the user, never
+silently replaced by another period or unit.
+
+The defaults: the latest period with figures in the user's units, and the user's own unit
+(a user without one, an administrator, gets the page's `fallback` parent). Pages that keep
+their filters in the URL (the ranking, the dispatch) redirect to them
+(`redirect_to_defaults`); the others show them directly (`scope_or_defaults`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
 from django import forms
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from indicators.domain import periods
-from indicators.models import Indicator, Period
-from indicators.selectors import period_for_spec
-from units.models import AdministrativeUnit
+from indicators.models import Period
+from indicators.selectors import parents_for_ranking, period_for_spec, periods_with_figures
+from units.http import AuthenticatedRequest
+from units.models import AdministrativeUnit, User
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
+T = TypeVar("T")
+# The parent a page opens on for a user without a unit: (the user's units, period) -> unit.
+ParentFallback = Callable[[QuerySet[AdministrativeUnit], Period], AdministrativeUnit | None]
 
-class RankingFilterForm(forms.Form):
-    """?parent=543&period=2023-H1-CAL&indicator=online — codes, so a URL can be shared.
-    The parent's GSO code is read as of the period's dates (codes were reused in 2025)."""
+
+# --------------------------------------------------------------------------- reading codes
+
+
+def read_spec(code: str) -> periods.PeriodSpec:
+    """A period code (2023-H1-CAL, 2024-Y-ND09, 2023-01-01..2023-06-30) as a period."""
+    try:
+        return periods.parse_period_code(code.strip())
+    except periods.PeriodError as error:
+        raise forms.ValidationError(str(error)) from error
+
+
+def stored_period(spec: periods.PeriodSpec) -> Period:
+    """The stored period of `spec`: one that has (or had) figures."""
+    period = period_for_spec(spec)
+    if period is None:
+        raise forms.ValidationError(
+            _("Chưa có số liệu cho kỳ %(period)s.") % {"period": spec.long_label_vi}
+        )
+    return period
+
+
+def read_parent(code: str, *, spec: periods.PeriodSpec | Period) -> AdministrativeUnit:
+    """The unit the GSO `code` named during the period."""
+    try:
+        return unit_by_code_during(code, start=spec.start, end=spec.end)
+    except (UnitNotFound, AmbiguousUnit) as error:
+        raise forms.ValidationError(str(error)) from error
+
+
+class ScopeForm(forms.Form):
+    """?parent=<GSO code>&period=<period code>. Cleaned: "period" the stored Period (None
+    for a period without figures, allowed with `require_stored_period=False`), "spec" the
+    period as read, "parent" the unit the code named during the period."""
 
     period = forms.CharField(label=_("Kỳ báo cáo"), max_length=40)
     parent = forms.CharField(label=_("Đơn vị"), max_length=12)
-    indicator = forms.ModelChoiceField(
-        label=_("Chỉ số"),
-        queryset=Indicator.objects.all(),
-        to_field_name="code",
-        empty_label=None,
-    )
-    # Which tier of the parent's subtree to rank ("" = its natural children), the unit
-    # whose trend is drawn, and how the heat map is coloured.
-    tier = forms.ChoiceField(
-        label=_("Cấp đơn vị"),
-        required=False,
-        choices=[
-            ("", _("Đơn vị trực thuộc")),
-            ("commune", _("Cấp xã")),
-            ("district", _("Cấp huyện (bộ phận một cửa)")),
-            ("agency", _("Cơ quan")),
-        ],
-    )
-    unit = forms.CharField(label=_("Xu hướng của đơn vị"), required=False, max_length=12)
-    colour = forms.ChoiceField(
-        label=_("Tô màu bản đồ nhiệt"),
-        required=False,
-        choices=[("status", _("Theo tình trạng")), ("rate", _("Theo tỷ lệ"))],
-    )
 
-    def clean_period(self) -> Period:
-        code = self.cleaned_data["period"].strip()
-        try:
-            spec = periods.parse_period_code(code)
-        except periods.PeriodError as error:
-            raise forms.ValidationError(str(error)) from error
-        period = period_for_spec(spec)
-        if period is None:
-            raise forms.ValidationError(
-                _("Chưa có số liệu cho kỳ %(period)s.") % {"period": spec.long_label_vi}
-            )
-        return period
+    def __init__(self, *args: Any, require_stored_period: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.require_stored_period = require_stored_period
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        period: Period | None = cleaned.get("period")
+    def clean_period(self) -> Period | None:
+        spec = read_spec(self.cleaned_data["period"])
+        self.cleaned_data["spec"] = spec
+        if self.require_stored_period:
+            return stored_period(spec)
+        return period_for_spec(spec)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        spec: periods.PeriodSpec | None = cleaned.get("spec")
         code = cleaned.get("parent")
-        if period is not None and code:
+        if spec is not None and code:
             try:
-                cleaned["parent"] = unit_by_code_during(code, start=period.start, end=period.end)
-            except (UnitNotFound, AmbiguousUnit) as error:
-                self.add_error("parent", str(error))
+                cleaned["parent"] = read_parent(code, spec=spec)
+            except forms.ValidationError as error:
+                self.add_error("parent", error)
         return cleaned
 
     @property
     def parent_unit(self) -> AdministrativeUnit:
         return self.cleaned_data["parent"]
+
+    def error_texts(self) -> list[str]:
+        return [str(e) for errors in self.errors.values() for e in errors]
+
+
+# --------------------------------------------------------------------------- the defaults
+
+
+def first_ranked_parent(
+    visible: QuerySet[AdministrativeUnit], period: Period
+) -> AdministrativeUnit | None:
+    """The first unit, in tree order, the user may rank under (the summary, figures list)."""
+    return parents_for_ranking(visible, period).first()
+
+
+def parent_of_first_reporting_unit(
+    visible: QuerySet[AdministrativeUnit], period: Period
+) -> AdministrativeUnit | None:
+    """The parent of the first unit, in tree order, with figures for the period (the
+    ranking: its table then has rows)."""
+    unit = (
+        visible.filter(figures__period=period, parent__isnull=False)
+        .select_related("parent")
+        .order_by("path")
+        .first()
+    )
+    return unit.parent if unit is not None else None
+
+
+@dataclass(frozen=True)
+class ScopeChoice:
+    """What `scope_or_defaults` found. `errors` holds, by field ("period", "parent"), the
+    message for a code that could not be read; that field then holds its default."""
+
+    period: Period | None
+    parent: AdministrativeUnit | None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def error(self) -> str:
+        return " ".join(self.errors.values())
+
+
+def _read(query: QueryDict, key: str, errors: dict[str, str], read: Callable[[str], T]) -> T | None:
+    code = query.get(key, "")
+    if not code:
+        return None
+    try:
+        return read(code)
+    except forms.ValidationError as error:
+        errors[key] = " ".join(error.messages)
+        return None
+
+
+def scope_or_defaults(
+    query: QueryDict, *, user: User, fallback: ParentFallback = first_ranked_parent
+) -> ScopeChoice:
+    """?period= and ?parent= where given and readable, the defaults otherwise: the latest
+    period with figures in the user's units, the user's unit or else `fallback`. Period
+    and parent are None only when the user's units have no figures at all."""
+    errors: dict[str, str] = {}
+    visible = user.visible_units()
+    period = _read(query, "period", errors, lambda code: stored_period(read_spec(code)))
+    period = period or periods_with_figures(visible).first()
+    if period is None:
+        return ScopeChoice(period=None, parent=None, errors=errors)
+    parent = _read(query, "parent", errors, lambda code: read_parent(code, spec=period))
+    parent = parent or user.unit or fallback(visible, period)
+    return ScopeChoice(period=period, parent=parent, errors=errors)
+
+
+def redirect_to_defaults(
+    request: AuthenticatedRequest, *, fallback: ParentFallback, **extra: str
+) -> HttpResponse | None:
+    """None when the query names the parent, the period and every `extra` key; else the
+    same URL with the defaults filled in where missing (the no-data page when there are
+    none), so that the page's URL always says what it shows."""
+    if {"parent", "period", *extra} <= set(request.GET):
+        return None
+    # An empty query: every default, whatever the URL already says.
+    defaults = scope_or_defaults(QueryDict(), user=request.user, fallback=fallback)
+    if defaults.period is None or defaults.parent is None:
+        return render(request, "indicators/no_data.html")
+    query = request.GET.copy()
+    filled = {"parent": defaults.parent.code, "period": defaults.period.code, **extra}
+    for key, value in filled.items():
+        query.setdefault(key, value)
+    return redirect(f"{request.path}?{query.urlencode()}")
+
+
+def bad_query(messages: Iterable[str]) -> HttpResponse:
+    """The 400 answer of a download whose query cannot be read: plain text, never HTML,
+    since the messages quote what was typed into the URL."""
+    return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")

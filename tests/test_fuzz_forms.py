@@ -100,10 +100,16 @@ class FiltersTestCase(FuzzTestCase):
             self.assertRegex(response.content.decode(), VIETNAMESE)
         self.assertEqual(state(), before)
 
-    def test_it_refuses_the_examples_of_the_brief_with_a_message(self) -> None:
+    def test_it_refuses_malformed_periods_with_a_message(self) -> None:
         self.login(self.district)
         for code in ("2023-M13-ND09", "1999-Y-CAL", "2023-13-45..2023-01-01", "'; DROP TABLE x"):
-            for url in ("/xep-hang/", "/cong-van/", "/xuat/so-lieu.csv"):
+            for url in (
+                "/xep-hang/",
+                "/cong-van/",
+                "/xuat/so-lieu.csv",
+                "/tong-hop/",
+                "/so-lieu/nhac-nho.csv",
+            ):
                 response = self.client.get(
                     url, {"period": code, "parent": "543", "indicator": "online"}
                 )

@@ -204,9 +204,9 @@ class URLScopeTestCase(BaseTestCase):
     def outside_for(self, user: User) -> Outside:
         units = [u for u in self.pool if not user.can_see(u)]
         ancestors = set(user.unit.ancestor_ids()) if user.unit else set()
-        from indicators.targets.selectors import plan_is_visible
+        from indicators.access import can_see_plan
 
-        plans = [p for p in TargetPlan.objects.all() if not plan_is_visible(user, p)]
+        plans = [p for p in TargetPlan.objects.all() if not can_see_plan(user, p)]
         targets = [
             t
             for t in Target.objects.select_related("unit", "plan").filter(

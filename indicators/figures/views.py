@@ -7,15 +7,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from indicators.access import check_unit_for_user, get_unit_for_user
+from indicators.access import (
+    can_edit_figures,
+    get_unit_for_user,
+    require_can_edit_figures,
+    require_can_take_step,
+    require_unit,
+)
 from indicators.domain import checks, formulas, periods
 from indicators.figures import services
 from indicators.figures.forms import FiguresForm, ReviewForm
@@ -28,9 +33,10 @@ from indicators.figures.selectors import (
     figures_status_rows,
 )
 from indicators.models import FiguresChange, Period
+from indicators.scope import scope_or_defaults
 from indicators.selectors import parents_for_ranking, periods_with_figures
-from units.models import AdministrativeUnit, User
-from units.selectors import unit_by_code_during
+from units.http import AuthenticatedRequest
+from units.models import AdministrativeUnit
 
 DONE_MESSAGES = {
     FiguresChange.Action.SUBMIT: gettext_lazy("Đã nộp số liệu."),
@@ -58,27 +64,17 @@ def _get_period_spec(period_code: str, unit: AdministrativeUnit) -> periods.Peri
 
 
 @login_required
-def figures_list(request: HttpRequest) -> HttpResponse:
-    """Who has reported for a period: the parent's desk and its children, with status."""
-    user: User = request.user  # type: ignore[assignment]
+def figures_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Who has reported for a period: the parent's desk and its children, with status. A
+    period or parent that cannot be read is said, and the default shown instead."""
+    user = request.user
+    choice = scope_or_defaults(request.GET, user=user)
+    for error in choice.errors.values():
+        messages.error(request, error)
+    if choice.period is None or choice.parent is None:
+        return render(request, "indicators/no_data.html")
+    parent, period = require_unit(user, choice.parent), choice.period
     visible = user.visible_units()
-    period_code = request.GET.get("period", "")
-    period = Period.objects.filter(code=period_code).first() if period_code else None
-    if period is None:
-        period = periods_with_figures(visible).first()
-    if period is None:
-        return render(request, "indicators/no_data.html")
-    parent = user.unit
-    if request.GET.get("parent"):
-        try:
-            parent = unit_by_code_during(request.GET["parent"], start=period.start, end=period.end)
-        except LookupError as error:
-            messages.error(request, str(error))
-    if parent is None:
-        parent = parents_for_ranking(visible, period).first()
-    if parent is None:
-        return render(request, "indicators/no_data.html")
-    check_unit_for_user(user, parent)
     context = {
         "period": period,
         "parent": parent,
@@ -90,14 +86,14 @@ def figures_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def figures_edit(request: HttpRequest, unit_id: int, period_code: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def figures_edit(request: AuthenticatedRequest, unit_id: int, period_code: str) -> HttpResponse:
+    user = request.user
     unit = get_unit_for_user(user, unit_id)
     spec = _get_period_spec(period_code, unit)
     period = Period.objects.filter(code=spec.code).first()
     figures = figures_for(unit, period) if period else None
     previous = figures_previous(unit, period or Period(**_spec_fields(spec)))
-    can_edit = user.can_edit_figures(unit) and not (figures and figures.is_locked)
+    can_edit = can_edit_figures(user, unit, figures)
     context: dict[str, object] = {
         "unit": unit,
         "spec": spec,
@@ -110,8 +106,7 @@ def figures_edit(request: HttpRequest, unit_id: int, period_code: str) -> HttpRe
     }
     status = 200
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("Bạn không được sửa số liệu này."))
+        require_can_edit_figures(user, unit, figures)
         form = FiguresForm(request.POST)
         status = 400
         if form.is_valid():
@@ -173,7 +168,7 @@ def _warnings(
 
 
 def _save(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     form: FiguresForm,
     unit: AdministrativeUnit,
     spec: periods.PeriodSpec,
@@ -201,21 +196,15 @@ def _save(
 @login_required
 @require_POST
 def figures_action(
-    request: HttpRequest, unit_id: int, period_code: str, action: str
+    request: AuthenticatedRequest, unit_id: int, period_code: str, action: str
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     unit = get_unit_for_user(user, unit_id)
     spec = _get_period_spec(period_code, unit)
     if action not in ACTIONS:
         raise Http404
     step = ACTIONS[action]
-    allowed = (
-        user.can_edit_figures(unit)
-        if step == FiguresChange.Action.SUBMIT
-        else user.can_review_figures(unit)
-    )
-    if not allowed:
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    require_can_take_step(user, unit, step)
     figures = get_object_or_404(figures_queryset(), unit=unit, period__code=spec.code)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -237,8 +226,8 @@ def figures_action(
 
 
 @login_required
-def figures_history(request: HttpRequest, unit_id: int, period_code: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def figures_history(request: AuthenticatedRequest, unit_id: int, period_code: str) -> HttpResponse:
+    user = request.user
     unit = get_unit_for_user(user, unit_id)
     spec = _get_period_spec(period_code, unit)
     figures = get_object_or_404(figures_queryset(), unit=unit, period__code=spec.code)

@@ -1,7 +1,9 @@
-"""Forms of the import and export pages: they validate and convert; access is checked in
-the views and the services."""
+"""Forms of the import page: they validate and convert; access is checked in the views and
+the services. The downloads read ?parent=&period= with indicators.scope.ScopeForm."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -11,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from indicators.domain import periods
 from indicators.domain.formatting import format_int_vi
 from indicators.models import Period
+from indicators.scope import read_spec
 from indicators.selectors import period_for_spec
 from units.models import AdministrativeUnit, User
-from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
 
 def import_parents(user: User) -> QuerySet[AdministrativeUnit]:
@@ -25,13 +27,6 @@ def import_parents(user: User) -> QuerySet[AdministrativeUnit]:
         .select_related("parent")
         .order_by("path")
     )
-
-
-def _parse_period(code: str) -> periods.PeriodSpec:
-    try:
-        return periods.parse_period_code(code)
-    except periods.PeriodError as error:
-        raise forms.ValidationError(str(error)) from error
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -64,7 +59,7 @@ class ImportUploadForm(forms.Form):
             self.initial.setdefault("parent", user.unit_id)
 
     def clean_period(self) -> Period | periods.PeriodSpec:
-        spec = _parse_period(self.cleaned_data["period"])
+        spec = read_spec(self.cleaned_data["period"])
         return period_for_spec(spec) or spec
 
     def clean_file(self) -> object:
@@ -77,8 +72,9 @@ class ImportUploadForm(forms.Form):
             )
         return upload
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         parent: AdministrativeUnit | None = cleaned.get("parent")
         period = cleaned.get("period")
         if parent is not None and period is not None:
@@ -89,37 +85,4 @@ class ImportUploadForm(forms.Form):
                     _("%(unit)s không tồn tại trong kỳ %(period)s.")
                     % {"unit": parent.full_name, "period": spec.long_label_vi},
                 )
-        return cleaned
-
-
-class UnitPeriodForm(forms.Form):
-    """?parent=543&period=2023-H1-CAL for downloads. The parent's code is read as of the
-    period (codes were reused in 2025). `require_period` asks for a stored period."""
-
-    parent = forms.CharField(label=_("Đơn vị"), max_length=12)
-    period = forms.CharField(label=_("Kỳ báo cáo"), max_length=40)
-
-    def __init__(self, *args: object, require_period: bool, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.require_period = require_period
-
-    def clean_period(self) -> periods.PeriodSpec:
-        return _parse_period(self.cleaned_data["period"])
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        spec: periods.PeriodSpec | None = cleaned.get("period")
-        code = cleaned.get("parent")
-        if spec is None or not code:
-            return cleaned
-        stored = period_for_spec(spec)
-        if stored is None and self.require_period:
-            self.add_error(
-                "period", _("Chưa có số liệu cho kỳ %(period)s.") % {"period": spec.long_label_vi}
-            )
-        cleaned["stored_period"] = stored
-        try:
-            cleaned["parent"] = unit_by_code_during(code, start=spec.start, end=spec.end)
-        except (UnitNotFound, AmbiguousUnit) as error:
-            self.add_error("parent", str(error))
         return cleaned

@@ -3,26 +3,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from indicators.access import get_import_batch_for_user, require_unit
 from indicators.domain import formulas
+from indicators.domain.periods import PeriodSpec
 from indicators.io import exports
-from indicators.io.forms import ImportUploadForm, UnitPeriodForm, import_parents
+from indicators.io.forms import ImportUploadForm, import_parents
 from indicators.io.records import ImportRefused
 from indicators.io.report import import_report_problems, import_report_rows, report_indicators
 from indicators.io.services import figures_import_commit, figures_import_preview
 from indicators.models import ImportBatch, Period
+from indicators.scope import ScopeForm, bad_query
 from indicators.selectors import periods_with_figures
+from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,22 +36,6 @@ KIND_LABELS = {
     "template": "Mẫu nhập của cổng",
     "csv": "CSV",
 }
-
-
-def _check_visible(user: User, unit: AdministrativeUnit) -> AdministrativeUnit:
-    if not user.can_see(unit):
-        raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi của bạn."))
-    return unit
-
-
-def _get_batch(user: User, batch_id: int) -> ImportBatch:
-    """A batch of this user (any batch for an administrator); others' batches are 404."""
-    batches = ImportBatch.objects.select_related("parent", "period", "uploaded_by")
-    if not user.sees_everything:
-        batches = batches.filter(uploaded_by=user)
-    batch = get_object_or_404(batches, pk=batch_id)
-    _check_visible(user, batch.parent)
-    return batch
 
 
 def _upload_context(user: User, form: ImportUploadForm) -> dict[str, object]:
@@ -60,14 +49,14 @@ def _upload_context(user: User, form: ImportUploadForm) -> dict[str, object]:
 
 
 @login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_upload(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     status = 200
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES, user=user)
         status = 400
         if form.is_valid():
-            parent = _check_visible(user, form.cleaned_data["parent"])
+            parent = require_unit(user, form.cleaned_data["parent"])
             upload = form.cleaned_data["file"]
             try:
                 preview = figures_import_preview(
@@ -90,9 +79,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    batch = _get_batch(user, batch_id)
+def import_preview(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
+    user = request.user
+    batch = get_import_batch_for_user(user, batch_id)
     report = batch.report or {}
     rows, totals = import_report_rows(report)
     fields = report.get("fields", [])
@@ -117,9 +106,9 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_commit(request: HttpRequest, batch_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    batch = _get_batch(user, batch_id)
+def import_commit(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
+    user = request.user
+    batch = get_import_batch_for_user(user, batch_id)
     try:
         result = figures_import_commit(batch=batch, user=user)
     except ImportRefused as error:
@@ -146,13 +135,24 @@ def import_commit(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect(f"{reverse('indicators:ranking')}?{query}")
 
 
-def _download_form(request: HttpRequest, *, require_period: bool) -> UnitPeriodForm:
-    return UnitPeriodForm(request.GET, require_period=require_period)
+@dataclass(frozen=True)
+class _Download:
+    parent: AdministrativeUnit
+    spec: PeriodSpec
+    period: Period | None  # None only for the template of a period without figures
 
 
-def _bad_request(form: UnitPeriodForm) -> HttpResponse:
-    text = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+def _download_scope(
+    request: AuthenticatedRequest, *, require_period: bool
+) -> _Download | HttpResponse:
+    """?parent=&period= of a download, checked; a plain-text 400 when unreadable."""
+    form = ScopeForm(request.GET, require_stored_period=require_period)
+    if not form.is_valid():
+        return bad_query(form.error_texts())
+    parent = require_unit(request.user, form.parent_unit)
+    return _Download(
+        parent=parent, spec=form.cleaned_data["spec"], period=form.cleaned_data["period"]
+    )
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -163,41 +163,39 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 
 @login_required
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    form = _download_form(request, require_period=False)
-    if not form.is_valid():
-        return _bad_request(form)
-    parent = _check_visible(user, form.cleaned_data["parent"])
-    spec = form.cleaned_data["period"]
-    stored: Period | None = form.cleaned_data["stored_period"]
-    content = exports.figures_template_xlsx(parent=parent, spec=spec, period=stored)
+def import_template(request: AuthenticatedRequest) -> HttpResponse:
+    scope = _download_scope(request, require_period=False)
+    if isinstance(scope, HttpResponse):
+        return scope
+    parent, spec = scope.parent, scope.spec
+    content = exports.figures_template_xlsx(parent=parent, spec=spec, period=scope.period)
     return _attachment(content, f"mau-nhap-{parent.code}-{spec.code}.xlsx", XLSX)
 
 
-@login_required
-@require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    form = _download_form(request, require_period=True)
-    if not form.is_valid():
-        return _bad_request(form)
-    parent = _check_visible(user, form.cleaned_data["parent"])
-    period: Period = form.cleaned_data["stored_period"]
-    content = exports.figures_export_xlsx(parent=parent, period=period)
-    return _attachment(content, f"phu-luc-{parent.code}-{period.code}.xlsx", XLSX)
+def _export(
+    request: AuthenticatedRequest,
+    export: Callable[..., bytes],
+    name: str,
+    content_type: str,
+) -> HttpResponse:
+    """A stored period's figures under the parent, as `export` writes them."""
+    scope = _download_scope(request, require_period=True)
+    if isinstance(scope, HttpResponse):
+        return scope
+    parent, period = scope.parent, scope.period
+    assert period is not None
+    content = export(parent=parent, period=period)
+    return _attachment(content, name.format(parent=parent.code, period=period.code), content_type)
 
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    form = _download_form(request, require_period=True)
-    if not form.is_valid():
-        return _bad_request(form)
-    parent = _check_visible(user, form.cleaned_data["parent"])
-    period: Period = form.cleaned_data["stored_period"]
-    content = exports.figures_export_csv(parent=parent, period=period)
-    return _attachment(
-        content, f"so-lieu-{parent.code}-{period.code}.csv", "text/csv; charset=utf-8"
-    )
+def export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    return _export(request, exports.figures_export_xlsx, "phu-luc-{parent}-{period}.xlsx", XLSX)
+
+
+@login_required
+@require_GET
+def export_csv(request: AuthenticatedRequest) -> HttpResponse:
+    csv_type = "text/csv; charset=utf-8"
+    return _export(request, exports.figures_export_csv, "so-lieu-{parent}-{period}.csv", csv_type)

@@ -4,18 +4,20 @@ through selectors, render."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 
-from indicators.access import check_unit_for_user
+from indicators.access import require_unit
 from indicators.models import Indicator, Period
 from indicators.ranking import charts
 from indicators.ranking import downloads as exports_charts
 from indicators.ranking.forms import ALL_INDICATORS, RankingTableForm
 from indicators.ranking.matrix import Matrix, matrix_for
 from indicators.ranking.selectors import Ranking, ranking_for, trend_for, units_for_tier
+from indicators.scope import parent_of_first_reporting_unit, redirect_to_defaults
 from indicators.selectors import parents_for_ranking, periods_with_figures
-from units.models import AdministrativeUnit, User
+from units.http import AuthenticatedRequest
+from units.models import AdministrativeUnit
 
 STATUS_LABELS = {
     "met": "Đạt",
@@ -25,38 +27,16 @@ STATUS_LABELS = {
 }
 
 
-def _default_filters(user: User) -> dict[str, str] | None:
-    """The user's own unit, its latest period with figures, the online indicator. An
-    administrator starts on the parent of the first unit with figures in that period."""
-    visible = user.visible_units()
-    period = periods_with_figures(visible).first()
-    if period is None:
-        return None
-    parent = user.unit
-    if parent is None:
-        parent = (
-            AdministrativeUnit.objects.filter(figures__period=period, parent__isnull=False)
-            .select_related("parent")
-            .order_by("path")
-            .first()
-            .parent
-        )
-    return {"parent": parent.code, "period": period.code, "indicator": "online"}
-
-
-def _ranking_data(request: HttpRequest) -> HttpResponse | dict[str, object]:
+def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | dict[str, object]:
     """Everything the page and its downloads need, or the response to send instead (a
-    redirect to the default filters, the no-data page, the form with its errors)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not {"parent", "period", "indicator"} <= set(request.GET):
-        defaults = _default_filters(user)
-        if defaults is None:
-            return render(request, "indicators/no_data.html", status=200)
-        query = request.GET.copy()
-        for key, value in defaults.items():
-            query.setdefault(key, value)
-        return redirect(f"{request.path}?{query.urlencode()}")
-
+    redirect to the default filters: the user's unit, or for an administrator the parent
+    of the first unit with figures; the no-data page; the form with its errors)."""
+    user = request.user
+    response = redirect_to_defaults(
+        request, fallback=parent_of_first_reporting_unit, indicator="online"
+    )
+    if response is not None:
+        return response
     form = RankingTableForm(request.GET)
     visible = user.visible_units()
     indicators = Indicator.objects.all()
@@ -70,7 +50,7 @@ def _ranking_data(request: HttpRequest) -> HttpResponse | dict[str, object]:
     if not form.is_valid():
         return render(request, "indicators/ranking.html", context, status=400)
 
-    parent = check_unit_for_user(user, form.parent_unit)
+    parent = require_unit(user, form.parent_unit)
     period: Period = form.cleaned_data["period"]
     tier: str = form.cleaned_data.get("tier") or ""
     units = units_for_tier(parent, period, tier)
@@ -99,19 +79,22 @@ def _ranking_data(request: HttpRequest) -> HttpResponse | dict[str, object]:
         parent=parent, period=period, indicator=chosen, children=units if tier else None
     )
     context.update({"ranking": result, "indicator": chosen})
-    code = form.cleaned_data.get("unit")
-    if code:
-        # Only a unit of this table (or the parent's desk): the user may see it.
-        candidates = [*result.rows, *([result.parent_row] if result.parent_row else [])]
-        row = next((r for r in candidates if r.unit.code == code), None)
-        if row is not None:
-            context["trend_unit"] = row.unit
-            context["trend"] = trend_for(unit=row.unit, indicator=chosen, period=period)
+    trend_unit = _table_unit(result, form.cleaned_data.get("unit") or "")
+    if trend_unit is not None:
+        context["trend_unit"] = trend_unit
+        context["trend"] = trend_for(unit=trend_unit, indicator=chosen, period=period)
     return context
 
 
+def _table_unit(result: Ranking, code: str) -> AdministrativeUnit | None:
+    """The unit of this code among the table's rows or the parent's desk, so one the
+    user may see; None for any other code."""
+    candidates = [*result.rows, *([result.parent_row] if result.parent_row else [])]
+    return next((r.unit for r in candidates if code and r.unit.code == code), None)
+
+
 @login_required
-def ranking(request: HttpRequest) -> HttpResponse:
+def ranking(request: AuthenticatedRequest) -> HttpResponse:
     data = _ranking_data(request)
     if isinstance(data, HttpResponse):
         return data
@@ -143,7 +126,7 @@ DOWNLOAD_TYPES = {
 
 
 @login_required
-def ranking_chart_data(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
+def ranking_chart_data(request: AuthenticatedRequest, chart: str, fmt: str) -> HttpResponse:
     """The data of one chart of the ranking page, same filters: bars, trend or heatmap,
     as csv or xlsx."""
     if fmt not in DOWNLOAD_TYPES or chart not in ("bars", "trend", "heatmap"):

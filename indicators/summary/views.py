@@ -5,78 +5,57 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from indicators import selectors
-from indicators.access import check_unit_for_user, get_unit_for_user
-from indicators.models import Period
+from indicators.access import get_unit_for_user, home_page, require_unit
+from indicators.scope import bad_query, scope_or_defaults
 from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
-from units.models import AdministrativeUnit, Role, User
-from units.selectors import unit_by_code_during
-
-
-def _period_and_parent(
-    request: HttpRequest, user: User
-) -> tuple[Period | None, AdministrativeUnit | None, str]:
-    """?period=&parent= from the URL, defaulting to the latest period and the user's unit."""
-    visible = user.visible_units()
-    code = request.GET.get("period", "")
-    period = Period.objects.filter(code=code).first() if code else None
-    period = period or selectors.periods_with_figures(visible).first()
-    if period is None:
-        return None, None, ""
-    parent = user.unit
-    error = ""
-    if request.GET.get("parent"):
-        try:
-            parent = unit_by_code_during(request.GET["parent"], start=period.start, end=period.end)
-        except LookupError as lookup_error:
-            error = str(lookup_error)
-    parent = parent or selectors.parents_for_ranking(visible, period).first()
-    if parent is not None:
-        check_unit_for_user(user, parent)
-    return period, parent, error
+from units.http import AuthenticatedRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands where its work is: the commune on its own page, the chairman on the
-    summary, office staff on the ranking."""
-    user: User = request.user  # type: ignore[assignment]
-    if user.role == Role.COMMUNE_OFFICIAL and user.unit is not None:
-        return redirect("indicators:unit_page", unit_id=user.unit_id)
-    if user.role == Role.CHAIRMAN:
-        return redirect("indicators:summary")
-    return redirect("indicators:ranking")
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """Each role lands where its work is (access.home_page)."""
+    return redirect(home_page(request.user))
 
 
 @login_required
-def summary(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    period, parent, error = _period_and_parent(request, user)
-    if period is None or parent is None:
+def summary(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    choice = scope_or_defaults(request.GET, user=user)
+    if "period" in choice.errors:
+        return _bad_filter(request, choice.errors["period"])
+    if choice.period is None or choice.parent is None:
         return render(request, "indicators/no_data.html")
+    parent, period = require_unit(user, choice.parent), choice.period
     matrix = compliance_selectors.compliance_matrix(parent=parent, period=period)
     visible = user.visible_units()
     context = {
         "matrix": matrix,
         "period": period,
         "parent": parent,
-        "error": error,
+        "error": choice.error,
         "periods": selectors.periods_with_figures(visible),
         "parents": selectors.parents_for_ranking(visible, period),
         "worst": matrix.worst_gaps()[:15],
     }
-    return render(request, "indicators/summary.html", context, status=400 if error else 200)
+    return render(request, "indicators/summary.html", context, status=400 if choice.errors else 200)
+
+
+def _bad_filter(request: AuthenticatedRequest, message: str) -> HttpResponse:
+    """A period that cannot be read: the message, and the way back to the latest one."""
+    context = {"title": _("Tổng hợp đạt / chưa đạt"), "message": message}
+    return render(request, "indicators/bad_filter.html", context, status=400)
 
 
 @login_required
-def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
+    user = request.user
     unit = get_unit_for_user(user, unit_id)
     indicators, history = compliance_selectors.unit_history(unit=unit)
     code = request.GET.get("indicator", "online")
@@ -106,12 +85,13 @@ def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def reminders_csv(request: HttpRequest) -> HttpResponse:
+def reminders_csv(request: AuthenticatedRequest) -> HttpResponse:
     """Units that have not had their figures approved for the period, to chase up."""
-    user: User = request.user  # type: ignore[assignment]
-    period, parent, error = _period_and_parent(request, user)
-    if period is None or parent is None or error:
-        return HttpResponse(error or _("Không có kỳ báo cáo."), status=400)
+    user = request.user
+    choice = scope_or_defaults(request.GET, user=user)
+    if choice.errors or choice.period is None or choice.parent is None:
+        return bad_query([choice.error or _("Không có kỳ báo cáo.")])
+    parent, period = require_unit(user, choice.parent), choice.period
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"nhac-nho-{parent.code}-{period.code}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,5 +1,6 @@
-"""Reads for the target plans: who sees and manages which plan, and the baselines the rule starts
-from (last year's result, the published one)."""
+"""Reads for the target plans: the plans a user sees, their pages, and the baselines the rule
+starts from (last year's result, the published one). Who may see or manage one plan is decided
+in indicators/access.py."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from indicators.models import (
     UnitFigures,
 )
 from indicators.selectors import complete_parts_q, numerator_expression
-from units.models import AdministrativeUnit, Role, UnitLevel, User
+from units.models import AdministrativeUnit, UnitLevel, User
 
 
 def yearly_result(
@@ -75,9 +76,6 @@ def published_result(
     )
 
 
-# Office staff manage the plans their own unit issued and those of the units below it;
-# the chairman reads, a commune official reads their own unit's targets.
-MANAGING_ROLES = (Role.DISTRICT_STAFF, Role.PROVINCE_STAFF)
 MERGED_NOTE = "tổng các đơn vị trước sắp xếp"
 
 
@@ -94,25 +92,6 @@ def plans_visible_to(user: User) -> QuerySet[TargetPlan]:
         | Q(issuer__path__startswith=user.unit.path)
         | Q(issuer_id__in=user.unit.ancestor_ids())
     )
-
-
-def plan_is_visible(user: User, plan: TargetPlan) -> bool:
-    if user.sees_everything or plan.issuer is None:
-        return True
-    if user.unit is None:
-        return False
-    return plan.issuer.is_within(user.unit) or user.unit.is_within(plan.issuer)
-
-
-def plan_manageable_by(user: User, plan: TargetPlan) -> bool:
-    """Who may apply the rule and override targets: administrators for every plan; staff
-    of a district or province office for plans issued by their unit or a unit below it.
-    A central plan is managed by administrators only."""
-    if user.sees_everything:
-        return True
-    if user.role not in MANAGING_ROLES or user.unit is None or plan.issuer is None:
-        return False
-    return plan.issuer.is_within(user.unit)
 
 
 def plan_get(plan_id: int) -> TargetPlan | None:

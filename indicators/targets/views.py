@@ -5,49 +5,35 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.access import check_unit_for_user
-from indicators.models import TargetPlan
+from indicators.access import (
+    can_manage_plan,
+    get_plan_for_user,
+    require_can_manage_plan,
+    require_unit,
+)
 from indicators.targets import selectors, services
 from indicators.targets.forms import ApplyRuleForm, TargetOverrideForm
-from units.models import User
-
-
-def _plan_for_user(user: User, plan_id: int) -> TargetPlan:
-    """404 for an unknown plan, 403 for a plan issued outside the user's reach."""
-    plan = selectors.plan_get(plan_id)
-    if plan is None:
-        raise Http404(_("Không có kế hoạch chỉ tiêu này."))
-    if not selectors.plan_is_visible(user, plan):
-        raise PermissionDenied(_("Kế hoạch này nằm ngoài phạm vi của bạn."))
-    return plan
-
-
-def _check_manage(user: User, plan: TargetPlan) -> None:
-    if not selectors.plan_manageable_by(user, plan):
-        raise PermissionDenied(
-            _("Chỉ Văn phòng của cơ quan ban hành hoặc cấp trên mới được sửa chỉ tiêu.")
-        )
+from units.http import AuthenticatedRequest
 
 
 @login_required
-def plans_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def plans_list(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     plans = selectors.plans_visible_to(user).filter(is_active=True).order_by("-year", "title")
     return render(request, "indicators/targets_plans.html", {"plans": plans})
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    plan = _plan_for_user(user, plan_id)
-    can_manage = selectors.plan_manageable_by(user, plan)
+def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
+    user = request.user
+    plan = get_plan_for_user(user, plan_id)
+    can_manage = can_manage_plan(user, plan)
     context: dict[str, object] = {
         "page": selectors.plan_page(plan=plan, user=user),
         "plan": plan,
@@ -62,19 +48,19 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    plan = _plan_for_user(user, plan_id)
-    _check_manage(user, plan)
+def plan_apply(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
+    user = request.user
+    plan = get_plan_for_user(user, plan_id)
+    require_can_manage_plan(user, plan)
     form = ApplyRuleForm(request.POST, parents=selectors.apply_parents(plan))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("indicators:targets_plan", plan_id=plan.pk)
     parent = form.cleaned_data["parent"] or plan.issuer
     if parent is not None:
-        check_unit_for_user(user, parent)
+        require_unit(user, parent)
     try:
         report = services.targets_apply_jurisdiction(plan=plan, parent=parent)
     except services.TargetError as error:
@@ -92,18 +78,18 @@ def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def target_detail(request: HttpRequest, plan_id: int, target_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    plan = _plan_for_user(user, plan_id)
+def target_detail(request: AuthenticatedRequest, plan_id: int, target_id: int) -> HttpResponse:
+    user = request.user
+    plan = get_plan_for_user(user, plan_id)
     target = selectors.target_get(plan=plan, target_id=target_id)
     if target is None:
         raise Http404(_("Không có chỉ tiêu này trong kế hoạch."))
-    check_unit_for_user(user, target.unit)
-    can_manage = selectors.plan_manageable_by(user, plan)
+    require_unit(user, target.unit)
+    can_manage = can_manage_plan(user, plan)
     tier = selectors.tier_for(target)
     form = None
     if request.method == "POST":
-        _check_manage(user, plan)
+        require_can_manage_plan(user, plan)
         form = TargetOverrideForm(request.POST)
         if form.is_valid():
             try:

@@ -37,6 +37,14 @@ class DispatchPageTestCase(BaseTestCase):
         self.assertIn(f'href="{DOCX_URL}?parent=543&amp;period=2023-H1-CAL"', html)
         self.assertIn(f'href="{XLSX_URL}?parent=543&amp;period=2023-H1-CAL"', html)
 
+    def test_it_offers_the_dispatch_link_only_to_those_who_may_draft(self) -> None:
+        link = f'href="{URL}"'
+        for user, shown in ((self.district, True), (self.chairman, True), (self.commune, False)):
+            self.login(user)
+            response = self.client.get(f"/don-vi/{self.hoai_duc.pk}/")
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(link in response.content.decode(), shown, user.username)
+
     def test_it_lets_the_chairman_and_the_admin_draft(self) -> None:
         for user in (self.chairman, self.admin):
             self.login(user)

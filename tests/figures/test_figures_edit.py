@@ -26,7 +26,7 @@ class FiguresEditTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertIn("Tiếp nhận", html)
-        self.assertIn("Kỳ trước: 839", html)  # received in H1 2023 (seed 004)
+        self.assertIn("Kỳ trước: 839", html)  # received in H1 2023 (Hoài Nhơn's H1 2023 appendix)
         self.assertIn('id="indicator-definitions"', html)
 
     def test_it_saves_valid_figures_in_vietnamese_number_format(self) -> None:
@@ -177,3 +177,9 @@ class FiguresEditTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(html.count('data-code="'), 18)  # the desk + 17 communes
         self.assertIn("Đã duyệt", html)
+
+    def test_it_says_so_when_the_period_cannot_be_read(self) -> None:
+        self.login(self.district)
+        response = self.client.get("/so-lieu/", {"parent": "543", "period": "2031-H1-CAL"})
+        self.assertEqual(response.status_code, 200)  # the latest period instead, and why
+        self.assertIn("Chưa có số liệu cho kỳ 6 tháng đầu năm 2031", response.content.decode())

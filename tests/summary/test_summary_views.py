@@ -27,8 +27,8 @@ class SummaryTestCase(BaseTestCase):
         hoai_huong = html.split('data-code="21670"', 1)[1].split("</tr>", 1)[0]
         self.assertIn("cell-missed", hoai_huong)
         self.assertIn("✘", hoai_huong)
-        self.assertIn("cell-no_data", hoai_huong)  # payment: no raw counts in seed 004
-        # "x/y đơn vị đạt" per indicator, as the seed 004 dispatch counts them.
+        self.assertIn("cell-no_data", hoai_huong)  # payment: not in the H1 2023 appendix
+        # "x/y đơn vị đạt" per indicator, as Hoài Nhơn's H1 2023 dispatch counts them.
         self.assertIn('data-indicator="online"><strong>10/17</strong>', html)
         self.assertIn('data-indicator="digitization"><strong>12/17</strong>', html)
 
@@ -62,6 +62,27 @@ class SummaryTestCase(BaseTestCase):
         self.assertEqual(self.client.get("/tong-hop/", H1).status_code, 403)
         self.assertEqual(self.client.get(f"/don-vi/{self.hoai_duc.pk}/").status_code, 403)
         self.assertEqual(self.client.get("/so-lieu/nhac-nho.csv", H1).status_code, 403)
+
+    def test_it_refuses_an_unknown_period_with_a_message(self) -> None:
+        self.login(self.chairman)
+        response = self.client.get("/tong-hop/", {**H1, "period": "2031-H1-CAL"})
+        self.assertEqual(response.status_code, 400)
+        html = response.content.decode()
+        self.assertIn("Chưa có số liệu cho kỳ 6 tháng đầu năm 2031", html)
+        self.assertNotIn('id="compliance-matrix"', html)  # no other period's table instead
+
+    def test_it_refuses_an_unreadable_period_with_a_message(self) -> None:
+        self.login(self.chairman)
+        response = self.client.get("/tong-hop/", {"period": "2023-H3-CAL"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn('id="filter-error"', response.content.decode())
+        self.assertNotIn('id="compliance-matrix"', response.content.decode())
+
+    def test_it_reads_an_iso_range_as_the_stored_period(self) -> None:
+        self.login(self.chairman)
+        response = self.client.get("/tong-hop/", {**H1, "period": "2023-01-01..2023-06-30"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('data-indicator="online"><strong>10/17</strong>', response.content.decode())
 
     def test_it_reads_in_a_fixed_number_of_queries(self) -> None:
         h1 = Period.objects.get(code="2023-H1-CAL")
@@ -107,3 +128,18 @@ class RemindersTestCase(BaseTestCase):
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(rows[0][:3], ["Mã ĐVHC", "Đơn vị", "Tình trạng"])
         self.assertEqual([r[:3] for r in rows[1:]], [["21685", "Phường Hoài Đức", "Đã nộp"]])
+
+    def test_it_refuses_an_unknown_period_in_plain_text(self) -> None:
+        self.login(self.district)
+        response = self.client.get("/so-lieu/nhac-nho.csv", {**H1, "period": "2031-H1-CAL"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
+        self.assertIn("Chưa có số liệu cho kỳ 6 tháng đầu năm 2031", response.content.decode())
+
+    def test_it_answers_a_bad_parent_as_text_never_as_html(self) -> None:
+        self.login(self.district)
+        query = {**H1, "parent": "<a href=x>y</a>"}
+        response = self.client.get("/so-lieu/nhac-nho.csv", query)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
+        self.assertNotIn("text/html", response["Content-Type"])
