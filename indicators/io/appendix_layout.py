@@ -21,7 +21,6 @@ columns positionally, with formula labels consistent with that numbering."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -120,18 +119,3 @@ class ParsedAppendix:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def norm_text(value: object) -> str:
-    """Lower-case, NFC, single spaces: compares header and section text written by hand."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value)).replace("\xa0", " ")
-    return " ".join(text.split()).casefold()
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())

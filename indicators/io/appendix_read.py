@@ -3,15 +3,13 @@ section and total rows)."""
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,31 +28,15 @@ from indicators.io.appendix_layout import (
     ParsedAppendix,
     Problem,
     Severity,
-    is_blank,
-    norm_text,
 )
-from kpi_portal.spreadsheets.archive import xlsx_archive_problem
+from kpi_portal.spreadsheets.archive import UnreadableXlsx, open_xlsx
+from kpi_portal.spreadsheets.cells import is_blank, is_formula_cell, norm_text
 
 _NUMBER_LABEL = re.compile(r"^\s*\(\s*(\d+)\s*\)")
 # "1.087", "14.972", "-1.234" (dot = thousands separator, as the documents write counts).
 _GROUPED_INT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _UNIT_PREFIXES = ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân ")
-
-
-def _check_archive(data: bytes, max_unpacked_bytes: int) -> None:
-    problem = xlsx_archive_problem(data, max_unpacked_bytes=max_unpacked_bytes)
-    if problem:
-        raise AppendixError(problem)
-
-
-def _load(data: bytes) -> Any:
-    try:
-        # data_only=False keeps formulas visible: a formula's cached value may be stale or
-        # absent (files written by scripts), so the user must enter values.
-        return load_workbook(io.BytesIO(data), read_only=False, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for corrupt parts
-        raise AppendixError(f"Không đọc được tệp Excel (tệp bị hỏng): {exc}") from None
 
 
 def _merged_values(ws: Worksheet) -> dict[tuple[int, int], object]:
@@ -152,14 +134,6 @@ def _find_layout(ws: Worksheet, number_row: int) -> _Layout | str:
     )
 
 
-def _is_formula(cell: Cell | MergedCell) -> bool:
-    value = cell.value
-    if cell.data_type == "f":
-        return True
-    # ArrayFormula / DataTableFormula objects are formulas too.
-    return value is not None and not isinstance(value, str | int | float | Decimal | bool)
-
-
 def _parse_number_text(text: str) -> Decimal | None:
     """Vietnamese or plain number text -> Decimal; None if it is not a number."""
     cleaned = text.strip().replace("\xa0", "").replace(" ", "").rstrip("%")
@@ -208,7 +182,7 @@ class _RowReader:
     def count(self, cell: Cell | MergedCell, label: str, formula_severity: Severity) -> int | None:
         ref = cell.coordinate
         value = cell.value
-        if _is_formula(cell):
+        if is_formula_cell(cell):
             self.add(formula_severity, cell, cell.row, f"Ô {ref} chứa công thức, cần nhập giá trị.")
             return None
         if is_blank(value):
@@ -252,7 +226,7 @@ class _RowReader:
     def published_rate(self, cell: Cell | MergedCell) -> tuple[Decimal, int] | None:
         """(printed value, printed decimals), or None when blank or unusable."""
         value = cell.value
-        if _is_formula(cell):
+        if is_formula_cell(cell):
             self.add(
                 "error", cell, cell.row, f"Ô {cell.coordinate} chứa công thức, cần nhập giá trị."
             )
@@ -321,8 +295,12 @@ def appendix_read_xlsx(
     """
     raw = data if isinstance(data, bytes | bytearray) else data.read()
     raw = bytes(raw)
-    _check_archive(raw, max_unpacked_bytes)
-    workbook = _load(raw)
+    try:
+        workbook = open_xlsx(raw, max_unpacked_bytes=max_unpacked_bytes)
+    except UnreadableXlsx as unreadable:
+        raise AppendixError(
+            unreadable.problem or f"Không đọc được tệp Excel (tệp bị hỏng): {unreadable.error}"
+        ) from None
     try:
         sheets: list[Worksheet] = list(workbook.worksheets)
         if all(all(is_blank(c.value) for row in ws.iter_rows() for c in row) for ws in sheets):
@@ -373,7 +351,7 @@ def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:
             continue
         name_cell = ws.cell(row=r, column=layout.name_col)
         raw_name = name_cell.value
-        if _is_formula(name_cell):
+        if is_formula_cell(name_cell):
             reader.add(
                 "error", name_cell, r, f"Ô {name_cell.coordinate} chứa công thức, cần nhập giá trị."
             )

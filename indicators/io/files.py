@@ -5,12 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from indicators.domain.formatting import format_int_vi
@@ -24,10 +22,10 @@ from indicators.io.records import (
     ImportRow,
     ParsedFile,
     SheetCell,
-    norm_text,
 )
 from indicators.io.table_read import _NUMBER_LABEL, read_table
-from kpi_portal.spreadsheets.archive import OLE_PROBLEM, OLE_SIGNATURE, xlsx_archive_problem
+from kpi_portal.spreadsheets.archive import OLE_PROBLEM, OLE_SIGNATURE, UnreadableXlsx, open_xlsx
+from kpi_portal.spreadsheets.cells import is_blank, is_formula_cell, norm_text
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
 # Files people pick by mistake: named so the message can say what was uploaded.
@@ -71,26 +69,12 @@ def _sniff(data: bytes, filename: str) -> str:
     return "csv"
 
 
-def _check_archive(data: bytes) -> None:
-    problem = xlsx_archive_problem(data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
-    if problem:
-        raise ImportRefused(problem)
-
-
-def _cell_is_formula(cell: Any) -> bool:
-    value = cell.value
-    if getattr(cell, "data_type", None) == "f":
-        return True
-    return value is not None and not isinstance(value, str | int | float | Decimal | bool)
-
-
 def _read_xlsx(data: bytes) -> ParsedFile:
-    _check_archive(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
-    except Exception:  # openpyxl raises many types for corrupt parts
+        workbook = open_xlsx(data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
+    except UnreadableXlsx as unreadable:
         raise ImportRefused(
-            "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng."
+            unreadable.problem or "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng."
         ) from None
     try:
         sheets = [ws for ws in workbook.worksheets if ws.title != META_SHEET]
@@ -99,12 +83,7 @@ def _read_xlsx(data: bytes) -> ParsedFile:
             for key, value in workbook[META_SHEET].iter_rows(max_col=2, values_only=True):
                 if key:
                     meta[str(key)] = "" if value is None else str(value)
-        if all(
-            c.value is None or (isinstance(c.value, str) and not c.value.strip())
-            for ws in sheets
-            for row in ws.iter_rows()
-            for c in row
-        ):
+        if all(is_blank(c.value) for ws in sheets for row in ws.iter_rows() for c in row):
             raise ImportRefused("Tệp Excel không có dữ liệu (các trang tính đều trống).")
         if any(_has_number_row(ws) for ws in sheets):
             layout = "appendix"
@@ -113,7 +92,7 @@ def _read_xlsx(data: bytes) -> ParsedFile:
             for ws in sheets:
                 rows = (
                     [
-                        SheetCell(c.value, c.row, get_column_letter(c.column), _cell_is_formula(c))
+                        SheetCell(c.value, c.row, get_column_letter(c.column), is_formula_cell(c))
                         for c in row
                     ]
                     for row in ws.iter_rows()

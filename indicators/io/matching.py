@@ -6,9 +6,10 @@ import re
 import unicodedata
 
 from indicators.domain.periods import PeriodSpec
-from indicators.io.records import ImportAnalysis, ImportRow, norm_text
+from indicators.io.records import ImportAnalysis, ImportRow
 from indicators.models import Period
 from indicators.selectors import children_for_ranking
+from kpi_portal.spreadsheets.cells import norm_text
 from units.models import AdministrativeUnit
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
