@@ -21,6 +21,7 @@ columns positionally, with formula labels consistent with that numbering."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -69,13 +70,24 @@ CHECKABLE_RATES: tuple[str, ...] = tuple(
         for name in (*get_indicator(code).numerator, get_indicator(code).denominator)
     )
 )
-
+# A label of the column-numbering row: "(1)", "( 2 )", "(9)= (7+8)/(3)"; group 1 is the number.
+NUMBER_LABEL = re.compile(r"^\s*\(\s*(\d+)\s*\)")
 
 Severity = Literal["error", "warning"]
 
 
 class AppendixError(ValueError):
     """The file cannot be read as an appendix at all (not a bad cell: those are Problems)."""
+
+
+@dataclass(frozen=True)
+class AppendixLayout:
+    """Where a sheet keeps its columns (1-based indexes), as the reader found them."""
+
+    stt_col: int | None
+    name_col: int
+    gso_col: int | None
+    value_cols: tuple[int, ...]  # the columns of VALUE_COLUMNS, in that order
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.conf import settings
 from openpyxl.utils import get_column_letter
 
 from indicators.domain.formatting import format_int_vi
-from indicators.io.appendix_layout import AppendixError, ParsedAppendix
+from indicators.io.appendix_layout import NUMBER_LABEL, AppendixError, ParsedAppendix
 from indicators.io.appendix_read import appendix_read_xlsx
 from indicators.io.records import (
     APPENDIX_FIELDS,
@@ -23,7 +23,7 @@ from indicators.io.records import (
     ParsedFile,
     SheetCell,
 )
-from indicators.io.table_read import _NUMBER_LABEL, read_table
+from indicators.io.table_read import read_table
 from kpi_portal.spreadsheets.archive import OLE_PROBLEM, OLE_SIGNATURE, UnreadableXlsx, open_xlsx
 from kpi_portal.spreadsheets.cells import is_blank, is_formula_cell, norm_text
 
@@ -120,9 +120,7 @@ def _read_xlsx(data: bytes) -> ParsedFile:
 
 def _has_number_row(ws: Any) -> bool:
     for row in ws.iter_rows(max_row=min(ws.max_row, 40)):
-        numbers = [
-            c.value for c in row if isinstance(c.value, str) and _NUMBER_LABEL.match(c.value)
-        ]
+        numbers = [c.value for c in row if isinstance(c.value, str) and NUMBER_LABEL.match(c.value)]
         if len(numbers) >= 5 and any(
             norm_text(v).replace(" ", "").startswith("(1)") for v in numbers
         ):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from indicators.domain import formulas
+from indicators.io.number_text import cell_number, parse_count_text
 from indicators.io.records import (
     MAX_COUNT,
     ImportProblem,
@@ -17,11 +16,6 @@ from indicators.io.records import (
     SheetCell,
 )
 from kpi_portal.spreadsheets.cells import is_blank, is_formula_text, norm_text
-
-_NUMBER_LABEL = re.compile(r"^\s*\(\s*\d+\s*\)")
-_GROUPED_INT = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN_DECIMAL = re.compile(r"^-?\d+([.,]\d+)?$")
-
 
 # Header text -> role. Field names, Vietnamese and English labels, and the seed CSV's names.
 _FIELD_HEADERS: dict[str, str] = {}
@@ -237,22 +231,7 @@ def _count_value(cell: SheetCell | None, name: str) -> tuple[int | None, str]:
     value = cell.value
     if cell.is_formula or is_formula_text(value):
         return None, f"Ô {ref} ({label}) chứa công thức, cần nhập giá trị."
-    number: Decimal | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float | Decimal):
-        number = Decimal(str(value))
-    else:
-        text = str(value).strip().replace("\xa0", "").replace(" ", "")
-        if _GROUPED_INT.match(text):
-            number = Decimal(text.replace(".", ""))
-        elif _PLAIN_DECIMAL.match(text):
-            try:
-                number = Decimal(text.replace(",", "."))
-            except InvalidOperation:
-                number = None
+    number = cell_number(value, parse_count_text)
     if number is None:
         return None, f"Ô {ref} ({label}): «{value}» không phải là số."
     if number < 0:
