@@ -1,5 +1,7 @@
-"""Reading the official appendix workbook (merged header rows, the "(1) (2) …" numbering row,
-section and total rows)."""
+"""Reading the official appendix workbook: finding the table in a sheet (the "(1) (2) …"
+numbering row, the name and code columns, the value columns checked against the merged
+header text), then its section, unit and total rows. The cells themselves are read by
+appendix_cells, the printed rates and totals checked by appendix_checks."""
 
 from __future__ import annotations
 
@@ -84,7 +86,7 @@ def _find_layout(ws: Worksheet, number_row: int) -> AppendixLayout | str:
             elif gso_col is None and "mã đvhc" in text:
                 gso_col = c
     if name_col is None:
-        # Positional reading of the seed's number row: "(2)" stands above "Đơn vị".
+        # Positional reading of the dispatch's number row: "(2)" stands above "Đơn vị".
         for c in range(1, ws.max_column + 1):
             match = NUMBER_LABEL.match(str(ws.cell(row=number_row, column=c).value or ""))
             if match is not None and match.group(1) == "2":

@@ -1,4 +1,6 @@
-"""Telling an uploaded file's format and reading it into rows of cells (xlsx, the appendix, CSV)."""
+"""Telling an uploaded file's format from its bytes and reading it into a ParsedFile: the
+appendix (through appendix_read), the portal's .xlsx template or a CSV (through table_read).
+A file that cannot be read at all raises ImportRefused."""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ from indicators.io.records import (
 )
 from kpi_portal.spreadsheets.cells import is_blank, is_formula_text, norm_text
 
-# Header text -> role. Field names, Vietnamese and English labels, and the seed CSV's names.
+# Header text -> role. Field names, Vietnamese and English labels, and the names used by
+# fixtures/hoai_nhon_2023_h1.csv.
 _FIELD_HEADERS: dict[str, str] = {}
 for _name, _label in formulas.COUNT_FIELDS.items():
     _FIELD_HEADERS[norm_text(_name)] = _name

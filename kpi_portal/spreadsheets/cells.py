@@ -1,7 +1,8 @@
 """Reading cells of an uploaded spreadsheet: blank cells, formulas, header and name text.
 
-One rule each for every importer (figures from the appendix, the template or a CSV, and the
-users list), so a header or a formula is recognised the same way in every file."""
+One rule each, shared by the importers (figures from the appendix, the template or a CSV;
+the users list compares its headers and roles with norm_text), so a header or a formula is
+recognised the same way in every file."""
 
 from __future__ import annotations
 
