@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -175,29 +176,29 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return _attachment(content, f"mau-nhap-{parent.code}-{spec.code}.xlsx", XLSX)
 
 
-@login_required
-@require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def _export(
+    request: HttpRequest, make: Callable[..., bytes], name: str, content_type: str
+) -> HttpResponse:
+    """A file of the stored figures of the parent's units for a period (the appendix or the
+    CSV), named `name` with the parent's and the period's codes put before the extension."""
     user: User = request.user  # type: ignore[assignment]
     form = _download_form(request, require_period=True)
     if not form.is_valid():
         return _bad_request(form)
     parent = _check_visible(user, form.cleaned_data["parent"])
     period: Period = form.cleaned_data["stored_period"]
-    content = exports.figures_export_xlsx(parent=parent, period=period)
-    return _attachment(content, f"phu-luc-{parent.code}-{period.code}.xlsx", XLSX)
+    content = make(parent=parent, period=period)
+    stem, extension = name.split(".")
+    return _attachment(content, f"{stem}-{parent.code}-{period.code}.{extension}", content_type)
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export(request, exports.figures_export_xlsx, "phu-luc.xlsx", XLSX)
 
 
 @login_required
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    form = _download_form(request, require_period=True)
-    if not form.is_valid():
-        return _bad_request(form)
-    parent = _check_visible(user, form.cleaned_data["parent"])
-    period: Period = form.cleaned_data["stored_period"]
-    content = exports.figures_export_csv(parent=parent, period=period)
-    return _attachment(
-        content, f"so-lieu-{parent.code}-{period.code}.csv", "text/csv; charset=utf-8"
-    )
+    return _export(request, exports.figures_export_csv, "so-lieu.csv", "text/csv; charset=utf-8")
