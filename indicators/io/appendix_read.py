@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.domain.formulas import (
@@ -145,18 +146,24 @@ def appendix_read_xlsx(
             unreadable.problem or f"Không đọc được tệp Excel (tệp bị hỏng): {unreadable.error}"
         ) from None
     try:
-        sheets: list[Worksheet] = list(workbook.worksheets)
-        if all(all(is_blank(c.value) for row in ws.iter_rows() for c in row) for ws in sheets):
-            raise AppendixError("Tệp Excel không có dữ liệu (tất cả các trang tính đều trống).")
-        for ws in sheets:
-            number_row = _find_number_row(ws)
-            if number_row is not None:
-                return _read_sheet(ws, number_row)
-        raise AppendixError(
-            "Không tìm thấy hàng đánh số cột «(1) (2) (3) …» của bảng Phụ lục trong tệp."
-        )
+        return appendix_read_workbook(workbook)
     finally:
         workbook.close()
+
+
+def appendix_read_workbook(workbook: Workbook) -> ParsedAppendix:
+    """Parse an open workbook (data_only=False), as appendix_read_xlsx does; the caller
+    opened it and closes it. Raises AppendixError only when it holds no appendix at all."""
+    sheets: list[Worksheet] = list(workbook.worksheets)
+    if all(all(is_blank(c.value) for row in ws.iter_rows() for c in row) for ws in sheets):
+        raise AppendixError("Tệp Excel không có dữ liệu (tất cả các trang tính đều trống).")
+    for ws in sheets:
+        number_row = _find_number_row(ws)
+        if number_row is not None:
+            return _read_sheet(ws, number_row)
+    raise AppendixError(
+        "Không tìm thấy hàng đánh số cột «(1) (2) (3) …» của bảng Phụ lục trong tệp."
+    )
 
 
 def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.domain.formatting import format_int_vi
 from indicators.io.appendix_layout import NUMBER_LABEL, AppendixError, ParsedAppendix
-from indicators.io.appendix_read import appendix_read_xlsx
+from indicators.io.appendix_read import appendix_read_workbook
 from indicators.io.records import (
     APPENDIX_FIELDS,
     META_SHEET,
@@ -88,31 +88,24 @@ def _read_xlsx(data: bytes) -> ParsedFile:
         if all(is_blank(c.value) for ws in sheets for row in ws.iter_rows() for c in row):
             raise ImportRefused("Tệp Excel không có dữ liệu (các trang tính đều trống).")
         if any(_has_number_row(ws) for ws in sheets):
-            layout = "appendix"
-        else:
-            layout = ""
-            for ws in sheets:
-                rows = (
-                    [
-                        SheetCell(c.value, c.row, get_column_letter(c.column), is_formula_cell(c))
-                        for c in row
-                    ]
-                    for row in ws.iter_rows()
-                )
-                parsed = read_table(rows, sheet=ws.title, kind="template", header_scan=20)
-                if parsed is not None:
-                    parsed.meta = meta
-                    return parsed
+            try:
+                return _from_appendix(appendix_read_workbook(workbook))
+            except AppendixError as error:
+                raise ImportRefused(str(error)) from None
+        for ws in sheets:
+            rows = (
+                [
+                    SheetCell(c.value, c.row, get_column_letter(c.column), is_formula_cell(c))
+                    for c in row
+                ]
+                for row in ws.iter_rows()
+            )
+            parsed = read_table(rows, sheet=ws.title, kind="template", header_scan=20)
+            if parsed is not None:
+                parsed.meta = meta
+                return parsed
     finally:
         workbook.close()
-    if layout == "appendix":
-        try:
-            appendix = appendix_read_xlsx(
-                data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES
-            )
-        except AppendixError as error:
-            raise ImportRefused(str(error)) from None
-        return _from_appendix(appendix)
     raise ImportRefused(
         "Không nhận ra bố cục bảng tính: cần bảng Phụ lục chính thức (có hàng đánh số cột "
         "«(1) (2) (3) …») hoặc mẫu nhập của cổng (dòng tiêu đề có «Mã ĐVHC» hoặc «Đơn vị» và "
