@@ -1,4 +1,4 @@
-"""The one check every importer runs before openpyxl opens an upload."""
+"""The one check every importer runs before openpyxl opens an upload, and `open_xlsx`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from kpi_portal.spreadsheets.archive import OLE_SIGNATURE, xlsx_archive_problem
+from kpi_portal.spreadsheets.archive import (
+    OLE_SIGNATURE,
+    UnreadableXlsx,
+    open_xlsx,
+    xlsx_archive_problem,
+)
 
 LIMIT = 1_000_000
 
@@ -51,3 +56,29 @@ def test_it_measures_the_unpacked_size_not_the_upload() -> None:
     assert len(bomb) < 50_000
     problem = xlsx_archive_problem(bomb, max_unpacked_bytes=LIMIT)
     assert problem is not None and "quá lớn" in problem
+
+
+def test_open_xlsx_refuses_what_the_archive_check_refuses_before_openpyxl_sees_it() -> None:
+    with pytest.raises(UnreadableXlsx) as caught:
+        open_xlsx(OLE_SIGNATURE + b"\x00" * 600, max_unpacked_bytes=LIMIT)
+    assert caught.value.problem is not None and "đặt mật khẩu" in caught.value.problem
+    assert caught.value.error is None
+
+
+def test_open_xlsx_hands_back_openpyxls_error_when_the_archive_passes() -> None:
+    with pytest.raises(UnreadableXlsx) as caught:
+        open_xlsx(zipped({"xl/workbook.xml": b"not xml"}), max_unpacked_bytes=LIMIT)
+    assert caught.value.problem is None
+    assert caught.value.error is not None
+
+
+def test_open_xlsx_opens_a_real_workbook_with_formulas_kept() -> None:
+    buffer = io.BytesIO()
+    book = Workbook()
+    book.active["A1"] = "=1+1"  # type: ignore[index]
+    book.save(buffer)
+    workbook = open_xlsx(buffer.getvalue(), max_unpacked_bytes=LIMIT)
+    try:
+        assert workbook.active["A1"].value == "=1+1"  # type: ignore[index]
+    finally:
+        workbook.close()

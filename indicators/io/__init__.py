@@ -1,21 +1,23 @@
-"""Importing figures from a file: the official appendix (.xlsx), the portal's own template
-(.xlsx) and CSV. Reading, matching and
-analysing live in their own modules here; `services.py` writes.
+"""Importing figures from a file (the official appendix .xlsx, the portal's own .xlsx
+template, a CSV) and exporting them again. Reading (files, table_read, number_text,
+appendix_*), matching (matching, unit_names) and analysing (analysis) write nothing;
+services.py writes. exports.py makes the files out; views, forms, report and urls are the
+pages.
 
 Flow. `figures_import_preview` reads the bytes, matches every row to a unit of the chosen
-parent, checks it, and stores an ImportBatch (status PREVIEW) holding the exact bytes and
-a JSON report; nothing else is written. `figures_import_commit` re-reads those stored bytes
-inside one transaction and writes every row through `figures_write` (history
-action IMPORT), or nothing at all: any error, and any exception raised while writing,
-rolls the whole file back and marks the batch REJECTED.
+parent, checks it, and stores an ImportBatch (status PREVIEW) holding the exact bytes and a
+JSON report; nothing else is written. `figures_import_commit` re-reads those stored bytes
+inside one transaction and writes every row through `figures_write` (history action
+IMPORT), or nothing at all: any error, and any exception raised while writing, rolls the
+whole file back and marks the batch REJECTED.
 
 A file that cannot be read at all (not .xlsx/.csv, corrupt, password-protected, too large,
 zip bomb, empty) raises ImportRefused and stores nothing. Problems inside a readable file
-(unknown or duplicate unit, formula, bad number, broken identity, approved figures, a
-unit outside the user's scope) are located findings (sheet, row, column, Vietnamese
-message) that block the commit; published-rate and total-row mismatches are warnings.
+(unknown or duplicate unit, formula, bad number, broken identity, approved figures, a unit
+outside the user's scope) are located findings (sheet, row, column, Vietnamese message)
+that block the commit; published-rate and total-row mismatches are warnings.
 
-Decisions where the brief is silent:
+Decisions this package makes where nothing else decides:
 - A unit is matched by its GSO code (as of the period) when the file has one, otherwise by
   name among the parent's own desk and its territorial children valid in the period. An
   appendix row in the "Cấp huyện" section is the parent's desk.

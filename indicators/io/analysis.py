@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from indicators.domain.periods import PeriodError, PeriodSpec, parse_period_code
 from indicators.io.files import read_file
-from indicators.io.matching import _candidates, match_units, unit_name_key
+from indicators.io.matching import match_units, unit_candidates
 from indicators.io.records import ImportAnalysis, ImportRefused, ImportRow, ParsedFile
+from indicators.io.unit_names import unit_name_key
 from indicators.models import Period, UnitFigures
 from units.models import AdministrativeUnit, User
 
@@ -69,7 +70,7 @@ def figures_import_analyse(
         problems=list(parsed.problems),
     )
     _check_period_marks(parsed, analysis)
-    candidates = _candidates(parent, spec)
+    candidates = unit_candidates(parent, spec)
     by_full: dict[str, list[AdministrativeUnit]] = {}
     by_bare: dict[str, list[AdministrativeUnit]] = {}
     for unit in candidates:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -16,16 +15,15 @@ from indicators.domain.formulas import (
     ratio_of_sums,
     round_rate,
 )
+from indicators.io.appendix_cells import CellReader
 from indicators.io.appendix_layout import (
     CHECKABLE_RATES,
     COUNT_COLUMN_INDEX,
+    AppendixLayout,
     AppendixRow,
     ParsedAppendix,
     Problem,
 )
-
-if TYPE_CHECKING:  # the reader calls these checks; its types only annotate them
-    from indicators.io.appendix_read import _Layout, _RowReader
 
 
 def _scope(result: ParsedAppendix, section: str) -> list[AppendixRow]:
@@ -42,7 +40,7 @@ def _recomputed(rows: Iterable[AppendixRow], code: str) -> Decimal | None:
 def check_rates(
     result: ParsedAppendix,
     rate_cells: Mapping[int, Mapping[str, tuple[Decimal, int, str]]],
-    reader: _RowReader,
+    reader: CellReader,
 ) -> None:
     for record in [*result.rows, *result.totals]:
         cells = rate_cells.get(record.row, {})
@@ -62,35 +60,27 @@ def check_rates(
             expected = _recomputed(scope, code)
             name = indicator.name_vi
             if expected is None:
-                if printed != 0:
-                    reader.problems.append(
-                        Problem(
-                            "warning",
-                            record.sheet,
-                            record.row,
-                            ref.rstrip("0123456789"),
-                            f"Ô {ref} ({name}): ghi {format_decimal_vi(printed, places)} % "
-                            "nhưng mẫu số bằng 0, không có dữ liệu để tính.",
-                        )
-                    )
-                continue
-            shown = round_rate(expected, places)
-            if shown != round_rate(printed, places):
-                reader.problems.append(
-                    Problem(
-                        "warning",
-                        record.sheet,
-                        record.row,
-                        ref.rstrip("0123456789"),
-                        f"Ô {ref} ({name}, dòng {record.row} {record.unit_name}): ghi "
-                        f"{format_decimal_vi(printed, places)} % nhưng tính lại từ số liệu "
-                        f"được {format_decimal_vi(shown, places)} %.",
-                    )
+                if printed == 0:
+                    continue
+                message = (
+                    f"Ô {ref} ({name}): ghi {format_decimal_vi(printed, places)} % "
+                    "nhưng mẫu số bằng 0, không có dữ liệu để tính."
                 )
+            else:
+                shown = round_rate(expected, places)
+                if shown == round_rate(printed, places):
+                    continue
+                message = (
+                    f"Ô {ref} ({name}, dòng {record.row} {record.unit_name}): ghi "
+                    f"{format_decimal_vi(printed, places)} % nhưng tính lại từ số liệu "
+                    f"được {format_decimal_vi(shown, places)} %."
+                )
+            column = ref.rstrip("0123456789")
+            reader.problems.append(Problem("warning", record.sheet, record.row, column, message))
 
 
 def check_totals(
-    result: ParsedAppendix, layout: _Layout, reader: _RowReader, ws: Worksheet
+    result: ParsedAppendix, layout: AppendixLayout, reader: CellReader, ws: Worksheet
 ) -> None:
     for total in result.totals:
         scope = _scope(result, total.section)

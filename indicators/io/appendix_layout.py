@@ -1,27 +1,30 @@
-"""Read and write the official appendix table ("Phụ lục") of seed 004 as .xlsx.
+"""The official appendix table ("Phụ lục") of Hoài Nhơn's H1 2023 dispatch: its 20 value
+columns, the numbering-row label, and the values the appendix reader returns (rows, located
+Problems, the column positions it found).
 
-Pure module (openpyxl + stdlib + indicators.domain, no Django) so the upload view, a
-management command and the tests share one parser and one writer.
+No Django here, nor in the reader (appendix_read, appendix_cells, appendix_checks) and the
+writer (appendix_write), which add only openpyxl: the upload view, a management command and
+the tests share one parser and one writer.
 
-Layout (seed 004, Hoài Nhơn H1 2023): title rows, a three-row merged header, a row of
-column numbers "(1) (2) …", a "Cấp huyện" section row, the district desk, a "Cấp xã"
-section row, numbered communes, then "Tổng số cấp xã" and optionally "Tổng cấp huyện và
-xã". Data rows have 22 columns: STT, Đơn vị and the 20 value columns of VALUE_COLUMNS.
+Layout: title rows, a three-row merged header, a row of column numbers "(1) (2) …", a
+"Cấp huyện" section row, the district desk, a "Cấp xã" section row, numbered communes, then
+"Tổng số cấp xã" and optionally "Tổng cấp huyện và xã". Data rows have 22 columns: STT,
+Đơn vị and the 20 value columns of VALUE_COLUMNS.
 
-Seed ambiguity, resolved here: the seed's column-number row has only 19 labels for 22
-columns, and its formula labels ("(9)= (7+8)/(3)", "(12)= (11)/(10)", "(14)= (13)/(5+6)")
+An ambiguity in the dispatch, resolved here: its column-number row has only 19 labels for
+22 columns, and its formula labels ("(9)= (7+8)/(3)", "(12)= (11)/(10)", "(14)= (13)/(5+6)")
 only make sense if "(1)" is the *Tổng hồ sơ* column (STT and Đơn vị unnumbered, the last
 column "(20)" lost), while the text extraction puts "(1)" above STT. Because the two
 readings disagree, the reader does not map columns by their "(n)" numbers: the number row
 only marks where the header ends. Columns are found from the header text ("Đơn vị",
 optional "Mã ĐVHC"; fallback: the cell labelled "(2)", the positional reading) and the 20
-value columns follow the name column in seed order; a header check ("Tỷ lệ" above exactly
-the rate columns) rejects a sheet whose columns are shifted. The writer numbers all 22
-columns positionally, with formula labels consistent with that numbering."""
+value columns follow the name column in the dispatch's order; a header check ("Tỷ lệ" above
+exactly the rate columns) rejects a sheet whose columns are shifted. The writer numbers all
+22 columns positionally, with formula labels consistent with that numbering."""
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -30,7 +33,7 @@ from indicators.domain.formulas import (
     get_indicator,
 )
 
-# The 20 value columns after "Đơn vị", in seed order: ("count", field) or ("rate", code).
+# The 20 value columns after "Đơn vị", in the dispatch's order: ("count", field) or ("rate", code).
 VALUE_COLUMNS: tuple[tuple[Literal["count", "rate"], str], ...] = (
     ("count", "total"),
     ("count", "carried_over"),
@@ -70,13 +73,24 @@ CHECKABLE_RATES: tuple[str, ...] = tuple(
         for name in (*get_indicator(code).numerator, get_indicator(code).denominator)
     )
 )
-
+# A label of the column-numbering row: "(1)", "( 2 )", "(9)= (7+8)/(3)"; group 1 is the number.
+NUMBER_LABEL = re.compile(r"^\s*\(\s*(\d+)\s*\)")
 
 Severity = Literal["error", "warning"]
 
 
 class AppendixError(ValueError):
     """The file cannot be read as an appendix at all (not a bad cell: those are Problems)."""
+
+
+@dataclass(frozen=True)
+class AppendixLayout:
+    """Where a sheet keeps its columns (1-based indexes), as the reader found them."""
+
+    stt_col: int | None
+    name_col: int
+    gso_col: int | None
+    value_cols: tuple[int, ...]  # the columns of VALUE_COLUMNS, in that order
 
 
 @dataclass(frozen=True)
@@ -120,18 +134,3 @@ class ParsedAppendix:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def norm_text(value: object) -> str:
-    """Lower-case, NFC, single spaces: compares header and section text written by hand."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value)).replace("\xa0", " ")
-    return " ".join(text.split()).casefold()
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())

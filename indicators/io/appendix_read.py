@@ -1,19 +1,16 @@
-"""Reading the official appendix workbook (merged header rows, the "(1) (2) …" numbering row,
-section and total rows)."""
+"""Reading the official appendix workbook: finding the table in a sheet (the "(1) (2) …"
+numbering row, the name and code columns, the value columns checked against the merged
+header text), then its section, unit and total rows. The cells themselves are read by
+appendix_cells, the printed rates and totals checked by appendix_checks."""
 
 from __future__ import annotations
 
-import io
-import re
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any, BinaryIO
+from decimal import Decimal
+from typing import BinaryIO
 
-from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.domain.formulas import (
@@ -21,40 +18,21 @@ from indicators.domain.formulas import (
     check_identities,
     get_indicator,
 )
+from indicators.io.appendix_cells import CellReader, gso_code
 from indicators.io.appendix_checks import check_rates, check_totals
 from indicators.io.appendix_layout import (
     COUNT_COLUMN_INDEX,
+    NUMBER_LABEL,
     VALUE_COLUMNS,
     AppendixError,
+    AppendixLayout,
     AppendixRow,
     ParsedAppendix,
     Problem,
-    Severity,
-    is_blank,
-    norm_text,
 )
-from kpi_portal.spreadsheets.archive import xlsx_archive_problem
-
-_NUMBER_LABEL = re.compile(r"^\s*\(\s*(\d+)\s*\)")
-# "1.087", "14.972", "-1.234" (dot = thousands separator, as the documents write counts).
-_GROUPED_INT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_UNIT_PREFIXES = ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân ")
-
-
-def _check_archive(data: bytes, max_unpacked_bytes: int) -> None:
-    problem = xlsx_archive_problem(data, max_unpacked_bytes=max_unpacked_bytes)
-    if problem:
-        raise AppendixError(problem)
-
-
-def _load(data: bytes) -> Any:
-    try:
-        # data_only=False keeps formulas visible: a formula's cached value may be stale or
-        # absent (files written by scripts), so the user must enter values.
-        return load_workbook(io.BytesIO(data), read_only=False, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for corrupt parts
-        raise AppendixError(f"Không đọc được tệp Excel (tệp bị hỏng): {exc}") from None
+from indicators.io.unit_names import clean_unit_name
+from kpi_portal.spreadsheets.archive import UnreadableXlsx, open_xlsx
+from kpi_portal.spreadsheets.cells import is_blank, is_formula_cell, norm_text
 
 
 def _merged_values(ws: Worksheet) -> dict[tuple[int, int], object]:
@@ -73,20 +51,12 @@ def _find_number_row(ws: Worksheet) -> int | None:
         numbers = [
             match.group(1)
             for c in row
-            if isinstance(c.value, str) and (match := _NUMBER_LABEL.match(c.value)) is not None
+            if isinstance(c.value, str) and (match := NUMBER_LABEL.match(c.value)) is not None
         ]
         # Several "(n)" labels including "(1)": a stray "(1)" in a title is not a header.
         if len(numbers) >= 5 and "1" in numbers:
             return row[0].row
     return None
-
-
-@dataclass(frozen=True)
-class _Layout:
-    stt_col: int | None
-    name_col: int
-    gso_col: int | None
-    value_cols: tuple[int, ...]
 
 
 def _header_text(
@@ -101,7 +71,7 @@ def _header_text(
     return " / ".join(parts)
 
 
-def _find_layout(ws: Worksheet, number_row: int) -> _Layout | str:
+def _find_layout(ws: Worksheet, number_row: int) -> AppendixLayout | str:
     """Column positions, or a Vietnamese explanation of why the header does not fit."""
     merged = _merged_values(ws)
     name_col: int | None = None
@@ -117,9 +87,9 @@ def _find_layout(ws: Worksheet, number_row: int) -> _Layout | str:
             elif gso_col is None and "mã đvhc" in text:
                 gso_col = c
     if name_col is None:
-        # Positional reading of the seed's number row: "(2)" stands above "Đơn vị".
+        # Positional reading of the dispatch's number row: "(2)" stands above "Đơn vị".
         for c in range(1, ws.max_column + 1):
-            match = _NUMBER_LABEL.match(str(ws.cell(row=number_row, column=c).value or ""))
+            match = NUMBER_LABEL.match(str(ws.cell(row=number_row, column=c).value or ""))
             if match is not None and match.group(1) == "2":
                 name_col = c
                 break
@@ -147,140 +117,9 @@ def _find_layout(ws: Worksheet, number_row: int) -> _Layout | str:
                     f"khớp mẫu Phụ lục, cần {expected}. Kiểm tra xem bảng có thêm hoặc "
                     "thiếu cột không."
                 )
-    return _Layout(
+    return AppendixLayout(
         stt_col=stt_col, name_col=name_col, gso_col=gso_col, value_cols=tuple(value_cols)
     )
-
-
-def _is_formula(cell: Cell | MergedCell) -> bool:
-    value = cell.value
-    if cell.data_type == "f":
-        return True
-    # ArrayFormula / DataTableFormula objects are formulas too.
-    return value is not None and not isinstance(value, str | int | float | Decimal | bool)
-
-
-def _parse_number_text(text: str) -> Decimal | None:
-    """Vietnamese or plain number text -> Decimal; None if it is not a number."""
-    cleaned = text.strip().replace("\xa0", "").replace(" ", "").rstrip("%")
-    if not cleaned:
-        return None
-    if "," in cleaned:
-        # Comma = decimal separator, dots = thousands: "83,7", "1.234,5".
-        whole, _, frac = cleaned.rpartition(",")
-        if "," in whole or not frac.isdigit():
-            return None
-        if whole not in ("", "-") and not (
-            _GROUPED_INT.match(whole) or re.match(r"^-?\d+$", whole)
-        ):
-            return None
-        cleaned = whole.replace(".", "") + "." + frac
-    elif _GROUPED_INT.match(cleaned):
-        cleaned = cleaned.replace(".", "")
-    elif not _PLAIN_NUMBER.match(cleaned):
-        return None
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        return None
-
-
-def _format_places(number_format: str) -> int | None:
-    """Decimals shown by an Excel number format ("0.00" -> 2); None for General."""
-    if not number_format or number_format == "General":
-        return None
-    section = number_format.split(";")[0]
-    match = re.search(r"[0#]\.([0#]+)", section)
-    return len(match.group(1)) if match else 0
-
-
-class _RowReader:
-    """Parses the cells of one row, collecting Problems instead of raising."""
-
-    def __init__(self, sheet: str, problems: list[Problem]) -> None:
-        self.sheet = sheet
-        self.problems = problems
-
-    def add(self, severity: Severity, cell: Cell | MergedCell | None, row: int, msg: str) -> None:
-        column = get_column_letter(cell.column) if cell is not None and cell.column else ""
-        self.problems.append(Problem(severity, self.sheet, row, column, msg))
-
-    def count(self, cell: Cell | MergedCell, label: str, formula_severity: Severity) -> int | None:
-        ref = cell.coordinate
-        value = cell.value
-        if _is_formula(cell):
-            self.add(formula_severity, cell, cell.row, f"Ô {ref} chứa công thức, cần nhập giá trị.")
-            return None
-        if is_blank(value):
-            self.add("error", cell, cell.row, f"Ô {ref} ({label}) đang trống, cần nhập số.")
-            return None
-        number: Decimal | None
-        if isinstance(value, bool):
-            number = None
-        elif isinstance(value, int):
-            number = Decimal(value)
-        elif isinstance(value, float | Decimal):
-            number = Decimal(str(value))
-        else:
-            number = _parse_number_text(str(value))
-        if number is None:
-            self.add(
-                "error",
-                cell,
-                cell.row,
-                f"Ô {ref} ({label}): «{value}» không phải là số.",
-            )
-            return None
-        if number != number.to_integral_value():
-            self.add(
-                "error",
-                cell,
-                cell.row,
-                f"Ô {ref} ({label}): số hồ sơ phải là số nguyên, đang ghi «{value}».",
-            )
-            return None
-        if number < 0:
-            self.add(
-                "error",
-                cell,
-                cell.row,
-                f"Ô {ref} ({label}): số hồ sơ không được âm, đang ghi «{value}».",
-            )
-            return None
-        return int(number)
-
-    def published_rate(self, cell: Cell | MergedCell) -> tuple[Decimal, int] | None:
-        """(printed value, printed decimals), or None when blank or unusable."""
-        value = cell.value
-        if _is_formula(cell):
-            self.add(
-                "error", cell, cell.row, f"Ô {cell.coordinate} chứa công thức, cần nhập giá trị."
-            )
-            return None
-        if is_blank(value):
-            return None
-        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            number = Decimal(str(value))
-            places = _format_places(cell.number_format)
-            if places is None:
-                places = max(0, -int(number.normalize().as_tuple().exponent))
-            # Keep the value as displayed: 37.5 under "0.00" is printed "37,50".
-            return number.quantize(Decimal(1).scaleb(-places)), places
-        number = _parse_number_text(str(value))
-        if number is None:
-            self.add(
-                "error",
-                cell,
-                cell.row,
-                f"Ô {cell.coordinate}: tỷ lệ «{value}» không phải là số.",
-            )
-            return None
-        # Printed precision = decimals as written ("83,7" -> 1, "53,40" -> 2).
-        text = str(value).strip().rstrip("%").strip()
-        places = len(text.rpartition(",")[2]) if "," in text else 0
-        if "," not in text and "." in text and not _GROUPED_INT.match(text):
-            places = len(text.rpartition(".")[2])
-        return number, places
 
 
 def _section_of(text: str) -> str | None:
@@ -289,27 +128,6 @@ def _section_of(text: str) -> str | None:
     if text.startswith("cấp xã"):
         return "commune"
     return None
-
-
-def _clean_unit_name(raw: str) -> str:
-    """Strip "UBND " but keep the type word: "UBND phường Bồng Sơn" -> "phường Bồng Sơn"."""
-    name = " ".join(unicodedata.normalize("NFC", raw).replace("\xa0", " ").split())
-    lowered = name.casefold()
-    for prefix in _UNIT_PREFIXES:
-        if lowered.startswith(prefix):
-            return name[len(prefix) :].strip()
-    return name
-
-
-def _gso(value: object, section: str) -> str | None:
-    if is_blank(value):
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        # A numeric cell loses leading zeros ("01" Hà Nội); restore the tier's width.
-        return str(value).zfill(3 if section == "district" else 5)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)).zfill(3 if section == "district" else 5)
-    return str(value).strip()
 
 
 def appendix_read_xlsx(
@@ -321,21 +139,31 @@ def appendix_read_xlsx(
     """
     raw = data if isinstance(data, bytes | bytearray) else data.read()
     raw = bytes(raw)
-    _check_archive(raw, max_unpacked_bytes)
-    workbook = _load(raw)
     try:
-        sheets: list[Worksheet] = list(workbook.worksheets)
-        if all(all(is_blank(c.value) for row in ws.iter_rows() for c in row) for ws in sheets):
-            raise AppendixError("Tệp Excel không có dữ liệu (tất cả các trang tính đều trống).")
-        for ws in sheets:
-            number_row = _find_number_row(ws)
-            if number_row is not None:
-                return _read_sheet(ws, number_row)
+        workbook = open_xlsx(raw, max_unpacked_bytes=max_unpacked_bytes)
+    except UnreadableXlsx as unreadable:
         raise AppendixError(
-            "Không tìm thấy hàng đánh số cột «(1) (2) (3) …» của bảng Phụ lục trong tệp."
-        )
+            unreadable.problem or f"Không đọc được tệp Excel (tệp bị hỏng): {unreadable.error}"
+        ) from None
+    try:
+        return appendix_read_workbook(workbook)
     finally:
         workbook.close()
+
+
+def appendix_read_workbook(workbook: Workbook) -> ParsedAppendix:
+    """Parse an open workbook (data_only=False), as appendix_read_xlsx does; the caller
+    opened it and closes it. Raises AppendixError only when it holds no appendix at all."""
+    sheets: list[Worksheet] = list(workbook.worksheets)
+    if all(all(is_blank(c.value) for row in ws.iter_rows() for c in row) for ws in sheets):
+        raise AppendixError("Tệp Excel không có dữ liệu (tất cả các trang tính đều trống).")
+    for ws in sheets:
+        number_row = _find_number_row(ws)
+        if number_row is not None:
+            return _read_sheet(ws, number_row)
+    raise AppendixError(
+        "Không tìm thấy hàng đánh số cột «(1) (2) (3) …» của bảng Phụ lục trong tệp."
+    )
 
 
 def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:
@@ -345,7 +173,7 @@ def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:
     if isinstance(layout, str):
         result.problems.append(Problem("error", sheet, number_row, "", layout))
         return result
-    reader = _RowReader(sheet, result.problems)
+    reader = CellReader(sheet, result.problems)
     labels = {
         col: (COUNT_FIELDS[name] if kind == "count" else get_indicator(name).name_vi)
         for col, (kind, name) in zip(layout.value_cols, VALUE_COLUMNS, strict=True)
@@ -373,7 +201,7 @@ def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:
             continue
         name_cell = ws.cell(row=r, column=layout.name_col)
         raw_name = name_cell.value
-        if _is_formula(name_cell):
+        if is_formula_cell(name_cell):
             reader.add(
                 "error", name_cell, r, f"Ô {name_cell.coordinate} chứa công thức, cần nhập giá trị."
             )
@@ -429,8 +257,8 @@ def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:
                     )
         gso = None
         if layout.gso_col is not None:
-            gso = _gso(ws.cell(row=r, column=layout.gso_col).value, row_section)
-        unit_name = name_text if is_total else _clean_unit_name(name_text)
+            gso = gso_code(ws.cell(row=r, column=layout.gso_col).value, row_section)
+        unit_name = name_text if is_total else clean_unit_name(name_text)
         record = AppendixRow(
             unit_name=unit_name,
             gso_code=gso,

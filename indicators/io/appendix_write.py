@@ -29,8 +29,8 @@ _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-# (first col, last col, first row, last row, text) of the seed's merged header, columns
-# 1-based: A=STT, B=Đơn vị, C… the value columns.
+# (first col, last col, first row, last row, text) of the merged header of Hoài Nhơn's H1
+# 2023 dispatch, columns 1-based: A=STT, B=Đơn vị, C… the value columns.
 _HEADER: tuple[tuple[int, int, int, int, str], ...] = (
     (1, 1, 5, 7, "STT"),
     (2, 2, 5, 7, "Đơn vị"),

@@ -39,8 +39,8 @@ def _figures(
 
 
 def figures_export_xlsx(*, parent: AdministrativeUnit, period: Period) -> bytes:
-    """The official appendix layout (seed 004) from stored figures; units without figures
-    are left out, totals are ratios of sums (appendix_write_xlsx)."""
+    """The official appendix layout (Hoài Nhơn's H1 2023 dispatch) from stored figures;
+    units without figures are left out, totals are ratios of sums (appendix_write_xlsx)."""
     rows = _figures(parent, period)
     sample = any(f.is_sample for _u, f in rows)
 

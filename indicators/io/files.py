@@ -1,21 +1,21 @@
-"""Telling an uploaded file's format and reading it into rows of cells (xlsx, the appendix, CSV)."""
+"""Telling an uploaded file's format from its bytes and reading it into a ParsedFile: the
+appendix (through appendix_read), the portal's .xlsx template or a CSV (through table_read).
+A file that cannot be read at all raises ImportRefused."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from indicators.domain.formatting import format_int_vi
-from indicators.io.appendix_layout import AppendixError, ParsedAppendix
-from indicators.io.appendix_read import appendix_read_xlsx
+from indicators.io.appendix_layout import NUMBER_LABEL, AppendixError, ParsedAppendix
+from indicators.io.appendix_read import appendix_read_workbook
 from indicators.io.records import (
     APPENDIX_FIELDS,
     META_SHEET,
@@ -24,10 +24,10 @@ from indicators.io.records import (
     ImportRow,
     ParsedFile,
     SheetCell,
-    norm_text,
 )
-from indicators.io.table_read import _NUMBER_LABEL, read_table
-from kpi_portal.spreadsheets.archive import OLE_PROBLEM, OLE_SIGNATURE, xlsx_archive_problem
+from indicators.io.table_read import read_table
+from kpi_portal.spreadsheets.archive import OLE_PROBLEM, OLE_SIGNATURE, UnreadableXlsx, open_xlsx
+from kpi_portal.spreadsheets.cells import is_blank, is_formula_cell, norm_text
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
 # Files people pick by mistake: named so the message can say what was uploaded.
@@ -71,26 +71,12 @@ def _sniff(data: bytes, filename: str) -> str:
     return "csv"
 
 
-def _check_archive(data: bytes) -> None:
-    problem = xlsx_archive_problem(data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
-    if problem:
-        raise ImportRefused(problem)
-
-
-def _cell_is_formula(cell: Any) -> bool:
-    value = cell.value
-    if getattr(cell, "data_type", None) == "f":
-        return True
-    return value is not None and not isinstance(value, str | int | float | Decimal | bool)
-
-
 def _read_xlsx(data: bytes) -> ParsedFile:
-    _check_archive(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
-    except Exception:  # openpyxl raises many types for corrupt parts
+        workbook = open_xlsx(data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
+    except UnreadableXlsx as unreadable:
         raise ImportRefused(
-            "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng."
+            unreadable.problem or "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng."
         ) from None
     try:
         sheets = [ws for ws in workbook.worksheets if ws.title != META_SHEET]
@@ -99,39 +85,27 @@ def _read_xlsx(data: bytes) -> ParsedFile:
             for key, value in workbook[META_SHEET].iter_rows(max_col=2, values_only=True):
                 if key:
                     meta[str(key)] = "" if value is None else str(value)
-        if all(
-            c.value is None or (isinstance(c.value, str) and not c.value.strip())
-            for ws in sheets
-            for row in ws.iter_rows()
-            for c in row
-        ):
+        if all(is_blank(c.value) for ws in sheets for row in ws.iter_rows() for c in row):
             raise ImportRefused("Tệp Excel không có dữ liệu (các trang tính đều trống).")
         if any(_has_number_row(ws) for ws in sheets):
-            layout = "appendix"
-        else:
-            layout = ""
-            for ws in sheets:
-                rows = (
-                    [
-                        SheetCell(c.value, c.row, get_column_letter(c.column), _cell_is_formula(c))
-                        for c in row
-                    ]
-                    for row in ws.iter_rows()
-                )
-                parsed = read_table(rows, sheet=ws.title, kind="template", header_scan=20)
-                if parsed is not None:
-                    parsed.meta = meta
-                    return parsed
+            try:
+                return _from_appendix(appendix_read_workbook(workbook))
+            except AppendixError as error:
+                raise ImportRefused(str(error)) from None
+        for ws in sheets:
+            rows = (
+                [
+                    SheetCell(c.value, c.row, get_column_letter(c.column), is_formula_cell(c))
+                    for c in row
+                ]
+                for row in ws.iter_rows()
+            )
+            parsed = read_table(rows, sheet=ws.title, kind="template", header_scan=20)
+            if parsed is not None:
+                parsed.meta = meta
+                return parsed
     finally:
         workbook.close()
-    if layout == "appendix":
-        try:
-            appendix = appendix_read_xlsx(
-                data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES
-            )
-        except AppendixError as error:
-            raise ImportRefused(str(error)) from None
-        return _from_appendix(appendix)
     raise ImportRefused(
         "Không nhận ra bố cục bảng tính: cần bảng Phụ lục chính thức (có hàng đánh số cột "
         "«(1) (2) (3) …») hoặc mẫu nhập của cổng (dòng tiêu đề có «Mã ĐVHC» hoặc «Đơn vị» và "
@@ -141,9 +115,7 @@ def _read_xlsx(data: bytes) -> ParsedFile:
 
 def _has_number_row(ws: Any) -> bool:
     for row in ws.iter_rows(max_row=min(ws.max_row, 40)):
-        numbers = [
-            c.value for c in row if isinstance(c.value, str) and _NUMBER_LABEL.match(c.value)
-        ]
+        numbers = [c.value for c in row if isinstance(c.value, str) and NUMBER_LABEL.match(c.value)]
         if len(numbers) >= 5 and any(
             norm_text(v).replace(" ", "").startswith("(1)") for v in numbers
         ):

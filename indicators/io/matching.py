@@ -2,60 +2,18 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from indicators.domain.periods import PeriodSpec
-from indicators.io.records import ImportAnalysis, ImportRow, norm_text
+from indicators.io.records import ImportAnalysis, ImportRow
+from indicators.io.unit_names import unit_name_key
 from indicators.models import Period
 from indicators.selectors import children_for_ranking
 from units.models import AdministrativeUnit
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
-_TYPE_WORDS = (
-    "thành phố",
-    "thị trấn",
-    "thị xã",
-    "đặc khu",
-    "phường",
-    "huyện",
-    "quận",
-    "tỉnh",
-    "xã",
-)
-_UNIT_PREFIXES = ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân ")
-# Old and new tone placement ("Hoà" / "Hòa", "Thuỷ" / "Thủy") name the same place.
-_TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook, tilde, dot
 
-
-def _move_tones(text: str) -> str:
-    """Put the tone of "oa", "oe", "uy" on the first vowel (NFD in, NFD out)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return re.sub(
-        r"([ou])([ae]|y)([" + _TONES + r"])",
-        lambda m: m.group(1) + m.group(3) + m.group(2),
-        decomposed,
-    )
-
-
-def unit_name_key(text: str) -> tuple[str, str]:
-    """(name with type word, name without it), normalised: case, spacing, NFC, "UBND",
-    tone placement. "UBND phường  Hoài Đức" -> ("phường hoài đức", "hoài đức")."""
-    name = norm_text(text)
-    for prefix in _UNIT_PREFIXES:
-        if name.startswith(prefix):
-            name = name[len(prefix) :].strip()
-            break
-    name = unicodedata.normalize("NFC", _move_tones(name))
-    bare = name
-    for word in _TYPE_WORDS:
-        if bare.startswith(word + " "):
-            bare = bare[len(word) + 1 :].strip()
-            break
-    return name, bare
-
-
-def _candidates(parent: AdministrativeUnit, spec: PeriodSpec) -> list[AdministrativeUnit]:
+def unit_candidates(parent: AdministrativeUnit, spec: PeriodSpec) -> list[AdministrativeUnit]:
+    """The units a file for `parent` may name: its own desk, then its territorial children
+    (not agencies) that existed during the period, by name."""
     period_like = Period(start=spec.start, end=spec.end)
     children = list(children_for_ranking(parent, period_like).order_by("name"))
     return [parent, *children]

@@ -3,7 +3,6 @@ their located problems, the preview and the result."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,10 +170,3 @@ class ParsedFile:
     skipped: list[ImportRow] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
-
-
-def norm_text(value: object) -> str:
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value)).replace("\xa0", " ")
-    return " ".join(text.split()).casefold()

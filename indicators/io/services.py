@@ -1,4 +1,5 @@
-"""Writing an analysed import: preview stored, then an all-or-nothing commit."""
+"""Writing an analysed import: the preview stored as an ImportBatch, then its all-or-nothing
+commit; and the command line's direct write of a clean analysis."""
 
 from __future__ import annotations
 

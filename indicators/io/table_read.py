@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from indicators.domain import formulas
+from indicators.io.number_text import cell_number, parse_count_text
 from indicators.io.records import (
     MAX_COUNT,
     ImportProblem,
     ImportRow,
     ParsedFile,
     SheetCell,
-    norm_text,
 )
+from kpi_portal.spreadsheets.cells import is_blank, is_formula_text, norm_text
 
-_NUMBER_LABEL = re.compile(r"^\s*\(\s*\d+\s*\)")
-_GROUPED_INT = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN_DECIMAL = re.compile(r"^-?\d+([.,]\d+)?$")
-_FORMULA_START = ("=", "+", "@")
-
-
-# Header text -> role. Field names, Vietnamese and English labels, and the seed CSV's names.
+# Header text -> role. Field names, Vietnamese and English labels, and the names used by
+# fixtures/hoai_nhon_2023_h1.csv.
 _FIELD_HEADERS: dict[str, str] = {}
 for _name, _label in formulas.COUNT_FIELDS.items():
     _FIELD_HEADERS[norm_text(_name)] = _name
@@ -86,7 +80,7 @@ def read_table(
     header: Sequence[SheetCell] = ()
     scanned = 0
     for cells in iterator:
-        if all(_blank(c.value) for c in cells):
+        if all(is_blank(c.value) for c in cells):
             continue
         scanned += 1
         candidate = _header_columns(cells)
@@ -136,7 +130,7 @@ def read_table(
         )
     for cells in iterator:
         by_column = {c.column: c for c in cells}
-        if all(_blank(c.value) for c in cells):
+        if all(is_blank(c.value) for c in cells):
             continue
         row_number = cells[0].row
         name_cell = by_column.get(columns.name or "")
@@ -152,7 +146,7 @@ def read_table(
                         f"Ô {cell.column}{row_number} chứa công thức, cần nhập giá trị.",
                     )
                 )
-        label = "" if name_cell is None or _blank(name_cell.value) else str(name_cell.value)
+        label = "" if name_cell is None or is_blank(name_cell.value) else str(name_cell.value)
         label = " ".join(unicodedata.normalize("NFC", label).split())
         code = _code_text(code_cell.value) if code_cell is not None else None
         if norm_text(label).startswith("tổng"):
@@ -177,7 +171,7 @@ def read_table(
         )
         if columns.period is not None:
             period_cell = by_column.get(columns.period)
-            if period_cell is not None and not _blank(period_cell.value):
+            if period_cell is not None and not is_blank(period_cell.value):
                 record_period = str(period_cell.value).strip()
                 parsed.meta.setdefault(f"row_period:{row_number}", record_period)
         if not row_errors and all(v is None for v in counts.values()):
@@ -220,12 +214,8 @@ def read_table(
     return parsed
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _code_text(value: object) -> str | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -235,29 +225,14 @@ def _code_text(value: object) -> str | None:
 
 def _count_value(cell: SheetCell | None, name: str) -> tuple[int | None, str]:
     """(value, error message). Blank is None ("not reported")."""
-    if cell is None or _blank(cell.value):
+    if cell is None or is_blank(cell.value):
         return None, ""
     ref = f"{cell.column}{cell.row}"
     label = formulas.COUNT_FIELDS[name]
     value = cell.value
-    if cell.is_formula or (isinstance(value, str) and value.strip().startswith(_FORMULA_START)):
+    if cell.is_formula or is_formula_text(value):
         return None, f"Ô {ref} ({label}) chứa công thức, cần nhập giá trị."
-    number: Decimal | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float | Decimal):
-        number = Decimal(str(value))
-    else:
-        text = str(value).strip().replace("\xa0", "").replace(" ", "")
-        if _GROUPED_INT.match(text):
-            number = Decimal(text.replace(".", ""))
-        elif _PLAIN_DECIMAL.match(text):
-            try:
-                number = Decimal(text.replace(",", "."))
-            except InvalidOperation:
-                number = None
+    number = cell_number(value, parse_count_text)
     if number is None:
         return None, f"Ô {ref} ({label}): «{value}» không phải là số."
     if number < 0:

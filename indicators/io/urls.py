@@ -1,3 +1,5 @@
+"""URLs of the import and export pages."""
+
 from django.urls import path
 
 from indicators.io import views

@@ -15,6 +15,7 @@ from indicators.access import get_unit_for_user, home_page, require_unit
 from indicators.scope import bad_query, scope_or_defaults
 from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
+from kpi_portal.spreadsheets.text import csv_text
 from units.http import AuthenticatedRequest
 
 
@@ -102,15 +103,10 @@ def reminders_csv(request: AuthenticatedRequest) -> HttpResponse:
         writer.writerow(
             [
                 unit.code,
-                _safe_cell(unit.full_name),
+                csv_text(unit.full_name),
                 figures.get_status_display() if figures else "Chưa nhập",
                 localtime(figures.updated_at).strftime("%d/%m/%Y %H:%M") if figures else "",
-                _safe_cell(str(figures.entered_by or "")) if figures else "",
+                csv_text(str(figures.entered_by or "")) if figures else "",
             ]
         )
     return response
-
-
-def _safe_cell(text: str) -> str:
-    """A spreadsheet would run a cell starting with = + - @ as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

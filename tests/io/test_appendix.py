@@ -1,7 +1,8 @@
-"""The appendix (Phụ lục) xlsx reader and writer, against the seed 004 table.
+"""The appendix (Phụ lục) xlsx reader and writer, against the table of Hoài Nhơn's H1
+2023 dispatch.
 
-No Django: the module under test is pure. The seed workbook is built here from
-fixtures/hoai_nhon_2023_h1.csv in the seed's own layout (Vietnamese-text numbers,
+No Django: the modules under test are pure. The dispatch's workbook is built here from
+fixtures/hoai_nhon_2023_h1.csv in the dispatch's own layout (Vietnamese-text numbers,
 "UBND phường …" names, the printed "Tổng số cấp xã" row).
 """
 
@@ -39,13 +40,13 @@ RATE_COLUMNS = {
 }
 COUNT_NAMES = [name for kind, name in VALUE_COLUMNS if kind == "count"]
 
-# The printed "Tổng số cấp xã" row of seed 004, cell by cell.
+# The printed "Tổng số cấp xã" row of Hoài Nhơn's H1 2023 dispatch, cell by cell.
 PRINTED_COMMUNE_TOTAL = (
     "14.972 279 14.693 9.227 4.888 9.805 1.546 8.353 67,37 14.749 8.987 60,93 2.592 17,64 "
     "66,73 68,35 75,84 14.746 3 6393"
 ).split()
 
-# Seed header as extracted (typos kept: "chu yếu sang", "dự liệu", "CSD về DC").
+# The dispatch's header as extracted (typos kept: "chu yếu sang", "dự liệu", "CSD về DC").
 SEED_HEADER = (
     (1, 1, 5, 7, "ST T"),
     (2, 2, 5, 7, "Đơn vị"),
@@ -73,7 +74,7 @@ SEED_HEADER = (
     (21, 21, 5, 7, "Hồ sơ giải quyết trễ hạn"),
     (22, 22, 5, 7, "Số lượng hồ sơ chứng thực điện tử"),
 )
-# The seed's number row, positioned as extracted: 19 labels over columns 1..19.
+# The dispatch's number row, positioned as extracted: 19 labels over columns 1..19.
 SEED_NUMBERS = [f"({n})" for n in range(1, 20)]
 SEED_NUMBERS[8] = "(9)= (7+8)/(3)"
 SEED_NUMBERS[11] = "(12)= (11)/(10)"
@@ -103,7 +104,7 @@ def vi_rate(text: str) -> str:
 
 
 def seed_cells(record: dict[str, str]) -> list[object]:
-    """The 20 value cells of one unit row, written the way the seed prints them."""
+    """The 20 value cells of one unit row, written the way the dispatch prints them."""
     counts = counts_of(record)
     cells: list[object] = []
     for kind, name in VALUE_COLUMNS:
@@ -112,7 +113,7 @@ def seed_cells(record: dict[str, str]) -> list[object]:
         elif name == "carried_over":
             cells.append(counts[name])  # a real number cell, as a mixed sheet would have
         elif name == "digitized_full" and record["level"] == "district":
-            cells.append(str(counts[name]))  # seed prints "3382" without a separator
+            cells.append(str(counts[name]))  # the dispatch prints "3382" without a separator
         else:
             cells.append(format_int_vi(counts[name]))
     return cells

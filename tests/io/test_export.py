@@ -38,7 +38,8 @@ class ExportTestCase(ImportCase):
         self.login(self.district)
         response = self.get("export_xlsx")
         self.assertEqual(response.status_code, 200)
-        self.assertIn("attachment", response["Content-Disposition"])
+        disposition = f'attachment; filename="phu-luc-543-{self.h1.code}.xlsx"'
+        self.assertEqual(response["Content-Disposition"], disposition)
         wb = load_workbook(io.BytesIO(response.content))
         ws = wb.active
         assert ws is not None
@@ -57,6 +58,9 @@ class ExportTestCase(ImportCase):
         self.login(self.district)
         response = self.get("export_csv")
         self.assertEqual(response.status_code, 200)
+        disposition = f'attachment; filename="so-lieu-543-{self.h1.code}.csv"'
+        self.assertEqual(response["Content-Disposition"], disposition)
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         self.assertTrue(response.content.startswith("\ufeff".encode()))
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(len(rows), 18)

@@ -18,9 +18,9 @@ from indicators.domain import formulas, periods
 from indicators.figures import services
 from indicators.io.analysis import figures_import_analyse
 from indicators.io.exports import figures_template_xlsx
-from indicators.io.matching import unit_name_key
 from indicators.io.records import APPENDIX_FIELDS, ImportAnalysis, ImportRefused
 from indicators.io.services import figures_import_commit, figures_import_preview
+from indicators.io.unit_names import unit_name_key
 from indicators.models import (
     FiguresChange,
     FiguresStatus,

@@ -5,18 +5,16 @@ initial passwords are returned once."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import secrets
-import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from kpi_portal.spreadsheets.archive import xlsx_archive_problem
+from kpi_portal.spreadsheets.archive import UnreadableXlsx, open_xlsx
+from kpi_portal.spreadsheets.cells import norm_text
 from units.audit.services import audit_log
 from units.models import (
     AdministrativeUnit,
@@ -26,12 +24,8 @@ from units.models import (
     User,
 )
 
-if TYPE_CHECKING:
-    pass
-
-
 USERS_IMPORT_MAX_ROWS = 2000
-# Header names accepted for each column (compared without case and surrounding spaces).
+# Header names accepted for each column (compared with norm_text: case and spacing aside).
 USERS_COLUMNS: dict[str, tuple[str, ...]] = {
     "username": ("tên đăng nhập", "username", "tài khoản"),
     "full_name": ("họ và tên", "họ tên", "full name", "name"),
@@ -87,14 +81,10 @@ def _cell_text(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _key(text: str) -> str:
-    return unicodedata.normalize("NFC", text).strip().casefold()
-
-
 def _role_from(text: str) -> str | None:
-    wanted = _key(text)
+    wanted = norm_text(text)
     for role in Role:
-        if wanted in (_key(role.value), _key(str(role.label))):
+        if wanted in (norm_text(role.value), norm_text(str(role.label))):
             return role.value
     return None
 
@@ -115,15 +105,14 @@ def _date_from(value: object) -> dt.date | None:
 
 def _read_users_sheet(data: bytes) -> list[tuple[int, dict[str, object]]]:
     """The rows of the first sheet as {column: raw value}, keyed by the header row."""
-    from openpyxl import load_workbook
-
-    problem = xlsx_archive_problem(data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
-    if problem:
-        raise UsersImportRefused([problem])
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds of errors on a broken file
-        raise UsersImportRefused(["Tệp không phải là tệp Excel .xlsx hợp lệ."]) from None
+        workbook = open_xlsx(
+            data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES, read_only=True
+        )
+    except UnreadableXlsx as unreadable:
+        raise UsersImportRefused(
+            [unreadable.problem or "Tệp không phải là tệp Excel .xlsx hợp lệ."]
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
@@ -132,7 +121,7 @@ def _read_users_sheet(data: bytes) -> list[tuple[int, dict[str, object]]]:
             raise UsersImportRefused(["Tệp không có dòng nào."])
         positions: dict[str, int] = {}
         for index, cell in enumerate(header):
-            name = _key(_cell_text(cell))
+            name = norm_text(_cell_text(cell))
             for column, names in USERS_COLUMNS.items():
                 if name in names and column not in positions:
                     positions[column] = index
