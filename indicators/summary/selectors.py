@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce, Length
 
 from indicators.domain import compliance, formulas, periods
+from indicators.domain.ranking import competition_ranks, exact_ratio
 from indicators.figures.selectors import figures_status_rows
 from indicators.models import FiguresStatus, Indicator, Period, Target, UnitFigures
 from indicators.selectors import children_for_ranking, complete_parts_q, numerator_expression
@@ -195,13 +195,10 @@ def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> Complian
 def _rank_children(rows: list[UnitRow], indicator_count: int) -> None:
     """Competition rank among siblings on exact ratios, per indicator."""
     for index in range(indicator_count):
-        cells = [row.cells[index] for row in rows if row.cells[index].rate is not None]
-        cells.sort(key=lambda c: Fraction(c.numerator, c.denominator), reverse=True)
-        previous: Fraction | None = None
-        for position, cell in enumerate(cells, start=1):
-            exact = Fraction(cell.numerator, cell.denominator)  # type: ignore[arg-type]
-            cell.rank = position if exact != previous else cells[position - 2].rank
-            previous = exact
+        cells = [row.cells[index] for row in rows]
+        ranks = competition_ranks([exact_ratio(c.numerator, c.denominator) for c in cells])
+        for cell, rank in zip(cells, ranks, strict=True):
+            cell.rank = rank
 
 
 def _summaries(
