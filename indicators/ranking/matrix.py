@@ -18,6 +18,7 @@ from django.db.models import (
 )
 
 from indicators.domain import formulas
+from indicators.domain.ranking import competition_ranks
 from indicators.models import Indicator, Period, UnitFigures
 from indicators.ranking.selectors import TotalRow
 from indicators.selectors import (
@@ -141,15 +142,17 @@ def matrix_for(
         )
         for unit in unit_rows
     ]
-    # Most indicators met first; units without any data last and unranked.
+    # Most indicators met first, then most with data and a target; ties stay in name order.
+    # A unit without any data is unranked.
     rows.sort(key=lambda r: (-r.met, -r.with_target))
-    previous: tuple[int, int] | None = None
-    for position, row in enumerate(rows, start=1):
-        if not any(c.rate is not None for c in row.cells):
-            continue
-        key = (row.met, row.with_target)
-        row.rank = position if key != previous else rows[position - 2].rank
-        previous = key
+    ranks = competition_ranks(
+        [
+            (row.met, row.with_target) if any(c.rate is not None for c in row.cells) else None
+            for row in rows
+        ]
+    )
+    for row, rank in zip(rows, ranks, strict=True):
+        row.rank = rank
     return Matrix(
         parent=parent,
         period=period,

@@ -22,6 +22,7 @@ from indicators.models import (
     TargetSource,
     UnitFigures,
 )
+from indicators.ranking.matrix import matrix_for
 from indicators.ranking.selectors import ranking_for, trend_for, units_for_tier
 from tests.base import BaseTestCase
 from units.models import AdministrativeUnit, UnitLevel
@@ -149,6 +150,29 @@ class RankChangeTestCase(TwoQuartersMixin, BaseTestCase):
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(rows[0][0], "Kỳ")
         self.assertEqual([r[5] for r in rows[1:]], ["90.00", "60.00"])
+
+
+class MatrixRanksTestCase(TwoQuartersMixin, BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.q1, cls.q2 = cls.make_quarters()
+
+    def test_it_ranks_every_unit_with_data_and_no_unit_without(self) -> None:
+        # Q1 2024: Tam Quan meets its only target; Bồng Sơn and Hoài Sơn report without a
+        # target and tie second, whatever units without data sort between them by name.
+        hoai_nhon = unit_by_code("543", on=ON_2024)
+        matrix = matrix_for(
+            parent=hoai_nhon,
+            period=self.q1,
+            units=units_for_tier(hoai_nhon, self.q1, ""),
+            indicators=list(Indicator.objects.all()),
+        )
+        ranks = {r.unit.code: r.rank for r in matrix.rows}
+        self.assertEqual(ranks.pop("21637"), 1)
+        self.assertEqual(ranks.pop("21640"), 2)
+        self.assertEqual(ranks.pop("21643"), 2)
+        self.assertEqual(set(ranks.values()), {None})
 
 
 class AllIndicatorsTestCase(BaseTestCase):
