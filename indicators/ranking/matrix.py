@@ -19,6 +19,7 @@ from django.db.models import (
 
 from indicators.domain import formulas
 from indicators.domain.ranking import competition_ranks
+from indicators.domain.status import Status, count_judged, count_met
 from indicators.models import Indicator, Period, UnitFigures
 from indicators.ranking.selectors import TotalRow
 from indicators.selectors import (
@@ -45,7 +46,7 @@ class MatrixCell:
         return formulas.gap_points(self.rate, self.target)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         return formulas.compliance_status(self.rate, self.target)
 
 
@@ -58,12 +59,12 @@ class MatrixRow:
 
     @property
     def met(self) -> int:
-        return sum(1 for c in self.cells if c.status == "met")
+        return count_met(c.status for c in self.cells)
 
     @property
     def with_target(self) -> int:
         """Indicators with data and a target: the denominator of "x/y đạt"."""
-        return sum(1 for c in self.cells if c.status in ("met", "missed"))
+        return count_judged(c.status for c in self.cells)
 
 
 @dataclass
@@ -160,7 +161,5 @@ def matrix_for(
         rows=rows,
         totals=[TotalRow(i.code, totals[f"n_{i.code}"], totals[f"d_{i.code}"]) for i in indicators],
         children_level=unit_rows[0].get_level_display() if unit_rows else None,
-        met_counts=[
-            sum(1 for r in rows if r.cells[k].status == "met") for k in range(len(indicators))
-        ],
+        met_counts=[count_met(r.cells[k].status for r in rows) for k in range(len(indicators))],
     )

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce, Length, NullIf
 
 from indicators.domain import formulas, periods
 from indicators.domain.ranking import competition_ranks, exact_ratio
+from indicators.domain.status import Status, count_met
 from indicators.models import (
     Indicator,
     Period,
@@ -76,7 +77,7 @@ class RankingRow:
         return formulas.gap_points(self.rate, self.target)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         return formulas.compliance_status(self.rate, self.target)
 
 
@@ -213,7 +214,7 @@ def ranking_for(
         children_total=TotalRow("children", totals["children_num"], totals["children_den"]),
         all_total=TotalRow("all", totals["all_num"], totals["all_den"]),
         children_level=level,
-        met_count=sum(1 for r in rows if r.status == "met"),
+        met_count=count_met(r.status for r in rows),
     )
 
 

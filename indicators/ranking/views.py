@@ -17,13 +17,6 @@ from indicators.ranking.selectors import Ranking, ranking_for, trend_for, units_
 from indicators.selectors import parents_for_ranking, periods_with_figures
 from units.models import AdministrativeUnit, User
 
-STATUS_LABELS = {
-    "met": "Đạt",
-    "missed": "Chưa đạt",
-    "no_target": "Chưa giao chỉ tiêu",
-    "no_data": "Không có số liệu",
-}
-
 
 def _default_filters(user: User) -> dict[str, str] | None:
     """The user's own unit, its latest period with figures, the online indicator. An
@@ -64,7 +57,6 @@ def _ranking_data(request: HttpRequest) -> HttpResponse | dict[str, object]:
         "form": form,
         "periods": periods_with_figures(visible),
         "indicators": indicators,
-        "status_labels": STATUS_LABELS,
         "all_indicators": ALL_INDICATORS,
     }
     if not form.is_valid():
@@ -117,12 +109,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
         return data
     if "matrix" in data:
         matrix: Matrix = data["matrix"]  # type: ignore[assignment]
-        data["heatmap"] = charts.matrix_heatmap(
-            matrix, status_labels=STATUS_LABELS, colour=str(data["colour"])
-        )
+        data["heatmap"] = charts.matrix_heatmap(matrix, colour=str(data["colour"]))
     else:
         result: Ranking = data["ranking"]  # type: ignore[assignment]
-        data["chart"] = charts.ranking_bar(result, status_labels=STATUS_LABELS)
+        data["chart"] = charts.ranking_bar(result)
         if "trend" in data:
             unit: AdministrativeUnit = data["trend_unit"]  # type: ignore[assignment]
             data["trend_chart"] = charts.trend_line(

@@ -185,7 +185,8 @@ class AllIndicatorsTestCase(BaseTestCase):
         hoai_duc = row_html(html, "21685")
         self.assertRegex(hoai_duc, r'(?s)rcell-met" data-indicator="online".*?✔ 93,33 %')
         total = html.split('data-total="children"', 1)[1].split("</tr>", 1)[0]
-        self.assertIn("66,73 %", total)  # online: 9.805 / 14.693, as in seed 004
+        # Online: 9.805 / 14.693, as in Hoài Nhơn's H1 2023 dispatch.
+        self.assertIn("66,73 %", total)
         self.assertIn("10/17", total)
         self.assertIn('id="heatmap-chart-data" type="application/json"', html)
         for tag in re.findall(r"<script[^>]*>", html):
