@@ -1,13 +1,13 @@
 """The monthly/quarterly dispatch (công văn) drafted from the figures, in the manner of
-seed 004 (Hoài Nhơn, 6 tháng đầu năm 2023).
+Hoài Nhơn's H1 2023 dispatch (6 tháng đầu năm 2023).
 
 `dispatch_build` turns the data read by `indicators.dispatch_selectors` into a structured
 document (header, recipients placeholder, intro, one section per indicator with data);
 `dispatch_text`, `dispatch_docx` and `dispatch_appendix_xlsx` render it. No queries here:
 everything comes in the DispatchData.
 
-Wording decisions (where seed 004 is inconsistent or has typos, the text is the corrected
-version of what the seed means):
+Wording decisions (where that dispatch is inconsistent or has typos, the text is the
+corrected version of what it means):
 - rates are written with two decimals and "%" without a space, as the dispatch does
   ("Hoài Phú 71,00%"); targets without trailing zeros ("50%");
 - the units that met are listed best first as "Hoài Đức 93,33%; Tam Quan 91,82%"; those
@@ -27,6 +27,7 @@ from decimal import Decimal
 from indicators.dispatch.selectors import DispatchData, IndicatorSection, IssuerTargets, TargetRange
 from indicators.domain import formulas
 from indicators.domain.formatting import format_date_vi, format_rate_vi, format_trimmed_vi
+from indicators.domain.status import Status
 from indicators.ranking.selectors import RankingRow
 
 
@@ -178,10 +179,10 @@ def _children_paragraphs(section: IndicatorSection, words: _Words) -> list[str]:
     if not rows:
         return []
     total = len(rows)
-    met = [r for r in rows if r.status == "met"]
-    missed = [r for r in rows if r.status == "missed"]
-    no_target = [r for r in rows if r.status == "no_target"]
-    no_data = [r for r in rows if r.status == "no_data"]
+    met = [r for r in rows if r.status == Status.MET]
+    missed = [r for r in rows if r.status == Status.MISSED]
+    no_target = [r for r in rows if r.status == Status.NO_TARGET]
+    no_data = [r for r in rows if r.status == Status.NO_DATA]
     target_issuer = section.children_issuer
     paragraphs = []
     if target_issuer is not None:

@@ -10,18 +10,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from indicators.domain.formatting import format_int_vi, format_rate_vi
+from indicators.domain.status import Status
 from indicators.ranking.matrix import Matrix
 from indicators.ranking.selectors import Ranking, TrendPoint
 
-STATUS_COLOURS = {
-    "met": "#1a7f37",
-    "missed": "#c62828",
-    "no_target": "#5470c6",
-    "no_data": "#9e9e9e",
-}
 
-
-def ranking_bar(ranking: Ranking, *, status_labels: dict[str, str]) -> dict:
+def ranking_bar(ranking: Ranking) -> dict:
     """Horizontal bars, best at the top, coloured by status, each target marked."""
     rows = [r for r in ranking.rows if r.rate is not None]
     names = [escape(r.unit.full_name) for r in rows]
@@ -34,7 +28,7 @@ def ranking_bar(ranking: Ranking, *, status_labels: dict[str, str]) -> dict:
                 f"Chỉ tiêu: {format_rate_vi(r.target)}"
                 if r.target is not None
                 else "Chưa giao chỉ tiêu",
-                escape(status_labels[r.status]),
+                escape(r.status.label_vi),
             ]
         )
         for r in rows
@@ -45,7 +39,7 @@ def ranking_bar(ranking: Ranking, *, status_labels: dict[str, str]) -> dict:
             x=[float(r.rate) for r in rows],
             y=names,
             orientation="h",
-            marker_color=[STATUS_COLOURS[r.status] for r in rows],
+            marker_color=[r.status.colour for r in rows],
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             text=[format_rate_vi(r.rate) for r in rows],
@@ -151,11 +145,10 @@ def trend_line(points: list[TrendPoint], *, unit_name: str, indicator_name: str)
 
 
 # Heat map by status: red 0, blue 1 (no target), green 2; no data stays empty (grey).
-_STATUS_Z = {"missed": 0, "no_target": 1, "met": 2}
-_STATUS_SYMBOL = {"met": "✔", "missed": "✘", "no_target": "○", "no_data": "–"}
+_STATUS_Z = {Status.MISSED: 0, Status.NO_TARGET: 1, Status.MET: 2}
 
 
-def matrix_heatmap(matrix: Matrix, *, status_labels: dict[str, str], colour: str) -> dict:
+def matrix_heatmap(matrix: Matrix, *, colour: str) -> dict:
     """Units × indicators. colour="status": green/red/blue cells; colour="rate": a
     red-to-green scale of the rate. Every cell also carries its symbol and rate as text,
     so the map reads in black and white."""
@@ -175,9 +168,9 @@ def matrix_heatmap(matrix: Matrix, *, status_labels: dict[str, str], colour: str
             else:
                 z_row.append(_STATUS_Z.get(status))
             text_row.append(
-                f"{_STATUS_SYMBOL[status]} {format_rate_vi(cell.rate, with_unit=False)}"
+                f"{status.symbol} {format_rate_vi(cell.rate, with_unit=False)}"
                 if cell.rate is not None
-                else _STATUS_SYMBOL[status]
+                else status.symbol
             )
             hover_row.append(
                 "<br>".join(
@@ -194,7 +187,7 @@ def matrix_heatmap(matrix: Matrix, *, status_labels: dict[str, str], colour: str
                         f"Chỉ tiêu: {format_rate_vi(cell.target)}"
                         if cell.target is not None
                         else "Chưa giao chỉ tiêu",
-                        escape(status_labels[status]),
+                        escape(status.label_vi),
                     ]
                 )
             )
@@ -210,7 +203,7 @@ def matrix_heatmap(matrix: Matrix, *, status_labels: dict[str, str], colour: str
             "colorbar": {"ticksuffix": " %", "thickness": 12},
         }
     else:
-        red, blue, green = STATUS_COLOURS["missed"], STATUS_COLOURS["no_target"], "#1a7f37"
+        red, blue, green = Status.MISSED.colour, Status.NO_TARGET.colour, Status.MET.colour
         scale = {
             "colorscale": [
                 [0, red],

@@ -20,13 +20,6 @@ from indicators.ranking.matrix import Matrix
 from indicators.ranking.selectors import Ranking, TrendPoint
 from kpi_portal.spreadsheets.text import csv_text, put_text
 
-STATUS_TEXT = {
-    "met": "Đạt",
-    "missed": "Chưa đạt",
-    "no_target": "Chưa giao chỉ tiêu",
-    "no_data": "Không có số liệu",
-}
-
 Value = str | int | Decimal | None
 
 
@@ -52,7 +45,7 @@ def bars_table(ranking: Ranking) -> ChartTable:
             _rate(r.rate),
             r.target,
             _rate(r.gap),
-            STATUS_TEXT[r.status],
+            r.status.label_vi,
         ]
         for r in ranking.rows
     ]
@@ -116,7 +109,7 @@ def heatmap_table(matrix: Matrix) -> ChartTable:
     for row in matrix.rows:
         values: list[Value] = [row.unit.code, row.unit.full_name]
         for cell in row.cells:
-            values += [_rate(cell.rate), STATUS_TEXT[cell.status]]
+            values += [_rate(cell.rate), cell.status.label_vi]
         rows.append(values)
     total_row: list[Value] = ["", "Tổng số (tổng tử số / tổng mẫu số)"]
     for total in matrix.totals:

@@ -18,6 +18,8 @@ from django.db.models import (
 )
 
 from indicators.domain import formulas
+from indicators.domain.ranking import competition_ranks
+from indicators.domain.status import Status, count_judged, count_met
 from indicators.models import Indicator, Period, UnitFigures
 from indicators.ranking.selectors import TotalRow
 from indicators.selectors import (
@@ -44,7 +46,7 @@ class MatrixCell:
         return formulas.gap_points(self.rate, self.target)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         return formulas.compliance_status(self.rate, self.target)
 
 
@@ -57,12 +59,12 @@ class MatrixRow:
 
     @property
     def met(self) -> int:
-        return sum(1 for c in self.cells if c.status == "met")
+        return count_met(c.status for c in self.cells)
 
     @property
     def with_target(self) -> int:
         """Indicators with data and a target: the denominator of "x/y đạt"."""
-        return sum(1 for c in self.cells if c.status in ("met", "missed"))
+        return count_judged(c.status for c in self.cells)
 
 
 @dataclass
@@ -141,15 +143,17 @@ def matrix_for(
         )
         for unit in unit_rows
     ]
-    # Most indicators met first; units without any data last and unranked.
+    # Most indicators met first, then most with data and a target; ties stay in name order.
+    # A unit without any data is unranked.
     rows.sort(key=lambda r: (-r.met, -r.with_target))
-    previous: tuple[int, int] | None = None
-    for position, row in enumerate(rows, start=1):
-        if not any(c.rate is not None for c in row.cells):
-            continue
-        key = (row.met, row.with_target)
-        row.rank = position if key != previous else rows[position - 2].rank
-        previous = key
+    ranks = competition_ranks(
+        [
+            (row.met, row.with_target) if any(c.rate is not None for c in row.cells) else None
+            for row in rows
+        ]
+    )
+    for row, rank in zip(rows, ranks, strict=True):
+        row.rank = rank
     return Matrix(
         parent=parent,
         period=period,
@@ -157,7 +161,5 @@ def matrix_for(
         rows=rows,
         totals=[TotalRow(i.code, totals[f"n_{i.code}"], totals[f"d_{i.code}"]) for i in indicators],
         children_level=unit_rows[0].get_level_display() if unit_rows else None,
-        met_counts=[
-            sum(1 for r in rows if r.cells[k].status == "met") for k in range(len(indicators))
-        ],
+        met_counts=[count_met(r.cells[k].status for r in rows) for k in range(len(indicators))],
     )

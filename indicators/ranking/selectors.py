@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db.models import (
     Case,
@@ -28,6 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Length, NullIf
 
 from indicators.domain import formulas, periods
+from indicators.domain.ranking import competition_ranks, exact_ratio
+from indicators.domain.status import Status, count_met
 from indicators.models import (
     Indicator,
     Period,
@@ -76,7 +77,7 @@ class RankingRow:
         return formulas.gap_points(self.rate, self.target)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         return formulas.compliance_status(self.rate, self.target)
 
 
@@ -189,28 +190,20 @@ def ranking_for(
     )
 
     rows = [_row(unit) for unit in children_list]
-    _assign_ranks(rows)
+    ranks = competition_ranks([exact_ratio(row.numerator, row.denominator) for row in rows])
     # Previous ranks: the same competition ranking on the same units' previous counts.
-    previous = sorted(
-        (
-            (Fraction(unit.previous_numerator, unit.previous_denominator), row)  # type: ignore[attr-defined]
-            for row, unit in zip(rows, children_list, strict=True)
-            if previous_code is not None
-            and unit.previous_numerator is not None  # type: ignore[attr-defined]
-            and unit.previous_denominator  # type: ignore[attr-defined]
-        ),
-        key=lambda pair: pair[0],
-        reverse=True,
-    )
-    previous_value: Fraction | None = None
-    previous_rank = 0
-    for position, (value, row) in enumerate(previous, start=1):
-        if value != previous_value:
-            previous_rank = position
+    previous_keys = [
+        exact_ratio(unit.previous_numerator, unit.previous_denominator)  # type: ignore[attr-defined]
+        if previous_code is not None
+        else None
+        for unit in children_list
+    ]
+    previous_ranks = competition_ranks(previous_keys)
+    previous_ranked = any(rank is not None for rank in previous_ranks)
+    for row, rank, previous_rank in zip(rows, ranks, previous_ranks, strict=True):
+        row.rank = rank
         row.previous_rank = previous_rank
-        previous_value = value
-    for row in rows:
-        row.previous_ranked = bool(previous)
+        row.previous_ranked = previous_ranked
     level = children_list[0].get_level_display() if children_list else None
     return Ranking(
         parent=parent,
@@ -221,7 +214,7 @@ def ranking_for(
         children_total=TotalRow("children", totals["children_num"], totals["children_den"]),
         all_total=TotalRow("all", totals["all_num"], totals["all_den"]),
         children_level=level,
-        met_count=sum(1 for r in rows if r.status == "met"),
+        met_count=count_met(r.status for r in rows),
     )
 
 
@@ -237,21 +230,6 @@ def _row(unit: AdministrativeUnit) -> RankingRow:
         target_id=unit.target_pk,  # type: ignore[attr-defined]
         is_sample=unit.is_sample,  # type: ignore[attr-defined]
     )
-
-
-def _assign_ranks(rows: list[RankingRow]) -> None:
-    """Standard competition ranking (1, 2, 2, 4) on exact ratios; no data is unranked."""
-    previous: Fraction | None = None
-    for position, row in enumerate(rows, start=1):
-        if row.numerator is None or not row.denominator:
-            row.rank = None
-            continue
-        exact = Fraction(row.numerator, row.denominator)
-        if previous is None or exact != previous:
-            row.rank = position
-        else:
-            row.rank = rows[position - 2].rank
-        previous = exact
 
 
 # Tiers a parent's subtree can be ranked on ("" = the parent's natural children).

@@ -19,13 +19,6 @@ from indicators.selectors import parents_for_ranking, periods_with_figures
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit
 
-STATUS_LABELS = {
-    "met": "Đạt",
-    "missed": "Chưa đạt",
-    "no_target": "Chưa giao chỉ tiêu",
-    "no_data": "Không có số liệu",
-}
-
 
 def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | dict[str, object]:
     """Everything the page and its downloads need, or the response to send instead (a
@@ -44,7 +37,6 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | dict[str, obj
         "form": form,
         "periods": periods_with_figures(visible),
         "indicators": indicators,
-        "status_labels": STATUS_LABELS,
         "all_indicators": ALL_INDICATORS,
     }
     if not form.is_valid():
@@ -100,12 +92,10 @@ def ranking(request: AuthenticatedRequest) -> HttpResponse:
         return data
     if "matrix" in data:
         matrix: Matrix = data["matrix"]  # type: ignore[assignment]
-        data["heatmap"] = charts.matrix_heatmap(
-            matrix, status_labels=STATUS_LABELS, colour=str(data["colour"])
-        )
+        data["heatmap"] = charts.matrix_heatmap(matrix, colour=str(data["colour"]))
     else:
         result: Ranking = data["ranking"]  # type: ignore[assignment]
-        data["chart"] = charts.ranking_bar(result, status_labels=STATUS_LABELS)
+        data["chart"] = charts.ranking_bar(result)
         if "trend" in data:
             unit: AdministrativeUnit = data["trend_unit"]  # type: ignore[assignment]
             data["trend_chart"] = charts.trend_line(

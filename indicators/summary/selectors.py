@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce, Length
 
 from indicators.domain import compliance, formulas, periods
+from indicators.domain.ranking import competition_ranks, exact_ratio
+from indicators.domain.status import Status, count_judged, count_met
 from indicators.figures.selectors import figures_status_rows
 from indicators.models import FiguresStatus, Indicator, Period, Target, UnitFigures
 from indicators.selectors import children_for_ranking, complete_parts_q, numerator_expression
@@ -36,7 +37,7 @@ class Cell:
         return formulas.rate(self.numerator, self.denominator)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         return formulas.compliance_status(self.rate, self.target)
 
     @property
@@ -50,7 +51,7 @@ class Cell:
     @property
     def to_green(self) -> int | None:
         """More dossiers (of the numerator's kind) needed this period to meet the target."""
-        if self.status != "missed" or self.numerator is None or not self.denominator:
+        if self.status != Status.MISSED or self.numerator is None or not self.denominator:
             return None
         return compliance.dossiers_to_target(self.numerator, self.denominator, self.target)
 
@@ -87,7 +88,7 @@ class ComplianceMatrix:
 
     def worst_gaps(self) -> list[Cell]:
         """Red cells, the largest shortfall first: the chairman's to-do list."""
-        red = [c for row in self.rows for c in row.cells if c.status == "missed"]
+        red = [c for row in self.rows for c in row.cells if c.status == Status.MISSED]
         return sorted(red, key=lambda c: (c.gap, c.unit.name))
 
     def cell(self, unit_id: int, code: str) -> Cell | None:
@@ -195,13 +196,10 @@ def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> Complian
 def _rank_children(rows: list[UnitRow], indicator_count: int) -> None:
     """Competition rank among siblings on exact ratios, per indicator."""
     for index in range(indicator_count):
-        cells = [row.cells[index] for row in rows if row.cells[index].rate is not None]
-        cells.sort(key=lambda c: Fraction(c.numerator, c.denominator), reverse=True)
-        previous: Fraction | None = None
-        for position, cell in enumerate(cells, start=1):
-            exact = Fraction(cell.numerator, cell.denominator)  # type: ignore[arg-type]
-            cell.rank = position if exact != previous else cells[position - 2].rank
-            previous = exact
+        cells = [row.cells[index] for row in rows]
+        ranks = competition_ranks([exact_ratio(c.numerator, c.denominator) for c in cells])
+        for cell, rank in zip(cells, ranks, strict=True):
+            cell.rank = rank
 
 
 def _summaries(
@@ -223,8 +221,8 @@ def _summaries(
         summaries.append(
             IndicatorSummary(
                 indicator=indicator,
-                met=sum(1 for c in cells if c.status == "met"),
-                with_data=sum(1 for c in cells if c.status in ("met", "missed")),
+                met=count_met(c.status for c in cells),
+                with_data=count_judged(c.status for c in cells),
                 total_numerator=totals.get(f"{indicator.code}_n"),
                 total_denominator=totals.get(f"{indicator.code}_d"),
             )

@@ -1,4 +1,5 @@
-"""Display filters in the active language's number format (1.087 / 83,66 % in Vietnamese)."""
+"""Display filters in the active language's number format (1.087 / 83,66 % in Vietnamese),
+and a status's symbol and label in the active language."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+from indicators.domain.status import Status
 
 register = template.Library()
 
@@ -55,3 +59,21 @@ def count(value: int | None) -> str:
 def get(mapping: dict, key: str) -> object:
     """{{ previous_counts|get:field.name }}: templates cannot index by a variable."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def status_symbol(status: str) -> str:
+    """{{ cell.status|status_symbol }}: ✔ ✘ ○ –."""
+    return Status(status).symbol
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """{{ cell.status|status_label }}: "Đạt" / "Met" in the active language."""
+    return gettext(Status(status).label_vi)
+
+
+@register.simple_tag
+def status_legend() -> str:
+    """✔ Đạt · ✘ Chưa đạt · ○ Chưa giao chỉ tiêu · – Không có số liệu (active language)."""
+    return " · ".join(f"{status.symbol} {gettext(status.label_vi)}" for status in Status)

@@ -15,7 +15,7 @@ def run(*args: str) -> str:
 
 
 class RankingCommandTestCase(BaseTestCase):
-    def test_it_prints_the_seed_004_ranking_as_csv(self) -> None:
+    def test_it_prints_the_ranking_of_hoai_nhons_h1_2023_dispatch_as_csv(self) -> None:
         output = run(
             "--parent", "543", "--period", "2023-H1-CAL", "--indicator", "online", "--format", "csv"
         )
@@ -40,7 +40,7 @@ class RankingCommandTestCase(BaseTestCase):
             "--parent", "543", "--period", "2023-01-01..2023-06-30", "--indicator", "digitization"
         )
         self.assertIn("6 tháng đầu năm 2023", output)
-        self.assertIn("99,87", output)  # Hoài Hảo 744/745, printed 99,9 in the seed
+        self.assertIn("99,87", output)  # Hoài Hảo 744/745, printed 99,9 in the dispatch
         self.assertIn("1.071", output)
 
     def test_it_fails_in_one_line_on_bad_arguments(self) -> None:
@@ -70,3 +70,13 @@ class RankingCommandTestCase(BaseTestCase):
         )
         codes = [row["code"] for row in csv.DictReader(io.StringIO(output))]
         self.assertIn("543", codes)
+
+    def test_it_names_the_statuses_as_the_pages_and_downloads_do(self) -> None:
+        # Bình Định's districts in H1 2023: Hoài Nhơn has no on-time target, the others no
+        # figures.
+        output = run(
+            "--parent", "52", "--period", "2023-H1-CAL", "--indicator", "on_time", "--format", "csv"
+        )
+        statuses = {row["code"]: row["status"] for row in csv.DictReader(io.StringIO(output))}
+        self.assertEqual(statuses["543"], "Chưa giao chỉ tiêu")
+        self.assertEqual(statuses["540"], "Không có số liệu")

@@ -22,6 +22,7 @@ from indicators.models import (
     TargetSource,
     UnitFigures,
 )
+from indicators.ranking.matrix import matrix_for
 from indicators.ranking.selectors import ranking_for, trend_for, units_for_tier
 from tests.base import BaseTestCase
 from units.models import AdministrativeUnit, UnitLevel
@@ -58,7 +59,16 @@ def put_online(period: Period, unit_code: str, online: int, received: int = 100)
 
 class TwoQuartersMixin:
     """Q1 2024: Tam Quan 90 %, Bồng Sơn 80 %, Hoài Sơn 70 %. Q2 2024: Tam Quan 60 %,
-    Bồng Sơn 85 %, Hoài Sơn 75 %, Hoài Châu 50 % (new: no Q1 figures)."""
+    Bồng Sơn 85 %, Hoài Sơn 75 %, Hoài Châu 50 % (new: no Q1 figures); only Tam Quan has a
+    target (70 %). Both quarters are cls.q1 and cls.q2."""
+
+    q1: Period
+    q2: Period
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()  # type: ignore[misc]
+        cls.q1, cls.q2 = cls.make_quarters()
 
     @classmethod
     def make_quarters(cls) -> tuple[Period, Period]:
@@ -80,11 +90,6 @@ class TwoQuartersMixin:
 
 
 class RankChangeTestCase(TwoQuartersMixin, BaseTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.q1, cls.q2 = cls.make_quarters()
-
     def test_it_computes_the_rank_change_since_the_previous_quarter(self) -> None:
         online = Indicator.objects.get(code="online")
         hoai_nhon = unit_by_code("543", on=ON_2024)
@@ -151,6 +156,24 @@ class RankChangeTestCase(TwoQuartersMixin, BaseTestCase):
         self.assertEqual([r[5] for r in rows[1:]], ["90.00", "60.00"])
 
 
+class MatrixRanksTestCase(TwoQuartersMixin, BaseTestCase):
+    def test_it_ranks_every_unit_with_data_and_no_unit_without(self) -> None:
+        # Q1 2024: Tam Quan meets its only target; Bồng Sơn and Hoài Sơn report without a
+        # target and tie second, whatever units without data sort between them by name.
+        hoai_nhon = unit_by_code("543", on=ON_2024)
+        matrix = matrix_for(
+            parent=hoai_nhon,
+            period=self.q1,
+            units=units_for_tier(hoai_nhon, self.q1, ""),
+            indicators=list(Indicator.objects.all()),
+        )
+        ranks = {r.unit.code: r.rank for r in matrix.rows}
+        self.assertEqual(ranks.pop("21637"), 1)
+        self.assertEqual(ranks.pop("21640"), 2)
+        self.assertEqual(ranks.pop("21643"), 2)
+        self.assertEqual(set(ranks.values()), {None})
+
+
 class AllIndicatorsTestCase(BaseTestCase):
     def test_it_shows_units_by_indicators_with_ratio_of_sums_totals(self) -> None:
         self.login(self.district)
@@ -161,7 +184,8 @@ class AllIndicatorsTestCase(BaseTestCase):
         hoai_duc = row_html(html, "21685")
         self.assertRegex(hoai_duc, r'(?s)rcell-met" data-indicator="online".*?✔ 93,33 %')
         total = html.split('data-total="children"', 1)[1].split("</tr>", 1)[0]
-        self.assertIn("66,73 %", total)  # online: 9.805 / 14.693, as in seed 004
+        # Online: 9.805 / 14.693, as in Hoài Nhơn's H1 2023 dispatch.
+        self.assertIn("66,73 %", total)
         self.assertIn("10/17", total)
         self.assertIn('id="heatmap-chart-data" type="application/json"', html)
         for tag in re.findall(r"<script[^>]*>", html):

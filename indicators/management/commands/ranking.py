@@ -13,12 +13,6 @@ from indicators.selectors import period_for_spec
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
 COLUMNS = ["rank", "code", "name", "numerator", "denominator", "rate", "target", "status"]
-STATUS_VI = {
-    "met": "Đạt",
-    "missed": "Chưa đạt",
-    "no_target": "Chưa giao",
-    "no_data": "Không có số liệu",
-}
 
 
 class Command(BaseCommand):
@@ -74,7 +68,7 @@ class Command(BaseCommand):
                 _or_blank(row.denominator, number),
                 _or_blank(row.rate, percent),
                 _or_blank(row.target, percent),
-                STATUS_VI[row.status],
+                row.status.label_vi,
             ]
             for row in result.rows
         ]
