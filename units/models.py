@@ -68,7 +68,7 @@ class AdministrativeUnit(models.Model):
     # Normalised name key of the vietnamadminunits dataset ("tinhbinhdinh_thixahoainhon_
     # phuongbongson"); the old->new converter is keyed by it.
     source_key = models.CharField(max_length=200, blank=True, db_index=True)
-    successors = models.ManyToManyField(
+    successors: models.ManyToManyField[AdministrativeUnit, UnitSuccession] = models.ManyToManyField(
         "self",
         through="UnitSuccession",
         through_fields=("predecessor", "successor"),

@@ -140,7 +140,8 @@ def _targets_clause(section: IndicatorSection, words: _Words) -> str:
 
 
 def _desk_status(section: IndicatorSection, rate: Decimal) -> str:
-    met, missed = [], []
+    met: list[str] = []
+    missed: list[str] = []
     for issuer in section.issuers:
         if issuer.desk is None:
             continue

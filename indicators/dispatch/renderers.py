@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
 from indicators.dispatch.drafting import Dispatch
 from indicators.dispatch.selectors import DispatchData
 from indicators.domain.formatting import format_date_vi
 from indicators.io.appendix_write import appendix_write_xlsx
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 # Characters XML 1.0 forbids (python-docx refuses them): a name pasted from elsewhere must
 # not make the download fail.
@@ -33,7 +37,9 @@ def dispatch_docx(dispatch: Dispatch) -> bytes:
     document.core_properties.title = _clean(dispatch.subject)
     document.core_properties.language = "vi-VN"
 
-    def paragraph(text: str = "", *, bold: bool = False, center: bool = False, italic=False):
+    def paragraph(
+        text: str = "", *, bold: bool = False, center: bool = False, italic: bool = False
+    ) -> Paragraph:
         p = document.add_paragraph()
         if text:
             run = p.add_run(_clean(text))

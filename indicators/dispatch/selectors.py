@@ -120,7 +120,8 @@ def _issuer_targets(
             Q(unit=parent) | Q(unit__in=children.values("pk")),
             Q(plan__issuer__isnull=True) | Q(plan__issuer_id__in=parent.ancestor_ids()),
             indicator__in=indicators,
-            plan__year=period.year,
+            # A period without a year (a custom range) has no plan: year=None is IS NULL.
+            plan__year=period.year,  # type: ignore[misc]  # None is meant, see above
             plan__is_active=True,
         )
         .annotate(

@@ -153,10 +153,10 @@ class Target(models.Model):
         if self.source == TargetSource.MANUAL:
             return f"Chỉ tiêu {year} giao thủ công: {self.reason or 'không ghi lý do'}."
         if self.source == TargetSource.INHERITED:
-            decision = self.plan.decision_number or self.plan.title
+            document = self.plan.decision_number or self.plan.title
             return (
                 f"Chỉ tiêu {year} do {self.plan.issuer_label} giao chung cho "
-                f"{self.unit.get_level_display().lower()} ({decision})."
+                f"{self.unit.get_level_display().lower()} ({document})."
             )
         # Re-derive the decision from the stored inputs: the sentence then always matches
         # the rule's arithmetic, including the cap at 100.

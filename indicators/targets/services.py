@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -249,7 +250,8 @@ def target_override(*, target: Target, value: Decimal, reason: str, user: User |
         raise TargetError("Chỉ tiêu tỷ lệ phải từ 0 đến 100 %.")
     current = Target.objects.select_for_update().select_related("unit", "plan").get(pk=target.pk)
     tier = tier_range(current)
-    if tier is not None and not tier.value <= value <= tier.value_high:
+    # tier_range returns only a tier with a range: its value_high is set.
+    if tier is not None and not tier.value <= value <= cast(Decimal, tier.value_high):
         raise TargetError(
             f"Chỉ tiêu của {current.unit} phải nằm trong khoảng "
             f"{_range_vi(tier.value, tier.value_high)} do {current.plan.issuer_label} giao "
