@@ -81,7 +81,7 @@ def dispatch_docx(dispatch: Dispatch) -> bytes:
 
 
 def appendix_unit_label(unit_type: str, name: str) -> str:
-    """ "UBND phường Bồng Sơn", as the seed appendix names its rows."""
+    """ "UBND phường Bồng Sơn", as the appendix of Hoài Nhơn's H1 2023 dispatch names its rows."""
     return f"UBND {unit_type.lower()} {name}"
 
 

@@ -1,7 +1,8 @@
 """Raw counts, indicator definitions and the arithmetic on them.
 
 Pure Python (no Django): the same code computes rates for the web pages, the CLI, the
-generated documents and the tests that replay the published seed 004 table.
+generated documents and the tests that replay the table published with Hoài Nhơn's H1
+2023 dispatch.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ __all__ = [
 # Raw counts of one unit for one period; None = not reported.
 Counts = Mapping[str, int | None]
 
-# Order follows the seed 004 appendix columns, then the counts seeds 001/003 add; forms and
-# CSV exports list fields in this order.
+# Order follows the appendix columns of Hoài Nhơn's H1 2023 dispatch, then the counts that
+# Phổ Ninh's 2025 plan and Quảng Ngãi's 2024 report add; forms and CSV exports list fields
+# in this order.
 COUNT_FIELDS: dict[str, str] = {
     "total": "Tổng số hồ sơ",
     "carried_over": "Hồ sơ kỳ trước chuyển sang",
@@ -101,7 +103,7 @@ class IndicatorDef:
     short_vi: str
     numerator: tuple[str, ...]
     denominator: str
-    # Seed 001 appendix §2; None where the seeds give no national minimum for 2025.
+    # Phổ Ninh's 2025 plan, appendix §2; None where it gives no national minimum for 2025.
     national_minimum_2025: Decimal | None
     higher_is_better: bool = True
     order: int
@@ -262,8 +264,9 @@ def ratio_of_sums(parts: Iterable[tuple[int | None, int | None]]) -> Decimal | N
 
     Pairs with a missing numerator or denominator are skipped (they carry no data).
     A mean of unit rates is a different number and must never be used as the total:
-    it weights a commune with 500 dossiers like one with 1,500 (seed 004's "Tổng số
-    cấp xã" online rate 66,73 % is 9.805 / 14.693, the mean of the rates is 69,44 %).
+    it weights a commune with 500 dossiers like one with 1,500 (in Hoài Nhơn's H1 2023
+    dispatch the "Tổng số cấp xã" online rate 66,73 % is 9.805 / 14.693, the mean of the
+    rates is 69,44 %).
     """
     num_sum = 0
     den_sum = 0
@@ -369,7 +372,7 @@ def _at_most_check(counts: Counts, left: tuple[str, ...], right: str) -> Identit
     return IdentityViolation(field=left[0], expected=bound, found=found, message_vi=message)
 
 
-# Identities that hold in every real row (DOMAIN.md "Raw counts"); a break is an entry error.
+# Identities that hold in every row of the published tables; a break is an entry error.
 _SUM_IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("total", ("carried_over", "received")),
     ("received", ("received_in_person", "received_online")),

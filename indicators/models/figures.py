@@ -26,8 +26,9 @@ def _count_field(label: str) -> models.PositiveIntegerField:
 
 
 class UnitFigures(models.Model):
-    """The raw counts of one unit for one period (seed 004 appendix columns plus payment,
-    feedback, satisfaction and population-database counts). Empty means not reported."""
+    """The raw counts of one unit for one period (the appendix columns of Hoài Nhơn's H1 2023
+    dispatch plus payment, feedback, satisfaction and population-database counts). Empty
+    means not reported."""
 
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="figures")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="figures")
@@ -155,8 +156,8 @@ class FiguresChange(models.Model):
 
 
 class PublishedResult(models.Model):
-    """A rate published by an authority without its raw counts (seed 000 gives Đức Phổ's
-    2024 rates only). Used as a target baseline when no figures exist."""
+    """A rate published by an authority without its raw counts (Đức Phổ's 01/2025 dispatch
+    gives its 2024 rates only). Used as a target baseline when no figures exist."""
 
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")

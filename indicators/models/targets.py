@@ -79,15 +79,15 @@ class PlanMinimum(models.Model):
 
 
 class TierTarget(models.Model):
-    """A target an issuer sets for every unit of one tier (seed 004: 25 % for the district
-    desk, 70 % for communes). Units of that tier inherit it."""
+    """A target an issuer sets for every unit of one tier (Hoài Nhơn's H1 2023 dispatch: 25 %
+    for the district desk, 70 % for communes). Units of that tier inherit it."""
 
     plan = models.ForeignKey(TargetPlan, on_delete=models.CASCADE, related_name="tier_targets")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
     value = models.DecimalField(_("chỉ tiêu (%)"), max_digits=7, decimal_places=2)
-    # "từ 55 đến 60 % tùy từng địa phương" (seed 004): a range; each unit then gets its
-    # own value within it, and value is the floor.
+    # "từ 55 đến 60 % tùy từng địa phương" (Hoài Nhơn's H1 2023 dispatch): a range; each
+    # unit then gets its own value within it, and value is the floor.
     value_high = models.DecimalField(
         _("chỉ tiêu tối đa của khoảng (%)"), max_digits=7, decimal_places=2, null=True, blank=True
     )
