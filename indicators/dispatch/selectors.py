@@ -41,7 +41,6 @@ class IssuerTargets:
     for one indicator: for the parent's own desk and for its children."""
 
     issuer: AdministrativeUnit | None  # None: the central government
-    plan_title: str
     decision_number: str
     depth: int  # 0 for the central government, then the issuer's depth in the tree
     desk: TargetRange | None = None
@@ -134,7 +133,6 @@ def _issuer_targets(
         .values(
             "indicator__code",
             "plan_id",
-            "plan__title",
             "plan__decision_number",
             "plan__decision_date",
             "plan__issuer_id",
@@ -160,7 +158,6 @@ def _issuer_targets(
             issuer_id,
             IssuerTargets(
                 issuer=issuer,
-                plan_title=row["plan__title"],
                 decision_number=row["plan__decision_number"],
                 depth=0 if issuer is None else issuer.depth,
             ),
@@ -217,17 +214,6 @@ def dispatch_data(*, parent: AdministrativeUnit, period: Period) -> DispatchData
     )
 
 
-# The order in which the documents name unit kinds: "xã, phường", "huyện, thị xã".
-UNIT_TYPE_ORDER = (
-    "Xã",
-    "Phường",
-    "Thị trấn",
-    "Đặc khu",
-    "Huyện",
-    "Thị xã",
-    "Thành phố",
-    "Quận",
-)
 _BASE = str.maketrans({"đ": "d", "Đ": "D"})
 
 

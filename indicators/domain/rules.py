@@ -58,13 +58,6 @@ class TargetDecision:
     is_rate: bool = True
     cap: Decimal | None = _HUNDRED  # None for counts
 
-    @property
-    def uplifted(self) -> Decimal | None:
-        """R + uplift before cap, floor and rounding (None outside rule b)."""
-        if self.branch is not Branch.UPLIFT or self.baseline is None:
-            return None
-        return _apply_uplift(self.baseline, self.uplift, self.mode)
-
 
 def _apply_uplift(baseline: Decimal, uplift: Decimal, mode: UpliftMode) -> Decimal:
     if mode is UpliftMode.RELATIVE:

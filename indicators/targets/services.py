@@ -33,15 +33,6 @@ class ComputedTarget:
     baseline_note: str
     year: int
 
-    @property
-    def explanation(self) -> str:
-        return rules.explain_vi(
-            self.decision,
-            year=self.year,
-            indicator_name=self.indicator.name_vi,
-            baseline_note=self.baseline_note,
-        )
-
 
 def _units_for_plan(parent: AdministrativeUnit, year: int) -> list[AdministrativeUnit]:
     """The parent's own desk and its territorial children that exist in the plan year."""
