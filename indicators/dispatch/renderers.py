@@ -108,6 +108,8 @@ def dispatch_appendix_xlsx(data: DispatchData) -> bytes:
     return appendix_write_xlsx(
         title=title,
         period_label=period_label,
-        district_rows=desk,  # type: ignore[arg-type]
-        commune_rows=children,  # type: ignore[arg-type]
+        # counts() gives None for a count not reported, which the writer leaves empty (its
+        # annotation, in indicators/io, says int: to be widened there).
+        district_rows=desk,  # type: ignore[arg-type]  # None = not reported, see above
+        commune_rows=children,  # type: ignore[arg-type]  # None = not reported, see above
     )
