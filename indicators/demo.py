@@ -1,4 +1,5 @@
-"""Real data from the seed documents, plus clearly labelled sample data, for first run.
+"""Real data from the source documents (Hoài Nhơn's H1 2023 dispatch, Đức Phổ's 01/2025
+dispatch), plus clearly labelled sample data, for first run.
 
 Real figures come from `fixtures/`; the sample generator is deterministic (seeded by unit
 and period codes), so every run and every machine shows the same numbers.
@@ -37,7 +38,7 @@ from units.selectors import unit_by_code
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SAMPLE_SOURCE = "Số liệu mẫu (sinh tự động để minh họa)"
 
-# CSV header of the seed 004 appendix -> our field names.
+# CSV header of the appendix of Hoài Nhơn's H1 2023 dispatch -> our field names.
 CSV_COLUMNS = {
     "total": "total",
     "carried_over": "carried_over",
@@ -55,7 +56,8 @@ CSV_COLUMNS = {
     "e_certified_copies": "e_certified_copies",
 }
 
-# Provinces that get sample figures: the seeds' Quảng Ngãi (51) and Bình Định / Gia Lai (52).
+# Provinces that get sample figures: those of the source documents, Quảng Ngãi (51: Đức Phổ,
+# Phổ Ninh) and Bình Định / Gia Lai (52: Hoài Nhơn).
 SAMPLE_PROVINCES = ("51", "52")
 LEGACY_SAMPLE_PERIODS = (
     "2023-H1-CAL",
@@ -201,7 +203,7 @@ def _load_plan(
 
 
 def sample_figures_generate() -> int:
-    """Plausible figures for the seed provinces' units in periods without real data."""
+    """Plausible figures for the sample provinces' units in periods without real data."""
     legacy = _in_sample_provinces(Structure.LEGACY).filter(
         level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]
     )
@@ -260,7 +262,7 @@ def sample_status(unit: AdministrativeUnit, period_code: str) -> str | None:
 
 
 def sample_counts(unit: AdministrativeUnit, period: Period) -> dict[str, int]:
-    """Counts that satisfy every identity of DOMAIN.md, with a unit-specific propensity
+    """Counts that pass every check of formulas.check_identities, with a unit-specific propensity
     (some communes are good at online filing, some are not) and a trend over time."""
     unit_rng = random.Random(f"unit:{unit.structure}:{unit.code}")
     rng = random.Random(f"figures:{unit.structure}:{unit.code}:{period.code}")

@@ -25,7 +25,7 @@ from indicators.models import (
     Target,
     UnitFigures,
 )
-from units.models import AdministrativeUnit, UnitLevel
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 
 
 def numerator_expression(definition: formulas.IndicatorDef, prefix: str = "") -> F | object:
@@ -45,7 +45,11 @@ def target_subquery(indicator: Indicator, year: int | None) -> QuerySet[Target]:
     issued closest to the unit (the deepest issuer) wins; the central plan comes last."""
     targets = (
         Target.objects.filter(
-            unit=OuterRef("pk"), indicator=indicator, plan__year=year, plan__is_active=True
+            unit=OuterRef("pk"),
+            indicator=indicator,
+            # A period without a year (a custom range) has no target: year=None is IS NULL.
+            plan__year=year,  # type: ignore[misc]  # None is meant, see above
+            plan__is_active=True,
         )
         .annotate(issuer_depth=Coalesce(Length("plan__issuer__path"), Value(0)))
         .order_by("-issuer_depth", "-plan__decision_date", "-pk")
@@ -65,15 +69,13 @@ def children_for_ranking(
     )
 
 
-def periods_with_figures(units: QuerySet[AdministrativeUnit]) -> QuerySet[Period]:
+def periods_with_figures(units: UnitQuerySet) -> QuerySet[Period]:
     return Period.objects.filter(
         Exists(UnitFigures.objects.filter(period=OuterRef("pk"), unit__in=units))
     ).order_by("-end", "-start")
 
 
-def parents_for_ranking(
-    visible: QuerySet[AdministrativeUnit], period: Period
-) -> QuerySet[AdministrativeUnit]:
+def parents_for_ranking(visible: UnitQuerySet, period: Period) -> QuerySet[AdministrativeUnit]:
     """Units the user may choose as the ranking's parent: visible units that had children
     then, and units that report figures themselves (a commune sees its own row)."""
     children = AdministrativeUnit.objects.filter(parent=OuterRef("pk")).valid_during(

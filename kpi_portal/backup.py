@@ -27,8 +27,8 @@ import io
 import json
 import sys
 import uuid
-from collections.abc import Iterator
-from typing import Any, TextIO
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal, Protocol, TextIO, cast
 
 from django.apps import apps
 from django.core import serializers
@@ -79,10 +79,17 @@ def encode(obj: dict[str, Any]) -> str:
     return json.dumps(obj, cls=_Encoder, ensure_ascii=False, sort_keys=True)
 
 
+def _through(field: models.ManyToManyField[Any, Any]) -> type[models.Model]:
+    """The model behind a many-to-many field: the one Django made, or the one it names."""
+    # The stubs allow None: Django sets it when the field is set up, long before any
+    # backup or restore runs.
+    return cast(type[models.Model], field.remote_field.through)
+
+
 def model_rows(model: type[models.Model]) -> Iterator[dict[str, Any]]:
     """The model's rows as serializer dicts, in primary-key order, m2m lists sorted."""
     queryset = model._default_manager.using(connection.alias).order_by("pk")
-    m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+    m2m = [f.name for f in model._meta.many_to_many if _through(f)._meta.auto_created]
     if m2m:
         queryset = queryset.prefetch_related(*m2m)
     chunk: list[models.Model] = []
@@ -151,11 +158,12 @@ def backup_write(*, out: TextIO) -> dict[str, Any]:
     return manifest
 
 
-def open_text(path: str, mode: str, *, gz: bool | None = None) -> TextIO:
+def open_text(path: str, mode: Literal["r", "w"], *, gz: bool | None = None) -> TextIO:
     if path == "-":
         return sys.stdout if mode == "w" else sys.stdin
     if path.endswith(".gz") if gz is None else gz:
-        return io.TextIOWrapper(gzip.open(path, mode + "b"), encoding="utf-8")
+        # What gzip.open does for a binary mode, with the type the stubs can follow.
+        return io.TextIOWrapper(gzip.GzipFile(path, mode + "b"), encoding="utf-8")
     return open(path, mode, encoding="utf-8")
 
 
@@ -192,12 +200,19 @@ def _empty_every_table() -> None:
             cursor.execute(sql)
 
 
+class _Stamped(Protocol):
+    """Date, time and datetime fields: no common base class declares these."""
+
+    auto_now: bool
+    auto_now_add: bool
+
+
 @contextlib.contextmanager
 def _stored_timestamps(model: type[models.Model]) -> Iterator[None]:
     """bulk_create would stamp auto_now/auto_now_add fields with the current time; a
     restore keeps the stored ones (loaddata's raw save does the same)."""
     fields = [
-        f
+        cast(_Stamped, f)
         for f in model._meta.concrete_fields
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
@@ -218,14 +233,14 @@ def _insert(model: type[models.Model], items: list[dict[str, Any]]) -> None:
 
 def _insert_rows(model: type[models.Model], items: list[dict[str, Any]]) -> None:
     objects = []
-    m2m: list[tuple[Any, dict[str, list[Any]]]] = []
+    m2m: list[tuple[Any, dict[str, Sequence[Any]]]] = []
     for deserialized in serializers.deserialize("python", items, ignorenonexistent=False):
         objects.append(deserialized.object)
         if deserialized.m2m_data:
             m2m.append((deserialized.object.pk, deserialized.m2m_data))
     model._default_manager.bulk_create(objects, batch_size=BATCH)
     for field in model._meta.many_to_many:
-        through = field.remote_field.through
+        through = _through(field)
         if not through._meta.auto_created:
             continue
         source = field.m2m_field_name() + "_id"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-def database_from_url(url: str) -> dict[str, object]:
+def database_from_url(url: str) -> dict[str, Any]:
     """Translate DATABASE_URL (postgres://user:pass@host:port/name or sqlite:///path)."""
     parsed = urlparse(url)
     if parsed.scheme in ("postgres", "postgresql"):
@@ -114,7 +115,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
+DATABASES: dict[str, dict[str, Any]] = {
     "default": database_from_url(os.environ["DATABASE_URL"])
     if os.getenv("DATABASE_URL")
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
@@ -150,7 +151,8 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Entries are directories, or (prefix, directory) pairs like the plotly one below.
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 
 # A session lasts one working day at most and ends when the browser closes (shared office
 # computers). Changing the password ends every other session (Django's session auth hash).
@@ -209,6 +211,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429  # axes' default, named here for the lockout page
 AXES_LOCKOUT_CALLABLE = "units.signin.views.lockout_response"  # templates/axes_lockout.html
 AXES_CLIENT_IP_CALLABLE = "units.audit.request.client_ip"
 AXES_VERBOSE = False

@@ -612,7 +612,7 @@ def main() -> int:
         deadline=time.monotonic() + 3600,
         stats=stats,
         password=plan.password,
-        think=tuple(args.think),  # type: ignore[arg-type]
+        think=tuple(args.think),
         acked={},
         acked_lock=threading.Lock(),
         logins_failed=[],

@@ -12,8 +12,9 @@ py=.venv/bin/python
 [ -x /usr/bin/chromium ] || { echo "Cài chromium / installing chromium…"; apt_install chromium; }
 ensure_pg_bin
 
-echo "== ruff, migrations =="
+echo "== ruff, mypy, migrations =="
 $py -m ruff check .
+$py -m mypy
 $py manage.py makemigrations --check --dry-run >/dev/null
 
 echo "== tests on SQLite =="

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
@@ -20,6 +20,10 @@ from units.audit.services import audit_lockout_lifted, audit_log
 from units.models import AdministrativeUnit, AuditAction, AuditEvent, UnitSuccession, User
 from units.users_import.forms import UsersImportForm
 from units.users_import.services import UsersImportRefused, users_import_xlsx
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # Initial passwords of the last users import, kept in the session until downloaded once.
 PASSWORDS_SESSION_KEY = "users_import_passwords"
@@ -128,7 +132,9 @@ class UserAdmin(DjangoUserAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 created = users_import_xlsx(
-                    data=form.cleaned_data["file"].read(), by=request.user, request=request
+                    data=form.cleaned_data["file"].read(),
+                    by=cast(User, request.user),  # the admin serves logged-in staff only
+                    request=request,
                 )
             except UsersImportRefused as refused:
                 errors = refused.errors
@@ -159,7 +165,7 @@ class UserAdmin(DjangoUserAdmin):
         from openpyxl import Workbook
 
         workbook = Workbook()
-        sheet = workbook.active
+        sheet = cast("Worksheet", workbook.active)  # a new workbook opens on its one sheet
         sheet.title = "Mat khau ban dau"
         sheet.append(["Tên đăng nhập", "Họ và tên", "Vai trò", "Đơn vị", "Mật khẩu ban đầu"])
         for row in rows:
@@ -172,7 +178,9 @@ class UserAdmin(DjangoUserAdmin):
             ]
             row_number = sheet.max_row + 1
             for column, value in enumerate(values, start=1):
-                put_text(sheet.cell(row=row_number, column=column), str(value))
+                # A cell of a new row is never a merged one.
+                cell = cast("Cell", sheet.cell(row=row_number, column=column))
+                put_text(cell, str(value))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

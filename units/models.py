@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.serializers.json import DjangoJSONEncoder
@@ -68,7 +69,7 @@ class AdministrativeUnit(models.Model):
     # Normalised name key of the vietnamadminunits dataset ("tinhbinhdinh_thixahoainhon_
     # phuongbongson"); the old->new converter is keyed by it.
     source_key = models.CharField(max_length=200, blank=True, db_index=True)
-    successors = models.ManyToManyField(
+    successors: models.ManyToManyField[AdministrativeUnit, UnitSuccession] = models.ManyToManyField(
         "self",
         through="UnitSuccession",
         through_fields=("predecessor", "successor"),
@@ -93,8 +94,8 @@ class AdministrativeUnit(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
         path = self.build_path()
         if path != self.path:
             self.path = path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 
@@ -112,7 +113,9 @@ def children_of(
     if on_date is not None:
         children = children.valid_on(on_date)
     if start is not None or end is not None:
-        children = children.valid_during(start or end, end or start)  # type: ignore[arg-type]
+        # One end is set: it stands in for the other (a single day).
+        first, last = cast(dt.date, start or end), cast(dt.date, end or start)
+        children = children.valid_during(first, last)
     return children.order_by("code", "name")
 
 

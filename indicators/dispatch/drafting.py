@@ -1,13 +1,13 @@
 """The monthly/quarterly dispatch (công văn) drafted from the figures, in the manner of
 Hoài Nhơn's H1 2023 dispatch (6 tháng đầu năm 2023).
 
-`dispatch_build` turns the data read by `indicators.dispatch_selectors` into a structured
+`dispatch_build` turns the data read by `indicators.dispatch.selectors` into a structured
 document (header, recipients placeholder, intro, one section per indicator with data);
 `dispatch_text`, `dispatch_docx` and `dispatch_appendix_xlsx` render it. No queries here:
 everything comes in the DispatchData.
 
-Wording decisions (where that dispatch is inconsistent or has typos, the text is the
-corrected version of what it means):
+Wording decisions (where Hoài Nhơn's H1 2023 dispatch is inconsistent or has typos, the
+text is the corrected version of what it means):
 - rates are written with two decimals and "%" without a space, as the dispatch does
   ("Hoài Phú 71,00%"); targets without trailing zeros ("50%");
 - the units that met are listed best first as "Hoài Đức 93,33%; Tam Quan 91,82%"; those
@@ -141,7 +141,8 @@ def _targets_clause(section: IndicatorSection, words: _Words) -> str:
 
 
 def _desk_status(section: IndicatorSection, rate: Decimal) -> str:
-    met, missed = [], []
+    met: list[str] = []
+    missed: list[str] = []
     for issuer in section.issuers:
         if issuer.desk is None:
             continue

@@ -41,7 +41,6 @@ class IssuerTargets:
     for one indicator: for the parent's own desk and for its children."""
 
     issuer: AdministrativeUnit | None  # None: the central government
-    plan_title: str
     decision_number: str
     depth: int  # 0 for the central government, then the issuer's depth in the tree
     desk: TargetRange | None = None
@@ -120,7 +119,8 @@ def _issuer_targets(
             Q(unit=parent) | Q(unit__in=children.values("pk")),
             Q(plan__issuer__isnull=True) | Q(plan__issuer_id__in=parent.ancestor_ids()),
             indicator__in=indicators,
-            plan__year=period.year,
+            # A period without a year (a custom range) has no plan: year=None is IS NULL.
+            plan__year=period.year,  # type: ignore[misc]  # None is meant, see above
             plan__is_active=True,
         )
         .annotate(
@@ -133,7 +133,6 @@ def _issuer_targets(
         .values(
             "indicator__code",
             "plan_id",
-            "plan__title",
             "plan__decision_number",
             "plan__decision_date",
             "plan__issuer_id",
@@ -159,7 +158,6 @@ def _issuer_targets(
             issuer_id,
             IssuerTargets(
                 issuer=issuer,
-                plan_title=row["plan__title"],
                 decision_number=row["plan__decision_number"],
                 depth=0 if issuer is None else issuer.depth,
             ),
@@ -223,17 +221,6 @@ def dispatch_data(*, parent: AdministrativeUnit, period: Period) -> DispatchData
     )
 
 
-# The order in which the documents name unit kinds: "xã, phường", "huyện, thị xã".
-UNIT_TYPE_ORDER = (
-    "Xã",
-    "Phường",
-    "Thị trấn",
-    "Đặc khu",
-    "Huyện",
-    "Thị xã",
-    "Thành phố",
-    "Quận",
-)
 _BASE = str.maketrans({"đ": "d", "Đ": "D"})
 
 

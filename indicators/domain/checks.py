@@ -66,7 +66,7 @@ def outlier_warnings(
     warnings = []
     for field, label in COUNT_FIELDS.items():
         value = current.get(field)
-        past = [h[field] for h in history if h.get(field) is not None]
+        past = [v for h in history if (v := h.get(field)) is not None]
         if value is None or len(past) < MIN_HISTORY:
             continue
         mean = statistics.fmean(past)

@@ -1,7 +1,8 @@
 """Raw counts, indicator definitions and the arithmetic on them.
 
 Pure Python (no Django): the same code computes rates for the web pages, the CLI, the
-generated documents and the tests that replay the table of Hoài Nhơn's H1 2023 dispatch.
+generated documents and the tests that replay the table published with Hoài Nhơn's H1
+2023 dispatch.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ __all__ = [
 # Raw counts of one unit for one period; None = not reported.
 Counts = Mapping[str, int | None]
 
-# Order follows the appendix columns of Hoài Nhơn's H1 2023 dispatch, then the counts the
-# other source documents add; forms and CSV exports list fields in this order.
+# Order follows the appendix columns of Hoài Nhơn's H1 2023 dispatch, then the counts that
+# Phổ Ninh's 2025 plan and Quảng Ngãi's 2024 report add; forms and CSV exports list fields
+# in this order.
 COUNT_FIELDS: dict[str, str] = {
     "total": "Tổng số hồ sơ",
     "carried_over": "Hồ sơ kỳ trước chuyển sang",
@@ -103,8 +105,7 @@ class IndicatorDef:
     short_vi: str
     numerator: tuple[str, ...]
     denominator: str
-    # §2 of the appendix that states the Phổ Ninh principle (§1); None where no source
-    # document gives a national minimum for 2025.
+    # Phổ Ninh's 2025 plan, appendix §2; None where it gives no national minimum for 2025.
     national_minimum_2025: Decimal | None
     higher_is_better: bool = True
     order: int
@@ -373,7 +374,7 @@ def _at_most_check(counts: Counts, left: tuple[str, ...], right: str) -> Identit
     return IdentityViolation(field=left[0], expected=bound, found=found, message_vi=message)
 
 
-# Identities that hold in every real row of the published tables; a break is an entry error.
+# Identities that hold in every row of the published tables; a break is an entry error.
 _SUM_IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("total", ("carried_over", "received")),
     ("received", ("received_in_person", "received_online")),

@@ -1,7 +1,8 @@
 """Reporting periods: Decree 09/2019/NĐ-CP (Art. 12) periods, calendar periods, ranges.
 
 The convention is part of a period's identity: "Năm 2024" is 15/12/2023–14/12/2024 under
-Decree 09 (seed 000) and 01/01/2024–31/12/2024 in calendar terms, so every code says which.
+Decree 09 (as in Đức Phổ's 01/2025 dispatch) and 01/01/2024–31/12/2024 in calendar terms,
+so every code says which.
 """
 
 from __future__ import annotations

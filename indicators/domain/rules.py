@@ -1,9 +1,9 @@
-"""The Phổ Ninh target-setting principle (seed 001, appendix §1) and its explanation.
+"""The Phổ Ninh target-setting principle (Phổ Ninh's 2025 plan, appendix §1) and its explanation.
 
 For year Y, per unit and indicator, N = national minimum for Y, R = the unit's result Y−1:
   a) R < N  → target = N;
   b) R ≥ N  → target = R + 10 %, never below N.
-Project decisions where the text is silent (DOMAIN.md "Targets"): "+10 %" on a rate means
+Project decisions where the plan's text is silent: "+10 %" on a rate means
 +10 percentage points unless the plan chooses RELATIVE; counts only grow relatively; a rate
 target never exceeds 100; no baseline → N; a merged unit's R is the ratio of sums of its
 predecessors.
@@ -57,13 +57,6 @@ class TargetDecision:
     floored: bool  # R + uplift fell below N (only with a negative uplift) and was raised
     is_rate: bool = True
     cap: Decimal | None = _HUNDRED  # None for counts
-
-    @property
-    def uplifted(self) -> Decimal | None:
-        """R + uplift before cap, floor and rounding (None outside rule b)."""
-        if self.branch is not Branch.UPLIFT or self.baseline is None:
-            return None
-        return _apply_uplift(self.baseline, self.uplift, self.mode)
 
 
 def _apply_uplift(baseline: Decimal, uplift: Decimal, mode: UpliftMode) -> Decimal:

@@ -3,6 +3,8 @@ draft → submitted → approved workflow. Each write is one transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -156,12 +158,12 @@ def _changes_since(figures: UnitFigures | None, version: int) -> list[FiguresCha
 
 
 @transaction.atomic
-def figures_save(**kwargs: object) -> UnitFigures:
+def figures_save(**kwargs: Any) -> UnitFigures:
     """One user's save from the entry form (see figures_write)."""
-    return figures_write(**kwargs)  # type: ignore[arg-type]
+    return figures_write(**kwargs)
 
 
-WORKFLOW = {
+WORKFLOW: dict[str, tuple[tuple[FiguresStatus, ...], FiguresStatus, bool]] = {
     # action: (allowed from, goes to, needs a comment)
     FiguresChange.Action.SUBMIT: ((FiguresStatus.DRAFT,), FiguresStatus.SUBMITTED, False),
     FiguresChange.Action.APPROVE: ((FiguresStatus.SUBMITTED,), FiguresStatus.APPROVED, False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,15 +32,6 @@ class ComputedTarget:
     decision: rules.TargetDecision
     baseline_note: str
     year: int
-
-    @property
-    def explanation(self) -> str:
-        return rules.explain_vi(
-            self.decision,
-            year=self.year,
-            indicator_name=self.indicator.name_vi,
-            baseline_note=self.baseline_note,
-        )
 
 
 def _units_for_plan(parent: AdministrativeUnit, year: int) -> list[AdministrativeUnit]:
@@ -249,7 +241,8 @@ def target_override(*, target: Target, value: Decimal, reason: str, user: User |
         raise TargetError("Chỉ tiêu tỷ lệ phải từ 0 đến 100 %.")
     current = Target.objects.select_for_update().select_related("unit", "plan").get(pk=target.pk)
     tier = tier_range(current)
-    if tier is not None and not tier.value <= value <= tier.value_high:
+    # tier_range returns only a tier with a range: its value_high is set.
+    if tier is not None and not tier.value <= value <= cast(Decimal, tier.value_high):
         raise TargetError(
             f"Chỉ tiêu của {current.unit} phải nằm trong khoảng "
             f"{_range_vi(tier.value, tier.value_high)} do {current.plan.issuer_label} giao "
@@ -278,8 +271,8 @@ def target_override(*, target: Target, value: Decimal, reason: str, user: User |
 def target_set_in_range(
     *, target: Target, value: Decimal, reason: str, user: User | None
 ) -> Target:
-    """A unit's own value inside the range its tier was given (seed 004: "từ 55 đến 60 %
-    tùy từng địa phương"). Refused when the tier has no range."""
+    """A unit's own value inside the range its tier was given (Hoài Nhơn's H1 2023
+    dispatch: "từ 55 đến 60 % tùy từng địa phương"). Refused when the tier has no range."""
     if tier_range(target) is None:
         raise TargetError("Chỉ tiêu này không được giao theo khoảng.")
     return target_override(target=target, value=value, reason=reason, user=user)

@@ -210,7 +210,11 @@ def _unit_specs(
             source_key=reform_commune_key(row["provinceKey"], row["wardKey"]),
             parent=province,
         )
-    level_order = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
+    level_order: dict[str, int] = {
+        UnitLevel.PROVINCE: 0,
+        UnitLevel.DISTRICT: 1,
+        UnitLevel.COMMUNE: 2,
+    }
 
     def ordered(builder: _SpecBuilder) -> list[UnitSpec]:
         return sorted(builder.specs.values(), key=lambda spec: level_order[spec.level])

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 BATCH_SIZE = 500
 
 
-UNIT_FIELDS = ("unit_type", "name", "parent_id", "valid_from", "valid_to", "source_key")
 UPDATE_FIELDS = ["unit_type", "name", "parent", "valid_from", "valid_to", "source_key", "path"]
 
 

@@ -17,7 +17,7 @@ class LockoutBackend(AxesStandaloneBackend):
     the next backend instead.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -38,7 +38,8 @@ class Command(BaseCommand):
         # One case per parent: the first period in which its children reported.
         chosen: dict[int, int] = {}
         for parent_id, period_id in cases:
-            chosen.setdefault(parent_id, period_id)
+            # unit__parent__isnull=False above: a parent_id is never None here.
+            chosen.setdefault(cast(int, parent_id), period_id)
         parents = AdministrativeUnit.objects.in_bulk(list(chosen))
         periods = Period.objects.in_bulk(list(set(chosen.values())))
         self.stdout.write(
