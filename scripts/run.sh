@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a running portal: virtualenv, packages, the embedded
-# SQLite database, the country's administrative units, the real figures of the seed
+# SQLite database, the country's administrative units, the real figures of the published
 # documents, sample data and demo accounts; then the server on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
