@@ -22,6 +22,15 @@ class BaseTestCase(TestCase):
     """district (member of Hoài Nhơn), chairman (Hoài Nhơn), commune (Hoài Đức, a member
     of the subtree), outsider (Đức Phổ, another province) and admin."""
 
+    hoai_nhon: AdministrativeUnit
+    hoai_duc: AdministrativeUnit
+    duc_pho: AdministrativeUnit
+    district: User
+    chairman: User
+    commune: User
+    outsider: User
+    admin: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.hoai_nhon = unit_by_code("543", on=H1_2023)

@@ -116,6 +116,7 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
     ) -> None:
         workbook = Workbook()
         sheet = workbook.active
+        assert sheet is not None
         sheet.title = sheet_title
         sheet.append(header)
         for row in rows:
@@ -150,9 +151,11 @@ class UsersImportFuzzTestCase(FuzzTestCase):
         self.admin.save()
         self.login(self.admin)
         workbook = Workbook()
-        workbook.active.append(USERS_HEADER)
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.append(USERS_HEADER)
         for row in rows:
-            workbook.active.append(list(row))
+            sheet.append(list(row))
         out = io.BytesIO()
         workbook.save(out)
         users_before = set(User.objects.values_list("username", flat=True))

@@ -51,6 +51,8 @@ def json_strings(value: object) -> list[str]:
 
 
 class FuzzOutputsBase(FuzzTestCase):
+    figures: UnitFigures
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

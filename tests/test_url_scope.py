@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -86,7 +87,8 @@ def portal_patterns() -> dict[str, str]:
 class Case:
     method: str  # "get" | "post"
     url: str
-    data: dict[str, object] = field(default_factory=dict)
+    # Any: query values for a GET, form fields and uploaded files for a POST.
+    data: Mapping[str, Any] = field(default_factory=dict)
     # Statuses that are acceptable for this request; the body is always searched.
     allowed: frozenset[int] = frozenset(DENIED)
     label: str = ""
@@ -112,23 +114,43 @@ def code_period(unit: AdministrativeUnit) -> str:
 
 
 class URLScopeTestCase(BaseTestCase):
+    binh_dinh: AdministrativeUnit
+    quang_ngai: AdministrativeUnit
+    sibling: AdministrativeUnit
+    pho_ninh: AdministrativeUnit
+    gl_commune: AdministrativeUnit
+    gia_lai: AdministrativeUnit
+    pool: list[AdministrativeUnit]
+    province_bd: User
+    province_qn: User
+    uploader: User
+    colleague: User
+    numbers: dict[int, tuple[int, int]]
+    plans: list[TargetPlan]
+    batches: list[ImportBatch]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
+        # Both districts have a province above them (the assert narrows the optional parent).
+        assert cls.hoai_nhon.parent is not None and cls.duc_pho.parent is not None
         cls.binh_dinh = cls.hoai_nhon.parent
         cls.quang_ngai = cls.duc_pho.parent
-        cls.sibling = (
+        sibling = (
             AdministrativeUnit.objects.filter(parent=cls.hoai_nhon, level=UnitLevel.COMMUNE)
             .exclude(pk=cls.hoai_duc.pk)
             .valid_on(H1_2023)
             .order_by("code")
             .first()
         )
+        assert sibling is not None
+        cls.sibling = sibling
         cls.pho_ninh = unit_by_code("21460", on=H1_2023)
         # The same GSO code after the reform: a commune of the new Gia Lai province.
         cls.gl_commune = unit_by_code("21664", on=REFORM_DAY)
-        cls.gia_lai = cls.gl_commune.parent
-        assert cls.gl_commune.structure == "2025" and cls.gia_lai is not None
+        gia_lai = cls.gl_commune.parent
+        assert cls.gl_commune.structure == "2025" and gia_lai is not None
+        cls.gia_lai = gia_lai
         cls.pool = [
             cls.binh_dinh,
             cls.hoai_nhon,
@@ -146,7 +168,7 @@ class URLScopeTestCase(BaseTestCase):
         cls.colleague = make_user("colleague", Role.DISTRICT_STAFF, cls.hoai_nhon)
 
         # Names with a marker, and figures whose numbers appear nowhere else.
-        cls.numbers: dict[int, tuple[int, int]] = {}
+        cls.numbers = {}
         for i, unit in enumerate(cls.pool):
             AdministrativeUnit.objects.filter(pk=unit.pk).update(name=f"{unit.name} {marker(unit)}")
             unit.refresh_from_db()
@@ -159,7 +181,7 @@ class URLScopeTestCase(BaseTestCase):
                 defaults={"received": received, "received_online": online, "total": received},
             )
 
-        online = Indicator.objects.get(code="online")
+        online_indicator = Indicator.objects.get(code="online")  # `online` is a count above
 
         def plan(issuer: AdministrativeUnit, key: str, units: list[AdministrativeUnit]):
             made = TargetPlan.objects.create(
@@ -169,7 +191,7 @@ class URLScopeTestCase(BaseTestCase):
                 Target.objects.create(
                     plan=made,
                     unit=unit,
-                    indicator=online,
+                    indicator=online_indicator,
                     value=Decimal("61.37") + j,
                     source=TargetSource.MANUAL,
                     reason=f"lý do ZR{unit.pk}R",
@@ -466,7 +488,7 @@ class URLScopeTestCase(BaseTestCase):
             sorted(ImportBatch.objects.values_list("pk", "status")),
         )
 
-    def send(self, case: Case):  # type: ignore[no-untyped-def]
+    def send(self, case: Case):
         if case.method == "post":
             data = dict(case.data)
             upload = data.get("file")
@@ -475,7 +497,7 @@ class URLScopeTestCase(BaseTestCase):
             return self.client.post(case.url, data)
         return self.client.get(case.url, case.data)
 
-    def body(self, response) -> str:  # type: ignore[no-untyped-def]
+    def body(self, response) -> str:
         content = b"".join(response) if response.streaming else response.content
         return CSRF_TOKEN.sub('name="csrfmiddlewaretoken"', content.decode("utf-8", "replace"))
 
@@ -614,6 +636,7 @@ class URLScopeTestCase(BaseTestCase):
         own = self.hoai_duc
         plan = self.plans[0]
         target = Target.objects.filter(plan=plan).first()
+        assert target is not None
         kwargs = {
             "unit_id": own.pk,
             "period_code": LEGACY_PERIOD,

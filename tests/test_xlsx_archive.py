@@ -75,10 +75,14 @@ def test_open_xlsx_hands_back_openpyxls_error_when_the_archive_passes() -> None:
 def test_open_xlsx_opens_a_real_workbook_with_formulas_kept() -> None:
     buffer = io.BytesIO()
     book = Workbook()
-    book.active["A1"] = "=1+1"  # type: ignore[index]
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "=1+1"
     book.save(buffer)
     workbook = open_xlsx(buffer.getvalue(), max_unpacked_bytes=LIMIT)
     try:
-        assert workbook.active["A1"].value == "=1+1"  # type: ignore[index]
+        opened = workbook.active
+        assert opened is not None
+        assert opened["A1"].value == "=1+1"
     finally:
         workbook.close()

@@ -35,11 +35,11 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
-def outside_requests(page) -> list[str]:  # type: ignore[no-untyped-def]
+def outside_requests(page) -> list[str]:
     """Every request the page tries to send off this machine (blocked, and recorded)."""
     attempted: list[str] = []
 
-    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+    def guard(route, request) -> None:
         host = urlparse(request.url).hostname
         if request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
             route.continue_()

@@ -40,7 +40,7 @@ def test_it_ranks_the_hoai_nhon_communes_for_a_district_user(
     assert outside_requests == []
 
 
-def log_in(page: Page, live_server, user: User) -> None:  # type: ignore[no-untyped-def]
+def log_in(page: Page, live_server, user: User) -> None:
     page.goto(f"{live_server.url}/dang-nhap/")
     submit_login(page, user)
 

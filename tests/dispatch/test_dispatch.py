@@ -9,6 +9,7 @@ import io
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import docx
 import openpyxl
@@ -60,7 +61,7 @@ def seed_rows() -> list[dict[str, str]]:
 
 
 class DispatchTextTestCase(BaseTestCase):
-    def draft(self, parent: AdministrativeUnit | None = None, period: str = "2023-H1-CAL"):  # type: ignore[no-untyped-def]
+    def draft(self, parent: AdministrativeUnit | None = None, period: str = "2023-H1-CAL"):
         data = dispatch_data(
             parent=parent or self.hoai_nhon, period=Period.objects.get(code=period)
         )
@@ -106,8 +107,14 @@ class DispatchTextTestCase(BaseTestCase):
         met = [
             r
             for r in communes
+            # Every seed commune received dossiers: rate() is not None.
             if round_rate(
-                rate(int(r["digitized_partial"]) + int(r["digitized_full"]), int(r["received"]))
+                cast(
+                    Decimal,
+                    rate(
+                        int(r["digitized_partial"]) + int(r["digitized_full"]), int(r["received"])
+                    ),
+                )
             )
             >= Decimal(55)
         ]
@@ -256,7 +263,9 @@ class DispatchCommandTestCase(BaseTestCase):
                 str(xlsx),
                 stdout=io.StringIO(),
             )
-            self.assertEqual(openpyxl.load_workbook(xlsx).active.title, "Phụ lục")
+            sheet = openpyxl.load_workbook(xlsx).active
+            assert sheet is not None
+            self.assertEqual(sheet.title, "Phụ lục")
 
     def test_it_rejects_a_unit_without_children_and_a_bad_suffix(self) -> None:
         with self.assertRaises(CommandError):

@@ -169,7 +169,7 @@ def test_it_sums_numerator_fields_and_needs_all_of_them() -> None:
 def test_it_aggregates_as_ratio_of_sums_not_mean_of_rates() -> None:
     parts = [(90, 100), (1, 10)]  # 90 % and 10 %
     assert ratio_of_sums(parts) == Decimal(91) * 100 / 110
-    mean = (rate(90, 100) + rate(1, 10)) / 2  # type: ignore[operator]
+    mean = (rate(90, 100) + rate(1, 10)) / 2  # type: ignore[operator]  # both denominators > 0: no None
     assert mean == Decimal(50)
     assert ratio_of_sums(parts) != mean
 

@@ -204,7 +204,7 @@ def test_it_rejects_inconsistent_specs() -> None:
 
 
 def test_it_accepts_plain_strings_from_storage() -> None:
-    stored = PeriodSpec("Y", "ND09", 2024, None, date(2023, 12, 15), date(2024, 12, 14))  # type: ignore[arg-type]
+    stored = PeriodSpec("Y", "ND09", 2024, None, date(2023, 12, 15), date(2024, 12, 14))  # type: ignore[arg-type]  # plain strings on purpose
     assert stored == year_period(2024, ND09)
     assert stored.kind is PeriodKind.YEAR
 

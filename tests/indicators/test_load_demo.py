@@ -58,4 +58,6 @@ class LoadDemoTestCase(BaseTestCase):
             user = User.objects.get(username=account.username)
             self.assertEqual(user.role, account.role)
             self.assertIn(account.username, out.getvalue())
-        self.assertEqual(User.objects.get(username="xa.hoaiduc").unit.code, "21685")
+        unit = User.objects.get(username="xa.hoaiduc").unit
+        assert unit is not None
+        self.assertEqual(unit.code, "21685")

@@ -103,10 +103,10 @@ def vi_rate(text: str) -> str:
     return text.replace(".", ",")
 
 
-def seed_cells(record: dict[str, str]) -> list[object]:
+def seed_cells(record: dict[str, str]) -> list[str | int | None]:
     """The 20 value cells of one unit row, written the way the dispatch prints them."""
     counts = counts_of(record)
-    cells: list[object] = []
+    cells: list[str | int | None] = []
     for kind, name in VALUE_COLUMNS:
         if kind == "rate":
             cells.append(vi_rate(record[RATE_COLUMNS[name]]))
@@ -119,9 +119,9 @@ def seed_cells(record: dict[str, str]) -> list[object]:
     return cells
 
 
-def all_total_cells(records: list[dict[str, str]]) -> list[object]:
+def all_total_cells(records: list[dict[str, str]]) -> list[str | int | None]:
     units = [counts_of(r) for r in records]
-    cells: list[object] = []
+    cells: list[str | int | None] = []
     for kind, name in VALUE_COLUMNS:
         if kind == "count":
             cells.append(format_int_vi(sum(u[name] for u in units)))

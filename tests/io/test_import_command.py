@@ -45,6 +45,7 @@ class ImportCommandTestCase(ImportCase):
         self.assertIn("18 tạo mới", output)
         self.assertEqual(UnitFigures.objects.filter(period__code=H2).count(), 18)
         change = FiguresChange.objects.filter(figures__period__code=H2).first()
+        assert change is not None
         self.assertEqual((change.action, change.changed_by), ("import", self.district))
         event = AuditEvent.objects.get(action="import")
         self.assertEqual((event.user, event.ip_address), (self.district, None))

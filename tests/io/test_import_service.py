@@ -7,7 +7,8 @@ import io
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 from unittest import mock
 
 from django.test import override_settings
@@ -30,7 +31,7 @@ from indicators.models import (
 )
 from tests.base import BaseTestCase
 from tests.io.test_appendix import COUNT_NAMES, build_seed_xlsx, counts_of, load_fixture
-from units.models import Role
+from units.models import AdministrativeUnit, Role
 from units.selectors import unit_by_code
 
 H1 = "2023-H1-CAL"
@@ -41,7 +42,7 @@ def seed_xlsx(edit: Callable[[Worksheet], None] | None = None) -> bytes:
     return build_seed_xlsx(edit)
 
 
-def csv_bytes(rows: list[list[object]], *, bom: bool = True, delimiter: str = ",") -> bytes:
+def csv_bytes(rows: Sequence[Sequence[object]], *, bom: bool = True, delimiter: str = ",") -> bytes:
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter).writerows(rows)
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
@@ -62,6 +63,10 @@ def fixture_counts() -> dict[str, dict[str, int]]:
 
 
 class ImportCase(BaseTestCase):
+    h1: Period
+    bong_son: AdministrativeUnit
+    h2_spec: periods.PeriodSpec
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -73,7 +78,12 @@ class ImportCase(BaseTestCase):
         UnitFigures.objects.filter(period=cls.h1).update(status=FiguresStatus.DRAFT)
 
     def preview(self, data: bytes, filename: str = "phu-luc.xlsx", **kwargs: object):
-        options = {"parent": self.hoai_nhon, "period": self.h1, "user": self.district}
+        # Any: the tests override any keyword argument, with any value.
+        options: dict[str, Any] = {
+            "parent": self.hoai_nhon,
+            "period": self.h1,
+            "user": self.district,
+        }
         options.update(kwargs)
         return figures_import_preview(data=data, filename=filename, **options)
 
@@ -104,6 +114,7 @@ class AppendixImportTestCase(ImportCase):
         elapsed = time.perf_counter() - started
         self.assertLess(elapsed, 10)
         self.assertEqual((result.created, result.replaced), (18, 0))
+        assert result.batch is not None  # a commit returns the batch it committed
         self.assertEqual(result.batch.status, ImportBatch.Status.COMMITTED)
         expected = fixture_counts()
         stored = UnitFigures.objects.filter(period__code=H2).select_related("unit")
@@ -215,7 +226,9 @@ class AppendixImportTestCase(ImportCase):
 
 class NameMatchingTestCase(ImportCase):
     def rows_for(self, names: list[str], parent=None) -> ImportAnalysis:
-        rows = [["unit_name", "received", "received_online", "received_in_person"]]
+        rows: list[list[object]] = [
+            ["unit_name", "received", "received_online", "received_in_person"]
+        ]
         rows += [[name, 10, 4, 6] for name in names]
         return figures_import_analyse(
             data=csv_bytes(rows),
@@ -239,7 +252,7 @@ class NameMatchingTestCase(ImportCase):
         analysis = self.rows_for(names)
         self.assertEqual(analysis.errors, [], self.messages(analysis))
         self.assertEqual(
-            [r.unit.code for r in analysis.rows],
+            [r.unit.code for r in analysis.rows],  # type: ignore[union-attr]  # no errors: all matched
             ["21640", "21685", "21682", "21676", "543", "21637", "21655"],
         )
 
@@ -497,7 +510,7 @@ class AllOrNothingTestCase(ImportCase):
         real_write = services.figures_write
         calls = []
 
-        def failing_write(**kwargs: object) -> UnitFigures:
+        def failing_write(**kwargs: Any) -> UnitFigures:  # Any: passed on to figures_write
             calls.append(kwargs["unit"])
             if len(calls) == 3:
                 raise services.FiguresLocked("Số liệu vừa bị khóa.")

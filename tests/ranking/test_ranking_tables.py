@@ -8,6 +8,7 @@ import io
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -67,7 +68,7 @@ class TwoQuartersMixin:
 
     @classmethod
     def setUpTestData(cls) -> None:
-        super().setUpTestData()  # type: ignore[misc]
+        super().setUpTestData()  # type: ignore[misc]  # a mixin: the TestCase it is mixed into has it
         cls.q1, cls.q2 = cls.make_quarters()
 
     @classmethod
@@ -222,7 +223,9 @@ class AllIndicatorsTestCase(BaseTestCase):
         response = self.client.get("/xep-hang/du-lieu/heatmap.xlsx", ALL)
         self.assertEqual(response.status_code, 200)
         sheet = load_workbook(io.BytesIO(response.content)).active
-        values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+        assert sheet is not None
+        # Any: the cells hold text and numbers, which the assertions below tell apart.
+        values: list[list[Any]] = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
         self.assertEqual(values[0][:2], ["Mã", "Đơn vị"])
         self.assertTrue(values[0][2].endswith("(%)"))
         hoai_duc = next(r for r in values if r[0] == "21685")
@@ -303,6 +306,7 @@ class ChartDataDownloadTestCase(BaseTestCase):
         self.assertIn("'@cmd Hoài Hương", text)
         response = self.client.get("/xep-hang/du-lieu/bars.xlsx", H1)
         sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet is not None
         cells = [row[2] for row in sheet.iter_rows(min_row=3)]
         bad = next(c for c in cells if c.value == "- =HYPERLINK(1)")
         self.assertEqual(bad.data_type, "s")

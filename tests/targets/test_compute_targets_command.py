@@ -60,6 +60,7 @@ class ComputeTargetsTestCase(BaseTestCase):
         # New phường Bồng Sơn (Gia Lai, from 01/07/2025) = old Bồng Sơn + Hoài Đức.
         new_bong_son = unit_by_code("21640", on=dt.date(2026, 1, 1))
         gia_lai = new_bong_son.parent
+        assert gia_lai is not None
         year_2025 = Period.objects.for_spec(year_period(2025, Convention.DECREE09))
         for code, online, received in (("21640", 600, 1000), ("21685", 900, 1000)):
             UnitFigures.objects.create(

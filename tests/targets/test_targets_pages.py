@@ -36,6 +36,11 @@ def target_url(target: Target) -> str:
 
 
 class TargetsTestCase(BaseTestCase):
+    duc_pho_plan: TargetPlan
+    hoai_nhon_plan: TargetPlan
+    binh_dinh_plan: TargetPlan
+    commune_target: Target
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -84,6 +89,7 @@ class PlanPagesTestCase(TargetsTestCase):
         self.assertEqual(self.client.get("/chi-tieu/999999/").status_code, 404)
         self.assertEqual(self.client.get(plan_url(self.duc_pho_plan)).status_code, 403)
         duc_pho_target = Target.objects.filter(plan=self.duc_pho_plan).first()
+        assert duc_pho_target is not None
         self.assertEqual(self.client.get(target_url(duc_pho_target)).status_code, 403)
         self.login(self.commune)  # sees the plan, but not a sibling commune's target
         self.assertEqual(self.client.get(plan_url(self.hoai_nhon_plan)).status_code, 200)

@@ -20,7 +20,7 @@ PASSWORD = "password-for-tests"
 
 
 class LockoutTests(BaseTestCase):
-    def post_login(self, username: str, password: str, ip: str = "10.0.0.7"):  # type: ignore[no-untyped-def]
+    def post_login(self, username: str, password: str, ip: str = "10.0.0.7"):
         return self.client.post(
             reverse("login"),
             {"username": username, "password": password},

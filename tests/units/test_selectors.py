@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pytest
 
@@ -30,8 +31,8 @@ def binh_dinh_quang_ngai(db: None) -> None:
     units_load_from_dataset(provinces={"51", "52"})
 
 
-def names(units: object) -> list[str]:
-    return [unit.full_name for unit in units]  # type: ignore[attr-defined]
+def names(units: Iterable[AdministrativeUnit]) -> list[str]:
+    return [unit.full_name for unit in units]
 
 
 @pytest.mark.usefixtures("binh_dinh_quang_ngai")

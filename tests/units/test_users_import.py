@@ -18,7 +18,7 @@ from units.models import AuditAction, AuditEvent, Role, User
 from units.users_import.services import UsersImportRefused, users_import_xlsx
 
 HEADER = ["Tên đăng nhập", "Họ và tên", "Email", "Vai trò", "Mã đơn vị", "Ngày đọc mã"]
-GOOD = [
+GOOD: list[list[object]] = [
     ["xa.hoaithanh", "Nguyễn Văn An", "an@example.vn", "Công chức cấp xã", "21664", "01/06/2025"],
     ["xa.hoainhon", "Trần Thị Bình", "", "commune_official", "21664", dt.date(2025, 7, 1)],
     [
@@ -47,6 +47,7 @@ def zip_bomb() -> bytes:
 def xlsx(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None
     sheet.append(header)
     for row in rows:
         sheet.append(row)
@@ -68,6 +69,7 @@ class UsersImportServiceTests(BaseTestCase):
         # GSO code 21664 is Hoài Thanh Tây until 30/06/2025, Hoài Nhơn after.
         before = User.objects.get(username="xa.hoaithanh")
         after = User.objects.get(username="xa.hoainhon")
+        assert before.unit is not None and after.unit is not None
         self.assertEqual(before.unit.name, "Hoài Thanh Tây")
         self.assertEqual(after.unit.name, "Hoài Nhơn")
         self.assertNotEqual(before.unit_id, after.unit_id)
@@ -81,7 +83,7 @@ class UsersImportServiceTests(BaseTestCase):
         self.assertNotIn(created[0].password, str(event.details))
 
     def test_it_is_all_or_nothing_with_an_error_per_row(self) -> None:
-        rows = [
+        rows: list[list[object]] = [
             *GOOD,
             ["district", "Trùng Tên", "", "Công chức cấp xã", "21685", "30/06/2023"],
             ["co dau cach", "", "khong-phai-email", "giám đốc", "21685", "31/02/2023"],
@@ -128,7 +130,7 @@ class UsersImportAdminTests(BaseTestCase):
         self.admin.save()
         self.url = reverse("admin:units_user_import")
 
-    def upload(self, data: bytes):  # type: ignore[no-untyped-def]
+    def upload(self, data: bytes):
         return self.client.post(
             self.url, {"file": SimpleUploadedFile("nguoi-dung.xlsx", data)}, REMOTE_ADDR="10.9.9.9"
         )
@@ -156,6 +158,7 @@ class UsersImportAdminTests(BaseTestCase):
         self.assertEqual(download.status_code, 200)
         self.assertIn("no-store", download["Cache-Control"])
         sheet = load_workbook(io.BytesIO(download.content)).active
+        assert sheet is not None
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[1][0], "xa.hoaithanh")
         self.assertEqual(rows[1][4], passwords[0])
@@ -164,7 +167,7 @@ class UsersImportAdminTests(BaseTestCase):
 
     def test_it_lists_errors_and_creates_nothing(self) -> None:
         self.login(self.admin)
-        bad = [*GOOD, ["x y", "", "", "", "", ""]]
+        bad: list[list[object]] = [*GOOD, ["x y", "", "", "", "", ""]]
         response = self.upload(xlsx(bad))
         self.assertContains(response, "Không tạo người dùng nào: tệp có 1 lỗi.")
         self.assertContains(response, "Dòng 6:")
