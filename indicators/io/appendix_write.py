@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -20,6 +20,7 @@ from indicators.domain.formulas import (
     round_rate,
 )
 from indicators.io.appendix_layout import APPENDIX_COUNT_FIELDS, VALUE_COLUMNS
+from kpi_portal.spreadsheets.sheets import active_sheet
 from kpi_portal.spreadsheets.text import put_text
 
 _HEADER_FIRST_ROW = 5
@@ -91,7 +92,9 @@ def _put_rate(ws: Worksheet, row: int, col: int, value: Decimal | None, bold: bo
         cell.font = Font(bold=True)
 
 
-def _write_values(ws: Worksheet, row: int, rates_from: list[Mapping[str, int]], bold: bool) -> None:
+def _write_values(
+    ws: Worksheet, row: int, rates_from: Sequence[Mapping[str, int]], bold: bool
+) -> None:
     """Counts are the sums over `rates_from`; rates are ratios of those sums."""
     for i, (kind, name) in enumerate(VALUE_COLUMNS):
         col = 3 + i
@@ -135,7 +138,7 @@ def appendix_write_xlsx(
 ) -> bytes:
     """The official appendix layout as .xlsx bytes; reads back unchanged with the reader."""
     wb = Workbook()
-    ws: Worksheet = wb.active  # type: ignore[assignment]
+    ws = active_sheet(wb)
     ws.title = "Phụ lục"
     last = get_column_letter(_N_COLS)
     for r, text, font in (
@@ -190,7 +193,7 @@ def appendix_write_xlsx(
             _write_values(ws, row, [dict.fromkeys(APPENDIX_COUNT_FIELDS, 0)], bold=True)
         row += 1
 
-    ws.freeze_panes = ws.cell(row=_NUMBER_ROW + 1, column=3)
+    ws.freeze_panes = ws.cell(row=_NUMBER_ROW + 1, column=3).coordinate
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -11,7 +11,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    QuerySet,
     Subquery,
     Sum,
     When,
@@ -27,7 +26,7 @@ from indicators.selectors import (
     numerator_expression,
     target_subquery,
 )
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, UnitQuerySet
 
 
 @dataclass
@@ -90,7 +89,7 @@ def matrix_for(
     *,
     parent: AdministrativeUnit,
     period: Period,
-    units: QuerySet[AdministrativeUnit],
+    units: UnitQuerySet,
     indicators: list[Indicator],
 ) -> Matrix:
     """Every unit × every indicator: counts, rate and target per cell in one query, the
