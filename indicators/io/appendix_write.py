@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.domain.formulas import (
+    Counts,
     get_indicator,
     indicator_parts,
     indicator_rate,
@@ -92,9 +93,7 @@ def _put_rate(ws: Worksheet, row: int, col: int, value: Decimal | None, bold: bo
         cell.font = Font(bold=True)
 
 
-def _write_values(
-    ws: Worksheet, row: int, rates_from: Sequence[Mapping[str, int]], bold: bool
-) -> None:
+def _write_values(ws: Worksheet, row: int, rates_from: Sequence[Counts], bold: bool) -> None:
     """Counts are the sums over `rates_from`; rates are ratios of those sums."""
     for i, (kind, name) in enumerate(VALUE_COLUMNS):
         col = 3 + i
@@ -113,9 +112,7 @@ def _write_values(
             _put_rate(ws, row, col, value, bold)
 
 
-def _write_unit(
-    ws: Worksheet, row: int, stt: int | None, name: str, counts: Mapping[str, int]
-) -> None:
+def _write_unit(ws: Worksheet, row: int, stt: int | None, name: str, counts: Counts) -> None:
     stt_cell = ws.cell(row=row, column=1, value=stt)
     stt_cell.alignment = Alignment(horizontal="center")
     stt_cell.border = _BORDER
@@ -133,8 +130,8 @@ def appendix_write_xlsx(
     *,
     title: str,
     period_label: str,
-    district_rows: list[tuple[str, dict[str, int]]],
-    commune_rows: list[tuple[str, dict[str, int]]],
+    district_rows: Sequence[tuple[str, Counts]],
+    commune_rows: Sequence[tuple[str, Counts]],
 ) -> bytes:
     """The official appendix layout as .xlsx bytes; reads back unchanged with the reader."""
     wb = Workbook()

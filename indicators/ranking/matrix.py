@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
     Case,
@@ -27,6 +28,16 @@ from indicators.selectors import (
     target_subquery,
 )
 from units.models import AdministrativeUnit, UnitQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class SampleAnnotation(TypedDict):
+    """The one annotation matrix_for reads by name; the per-indicator ones (n_online,
+    d_online, t_online…) are read with getattr."""
+
+    is_sample: bool
 
 
 @dataclass
@@ -121,7 +132,11 @@ def matrix_for(
         )
         totals_aggregates[f"d_{code}"] = Sum(Case(When(complete, then=definition.denominator)))
 
-    unit_rows = list(units.annotate(**annotations).order_by("name", "pk"))
+    # Built as a dict, which the Django plugin cannot follow: SampleAnnotation names it.
+    unit_rows = cast(
+        "list[WithAnnotations[AdministrativeUnit, SampleAnnotation]]",
+        list(units.annotate(**annotations).order_by("name", "pk")),
+    )
     totals = UnitFigures.objects.filter(period=period, unit__in=units).aggregate(
         **totals_aggregates
     )
@@ -138,7 +153,7 @@ def matrix_for(
                 )
                 for i in indicators
             ],
-            is_sample=unit.is_sample,  # type: ignore[attr-defined]
+            is_sample=unit.is_sample,
         )
         for unit in unit_rows
     ]
