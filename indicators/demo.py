@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from indicators.domain import periods
 from indicators.domain.formulas import COUNT_FIELDS
@@ -32,7 +32,7 @@ from indicators.models import (
     UnitFigures,
 )
 from indicators.targets.services import targets_apply, targets_apply_tiers
-from units.models import AdministrativeUnit, Role, Structure, UnitLevel, User
+from units.models import AdministrativeUnit, Role, Structure, UnitLevel, UnitQuerySet, User
 from units.selectors import unit_by_code
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -237,7 +237,7 @@ def sample_figures_generate() -> int:
     return created
 
 
-def _in_sample_provinces(structure: str) -> QuerySet[AdministrativeUnit]:
+def _in_sample_provinces(structure: str) -> UnitQuerySet:
     provinces = AdministrativeUnit.objects.filter(
         structure=structure, level=UnitLevel.PROVINCE, code__in=SAMPLE_PROVINCES
     )

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django import forms
-from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -27,12 +26,12 @@ from indicators.domain import periods
 from indicators.models import Period
 from indicators.selectors import parents_for_ranking, period_for_spec, periods_with_figures
 from units.http import AuthenticatedRequest
-from units.models import AdministrativeUnit, User
+from units.models import AdministrativeUnit, UnitQuerySet, User
 from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
 T = TypeVar("T")
 # The parent a page opens on for a user without a unit: (the user's units, period) -> unit.
-ParentFallback = Callable[[QuerySet[AdministrativeUnit], Period], AdministrativeUnit | None]
+ParentFallback = Callable[[UnitQuerySet, Period], AdministrativeUnit | None]
 
 
 # --------------------------------------------------------------------------- reading codes
@@ -106,15 +105,13 @@ class ScopeForm(forms.Form):
 # --------------------------------------------------------------------------- the defaults
 
 
-def first_ranked_parent(
-    visible: QuerySet[AdministrativeUnit], period: Period
-) -> AdministrativeUnit | None:
+def first_ranked_parent(visible: UnitQuerySet, period: Period) -> AdministrativeUnit | None:
     """The first unit, in tree order, the user may rank under (the summary, figures list)."""
     return parents_for_ranking(visible, period).first()
 
 
 def parent_of_first_reporting_unit(
-    visible: QuerySet[AdministrativeUnit], period: Period
+    visible: UnitQuerySet, period: Period
 ) -> AdministrativeUnit | None:
     """The parent of the first unit, in tree order, with figures for the period (the
     ranking: its table then has rows)."""

@@ -57,9 +57,7 @@ def target_subquery(indicator: Indicator, year: int | None) -> QuerySet[Target]:
     return targets
 
 
-def children_for_ranking(
-    parent: AdministrativeUnit, period: Period
-) -> QuerySet[AdministrativeUnit]:
+def children_for_ranking(parent: AdministrativeUnit, period: Period) -> UnitQuerySet:
     """Direct territorial children that existed during the period (agencies are ranked
     separately, among themselves)."""
     return (
@@ -75,7 +73,7 @@ def periods_with_figures(units: UnitQuerySet) -> QuerySet[Period]:
     ).order_by("-end", "-start")
 
 
-def parents_for_ranking(visible: UnitQuerySet, period: Period) -> QuerySet[AdministrativeUnit]:
+def parents_for_ranking(visible: UnitQuerySet, period: Period) -> UnitQuerySet:
     """Units the user may choose as the ranking's parent: visible units that had children
     then, and units that report figures themselves (a commune sees its own row)."""
     children = AdministrativeUnit.objects.filter(parent=OuterRef("pk")).valid_during(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
@@ -15,15 +15,12 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
+from kpi_portal.spreadsheets.sheets import active_sheet
 from kpi_portal.spreadsheets.text import put_text
 from units.audit.services import audit_lockout_lifted, audit_log
 from units.models import AdministrativeUnit, AuditAction, AuditEvent, UnitSuccession, User
 from units.users_import.forms import UsersImportForm
 from units.users_import.services import UsersImportRefused, users_import_xlsx
-
-if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
-    from openpyxl.worksheet.worksheet import Worksheet
 
 # Initial passwords of the last users import, kept in the session until downloaded once.
 PASSWORDS_SESSION_KEY = "users_import_passwords"
@@ -165,7 +162,7 @@ class UserAdmin(DjangoUserAdmin):
         from openpyxl import Workbook
 
         workbook = Workbook()
-        sheet = cast("Worksheet", workbook.active)  # a new workbook opens on its one sheet
+        sheet = active_sheet(workbook)
         sheet.title = "Mat khau ban dau"
         sheet.append(["Tên đăng nhập", "Họ và tên", "Vai trò", "Đơn vị", "Mật khẩu ban đầu"])
         for row in rows:
@@ -178,9 +175,7 @@ class UserAdmin(DjangoUserAdmin):
             ]
             row_number = sheet.max_row + 1
             for column, value in enumerate(values, start=1):
-                # A cell of a new row is never a merged one.
-                cell = cast("Cell", sheet.cell(row=row_number, column=column))
-                put_text(cell, str(value))
+                put_text(sheet.cell(row=row_number, column=column), str(value))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

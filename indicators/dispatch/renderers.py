@@ -108,8 +108,7 @@ def dispatch_appendix_xlsx(data: DispatchData) -> bytes:
     return appendix_write_xlsx(
         title=title,
         period_label=period_label,
-        # counts() gives None for a count not reported, which the writer leaves empty (its
-        # annotation, in indicators/io, says int: to be widened there).
-        district_rows=desk,  # type: ignore[arg-type]  # None = not reported, see above
-        commune_rows=children,  # type: ignore[arg-type]  # None = not reported, see above
+        # counts() gives None for a count not reported, which the writer leaves empty.
+        district_rows=desk,
+        commune_rows=children,
     )

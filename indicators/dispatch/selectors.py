@@ -12,14 +12,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case, Max, Min, Q, Value, When
 from django.db.models.fields import BooleanField
 from django.db.models.functions import Coalesce
 
 from indicators.models import Indicator, Period, Target, UnitFigures
 from indicators.ranking.selectors import Ranking, ranking_for
 from indicators.selectors import children_for_ranking, parents_for_ranking
-from units.models import AdministrativeUnit, UnitLevel
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 
 
 @dataclass(frozen=True)
@@ -170,9 +170,7 @@ def _issuer_targets(
     return {code: sorted(levels.values(), key=lambda i: i.depth) for code, levels in result.items()}
 
 
-def dispatch_parents(
-    visible: QuerySet[AdministrativeUnit], period: Period
-) -> QuerySet[AdministrativeUnit]:
+def dispatch_parents(visible: UnitQuerySet, period: Period) -> UnitQuerySet:
     """Units a dispatch may be drafted for: the visible units that had children then."""
     return parents_for_ranking(visible, period).exclude(level=UnitLevel.COMMUNE)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -22,15 +21,13 @@ from indicators.dispatch.drafting import dispatch_build
 from indicators.models import Period
 from indicators.scope import ScopeForm, redirect_to_defaults
 from units.http import AuthenticatedRequest
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, UnitQuerySet
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _first_parent(
-    visible: QuerySet[AdministrativeUnit], period: Period
-) -> AdministrativeUnit | None:
+def _first_parent(visible: UnitQuerySet, period: Period) -> AdministrativeUnit | None:
     return dispatch_selectors.dispatch_parents(visible, period).first()
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.domain import formulas
 from indicators.domain.formatting import parse_count
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # How an official reads the counts: what came in, what was digitized, what was resolved,
 # then payments, feedback and satisfaction.
-FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+FIELD_GROUPS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
     (
         _("Tiếp nhận"),
         (
@@ -65,8 +70,8 @@ class FiguresForm(forms.Form):
         label=_("Tôi đã kiểm tra và xác nhận các cảnh báo trên"), required=False
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for name, label in formulas.COUNT_FIELDS.items():
             self.fields[name] = CountField(
                 label=label,
@@ -82,8 +87,9 @@ class FiguresForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         counts = {name: cleaned.get(name) for name in formulas.COUNT_FIELDS}
         if any(name in self.errors for name in formulas.COUNT_FIELDS):
             return cleaned  # identities are meaningless until every number parses
@@ -95,7 +101,7 @@ class FiguresForm(forms.Form):
     def counts(self) -> dict[str, int | None]:
         return {name: self.cleaned_data.get(name) for name in formulas.COUNT_FIELDS}
 
-    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def groups(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in FIELD_GROUPS]
 
 

@@ -104,7 +104,9 @@ def figures_write(
         except IntegrityError as error:
             current = UnitFigures.objects.filter(unit=unit, period=period).first()
             raise FiguresConflict(current, _changes_since(current, 0)) from error
-        create_action = action if action == FiguresChange.Action.IMPORT else "create"
+        create_action = (
+            action if action == FiguresChange.Action.IMPORT else FiguresChange.Action.CREATE
+        )
         _record_changes(
             figures, before={}, after=values, action=create_action, user=user, version=1
         )

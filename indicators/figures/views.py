@@ -32,7 +32,7 @@ from indicators.figures.selectors import (
     figures_queryset,
     figures_status_rows,
 )
-from indicators.models import FiguresChange, Period
+from indicators.models import FiguresChange, Period, UnitFigures
 from indicators.scope import scope_or_defaults
 from indicators.selectors import parents_for_ranking, periods_with_figures
 from units.http import AuthenticatedRequest
@@ -158,10 +158,10 @@ def _warnings(
     period: Period | None,
     spec: periods.PeriodSpec,
     counts: dict[str, int | None],
-    previous: object,
+    previous: UnitFigures | None,
 ) -> list[checks.FigureWarning]:
     history = figures_history_counts(unit, period or Period(**_spec_fields(spec)))
-    previous_counts = previous.counts() if previous is not None else None  # type: ignore[attr-defined]
+    previous_counts = previous.counts() if previous is not None else None
     return checks.rate_jump_warnings(
         counts, previous_counts, max_points=Decimal(settings.FIGURES_MAX_RATE_JUMP)
     ) + checks.outlier_warnings(counts, history)

@@ -73,10 +73,10 @@ def figures_import_analyse(
     candidates = unit_candidates(parent, spec)
     by_full: dict[str, list[AdministrativeUnit]] = {}
     by_bare: dict[str, list[AdministrativeUnit]] = {}
-    for unit in candidates:
-        full, bare = unit_name_key(unit.full_name)
-        by_full.setdefault(full, []).append(unit)
-        by_bare.setdefault(bare, []).append(unit)
+    for candidate in candidates:
+        full, bare = unit_name_key(candidate.full_name)
+        by_full.setdefault(full, []).append(candidate)
+        by_bare.setdefault(bare, []).append(candidate)
     existing = (
         {f.unit_id: f for f in UnitFigures.objects.filter(period=period, unit__in=candidates)}
         if period is not None

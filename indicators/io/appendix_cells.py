@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.io.appendix_layout import Problem, Severity
 from indicators.io.number_text import GROUPED_INT, cell_number, parse_number_text
-from kpi_portal.spreadsheets.cells import is_blank, is_formula_cell
+from kpi_portal.spreadsheets.cells import cell_position, is_blank, is_formula_cell
 
 
 def format_places(number_format: str) -> int | None:
@@ -47,13 +47,14 @@ class CellReader:
         self.problems.append(Problem(severity, self.sheet, row, column, msg))
 
     def error(self, cell: Cell | MergedCell, msg: str) -> None:
-        self.add("error", cell, cell.row, msg)
+        self.add("error", cell, cell_position(cell)[0], msg)
 
     def count(self, cell: Cell | MergedCell, label: str, formula_severity: Severity) -> int | None:
         ref = cell.coordinate
         value = cell.value
         if is_formula_cell(cell):
-            self.add(formula_severity, cell, cell.row, f"Ô {ref} chứa công thức, cần nhập giá trị.")
+            row = cell_position(cell)[0]
+            self.add(formula_severity, cell, row, f"Ô {ref} chứa công thức, cần nhập giá trị.")
             return None
         if is_blank(value):
             self.error(cell, f"Ô {ref} ({label}) đang trống, cần nhập số.")
@@ -85,8 +86,8 @@ class CellReader:
                 places = max(0, -int(number.normalize().as_tuple().exponent))
             # Keep the value as displayed: 37.5 under "0.00" is printed "37,50".
             return number.quantize(Decimal(1).scaleb(-places)), places
-        number = parse_number_text(str(value))
-        if number is None:
+        parsed = parse_number_text(str(value))
+        if parsed is None:
             self.error(cell, f"Ô {cell.coordinate}: tỷ lệ «{value}» không phải là số.")
             return None
         # Printed precision = decimals as written ("83,7" -> 1, "53,40" -> 2).
@@ -94,4 +95,4 @@ class CellReader:
         places = len(text.rpartition(",")[2]) if "," in text else 0
         if "," not in text and "." in text and not GROUPED_INT.match(text):
             places = len(text.rpartition(".")[2])
-        return number, places
+        return parsed, places

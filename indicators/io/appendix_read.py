@@ -239,11 +239,13 @@ def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:
             row_section = section
         counts: dict[str, int] = {}
         published: dict[str, Decimal] = {}
-        for cell, (kind, fname) in zip(value_cells, VALUE_COLUMNS, strict=True):
+        for col, cell, (kind, fname) in zip(
+            layout.value_cols, value_cells, VALUE_COLUMNS, strict=True
+        ):
             if kind == "count":
                 # Totals are recomputed from the unit rows, so a SUM formula there does not
                 # block the import; in a unit row the value itself is missing.
-                number = reader.count(cell, labels[cell.column], "warning" if is_total else "error")
+                number = reader.count(cell, labels[col], "warning" if is_total else "error")
                 if number is not None:
                     counts[fname] = number
             else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.domain.formulas import (
+    Counts,
     get_indicator,
     indicator_parts,
     indicator_rate,
@@ -20,6 +21,7 @@ from indicators.domain.formulas import (
     round_rate,
 )
 from indicators.io.appendix_layout import APPENDIX_COUNT_FIELDS, VALUE_COLUMNS
+from kpi_portal.spreadsheets.sheets import active_sheet
 from kpi_portal.spreadsheets.text import put_text
 
 _HEADER_FIRST_ROW = 5
@@ -91,7 +93,7 @@ def _put_rate(ws: Worksheet, row: int, col: int, value: Decimal | None, bold: bo
         cell.font = Font(bold=True)
 
 
-def _write_values(ws: Worksheet, row: int, rates_from: list[Mapping[str, int]], bold: bool) -> None:
+def _write_values(ws: Worksheet, row: int, rates_from: Sequence[Counts], bold: bool) -> None:
     """Counts are the sums over `rates_from`; rates are ratios of those sums."""
     for i, (kind, name) in enumerate(VALUE_COLUMNS):
         col = 3 + i
@@ -110,9 +112,7 @@ def _write_values(ws: Worksheet, row: int, rates_from: list[Mapping[str, int]], 
             _put_rate(ws, row, col, value, bold)
 
 
-def _write_unit(
-    ws: Worksheet, row: int, stt: int | None, name: str, counts: Mapping[str, int]
-) -> None:
+def _write_unit(ws: Worksheet, row: int, stt: int | None, name: str, counts: Counts) -> None:
     stt_cell = ws.cell(row=row, column=1, value=stt)
     stt_cell.alignment = Alignment(horizontal="center")
     stt_cell.border = _BORDER
@@ -130,12 +130,12 @@ def appendix_write_xlsx(
     *,
     title: str,
     period_label: str,
-    district_rows: list[tuple[str, dict[str, int]]],
-    commune_rows: list[tuple[str, dict[str, int]]],
+    district_rows: Sequence[tuple[str, Counts]],
+    commune_rows: Sequence[tuple[str, Counts]],
 ) -> bytes:
     """The official appendix layout as .xlsx bytes; reads back unchanged with the reader."""
     wb = Workbook()
-    ws: Worksheet = wb.active  # type: ignore[assignment]
+    ws = active_sheet(wb)
     ws.title = "Phụ lục"
     last = get_column_letter(_N_COLS)
     for r, text, font in (
@@ -190,7 +190,7 @@ def appendix_write_xlsx(
             _write_values(ws, row, [dict.fromkeys(APPENDIX_COUNT_FIELDS, 0)], bold=True)
         row += 1
 
-    ws.freeze_panes = ws.cell(row=_NUMBER_ROW + 1, column=3)
+    ws.freeze_panes = ws.cell(row=_NUMBER_ROW + 1, column=3).coordinate
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

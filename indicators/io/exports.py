@@ -17,6 +17,7 @@ from indicators.io.appendix_write import appendix_write_xlsx
 from indicators.io.records import APPENDIX_FIELDS, META_SHEET, TEMPLATE_MARKER
 from indicators.models import Period, UnitFigures
 from indicators.selectors import children_for_ranking
+from kpi_portal.spreadsheets.sheets import active_sheet, value_cell
 from kpi_portal.spreadsheets.text import csv_text, put_text
 from units.models import AdministrativeUnit
 
@@ -45,7 +46,7 @@ def figures_export_xlsx(*, parent: AdministrativeUnit, period: Period) -> bytes:
     sample = any(f.is_sample for _u, f in rows)
 
     def counts(figures: UnitFigures) -> dict[str, int]:
-        return {name: getattr(figures, name) for name in APPENDIX_FIELDS}  # type: ignore[misc]
+        return {name: getattr(figures, name) for name in APPENDIX_FIELDS}
 
     title = f"TỔNG HỢP CÁC CHỈ SỐ DỊCH VỤ HÀNH CHÍNH CÔNG — {parent.full_name.upper()}"
     if sample:
@@ -94,8 +95,7 @@ def figures_template_xlsx(
     )
     fields = list(formulas.COUNT_FIELDS)
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
+    ws = active_sheet(wb)
     ws.title = "Số liệu"
     last_col = 2 + len(fields) + 1
     ws["A1"] = f"Số liệu chỉ số TTHC — {parent.full_name} — {spec.long_label_vi}"
@@ -125,7 +125,7 @@ def figures_template_xlsx(
         put_text(ws.cell(row=row, column=2), unit.full_name)
         figures = stored.get(unit.pk)
         for i, name in enumerate(fields):
-            cell = ws.cell(row=row, column=3 + i)
+            cell = value_cell(ws.cell(row=row, column=3 + i))
             cell.value = getattr(figures, name) if figures is not None else None
             cell.number_format = "#,##0"
         if figures is not None:
@@ -146,7 +146,7 @@ def figures_template_xlsx(
     )
     validation.add(f"C{TEMPLATE_HEADER_ROW + 1}:{get_column_letter(2 + len(fields))}{last_row}")
     ws.add_data_validation(validation)
-    ws.freeze_panes = ws.cell(row=TEMPLATE_HEADER_ROW + 1, column=3)
+    ws.freeze_panes = ws.cell(row=TEMPLATE_HEADER_ROW + 1, column=3).coordinate
     meta = wb.create_sheet(META_SHEET)
     for key, value in (
         ("format", TEMPLATE_MARKER),

@@ -11,6 +11,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
 
 from indicators.domain.formatting import format_int_vi
@@ -27,7 +28,7 @@ from indicators.io.records import (
 )
 from indicators.io.table_read import read_table
 from kpi_portal.spreadsheets.archive import OLE_PROBLEM, OLE_SIGNATURE, UnreadableXlsx, open_xlsx
-from kpi_portal.spreadsheets.cells import is_blank, is_formula_cell, norm_text
+from kpi_portal.spreadsheets.cells import cell_position, is_blank, is_formula_cell, norm_text
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
 # Files people pick by mistake: named so the message can say what was uploaded.
@@ -93,13 +94,7 @@ def _read_xlsx(data: bytes) -> ParsedFile:
             except AppendixError as error:
                 raise ImportRefused(str(error)) from None
         for ws in sheets:
-            rows = (
-                [
-                    SheetCell(c.value, c.row, get_column_letter(c.column), is_formula_cell(c))
-                    for c in row
-                ]
-                for row in ws.iter_rows()
-            )
+            rows = ([_sheet_cell(c) for c in row] for row in ws.iter_rows())
             parsed = read_table(rows, sheet=ws.title, kind="template", header_scan=20)
             if parsed is not None:
                 parsed.meta = meta
@@ -111,6 +106,11 @@ def _read_xlsx(data: bytes) -> ParsedFile:
         "«(1) (2) (3) …») hoặc mẫu nhập của cổng (dòng tiêu đề có «Mã ĐVHC» hoặc «Đơn vị» và "
         "tên các cột số liệu)."
     )
+
+
+def _sheet_cell(cell: Cell | MergedCell) -> SheetCell:
+    row, column = cell_position(cell)
+    return SheetCell(cell.value, row, get_column_letter(column), is_formula_cell(cell))
 
 
 def _has_number_row(ws: Any) -> bool:

@@ -3,11 +3,12 @@ the services. The downloads read ?parent=&period= with indicators.scope.ScopeFor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from indicators.domain import periods
@@ -15,10 +16,10 @@ from indicators.domain.formatting import format_int_vi
 from indicators.models import Period
 from indicators.scope import read_spec
 from indicators.selectors import period_for_spec
-from units.models import AdministrativeUnit, User
+from units.models import AdministrativeUnit, UnitQuerySet, User
 
 
-def import_parents(user: User) -> QuerySet[AdministrativeUnit]:
+def import_parents(user: User) -> UnitQuerySet:
     """Units the user may import for: visible units that have children, and their own."""
     children = AdministrativeUnit.objects.filter(parent=OuterRef("pk"))
     visible = user.visible_units()
@@ -52,9 +53,10 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].queryset = import_parents(user)  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # self.fields holds copies of the fields declared above: "parent" is that one.
+        cast(UnitChoiceField, self.fields["parent"]).queryset = import_parents(user)
         if user.unit_id and not self.is_bound:
             self.initial.setdefault("parent", user.unit_id)
 
@@ -62,7 +64,7 @@ class ImportUploadForm(forms.Form):
         spec = read_spec(self.cleaned_data["period"])
         return period_for_spec(spec) or spec
 
-    def clean_file(self) -> object:
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         limit = settings.IMPORT_MAX_BYTES
         if upload.size > limit:

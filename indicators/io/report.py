@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indicators.domain import formulas
 from indicators.io.records import ImportProblem
 from indicators.models import FiguresStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class ReportRow:
         return ACTION_LABELS.get(self.action, "Lỗi" if not self.is_total else "")
 
     @property
-    def existing_status_label(self) -> str:
+    def existing_status_label(self) -> StrOrPromise:
         return status_label(self.existing_status)
 
     @property
@@ -91,5 +94,5 @@ def import_report_problems(report: dict[str, Any]) -> list[ImportProblem]:
     return [ImportProblem(**p) for p in report.get("problems", [])]
 
 
-def status_label(status: str) -> str:
+def status_label(status: str) -> StrOrPromise:
     return FiguresStatus(status).label if status else ""

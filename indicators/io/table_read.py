@@ -135,15 +135,15 @@ def read_table(
         row_number = cells[0].row
         name_cell = by_column.get(columns.name or "")
         code_cell = by_column.get(columns.code or "")
-        for cell in (name_cell, code_cell):
-            if cell is not None and cell.is_formula:
+        for text_cell in (name_cell, code_cell):
+            if text_cell is not None and text_cell.is_formula:
                 parsed.problems.append(
                     ImportProblem(
                         "error",
                         sheet,
                         row_number,
-                        cell.column,
-                        f"Ô {cell.column}{row_number} chứa công thức, cần nhập giá trị.",
+                        text_cell.column,
+                        f"Ô {text_cell.column}{row_number} chứa công thức, cần nhập giá trị.",
                     )
                 )
         label = "" if name_cell is None or is_blank(name_cell.value) else str(name_cell.value)
@@ -154,8 +154,7 @@ def read_table(
         counts: dict[str, int | None] = {}
         row_errors = False
         for column, name in columns.fields.items():
-            cell = by_column.get(column)
-            value, message = _count_value(cell, name)
+            value, message = _count_value(by_column.get(column), name)
             if message:
                 row_errors = True
                 parsed.problems.append(ImportProblem("error", sheet, row_number, column, message))

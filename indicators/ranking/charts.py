@@ -17,14 +17,15 @@ from indicators.ranking.selectors import Ranking, TrendPoint
 
 def ranking_bar(ranking: Ranking) -> dict:
     """Horizontal bars, best at the top, coloured by status, each target marked."""
-    rows = [r for r in ranking.rows if r.rate is not None]
+    rated = [(r, r.rate) for r in ranking.rows if r.rate is not None]
+    rows = [r for r, _rate in rated]
     names = [escape(r.unit.full_name) for r in rows]
     hover = [
         "<br>".join(
             [
                 f"<b>{escape(r.unit.full_name)}</b>",
-                f"{format_rate_vi(r.rate)} ({format_int_vi(r.numerator)}/"
-                f"{format_int_vi(r.denominator)})",
+                f"{format_rate_vi(r.rate)} ({format_int_vi(r.numerator or 0)}/"
+                f"{format_int_vi(r.denominator or 0)})",
                 f"Chỉ tiêu: {format_rate_vi(r.target)}"
                 if r.target is not None
                 else "Chưa giao chỉ tiêu",
@@ -36,7 +37,7 @@ def ranking_bar(ranking: Ranking) -> dict:
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
-            x=[float(r.rate) for r in rows],
+            x=[float(rate) for _r, rate in rated],
             y=names,
             orientation="h",
             marker_color=[r.status.colour for r in rows],
@@ -47,12 +48,12 @@ def ranking_bar(ranking: Ranking) -> dict:
             name=ranking.indicator.short_vi,
         )
     )
-    with_target = [r for r in rows if r.target is not None]
+    with_target = [(r, r.target) for r in rows if r.target is not None]
     if with_target:
         figure.add_trace(
             go.Scatter(
-                x=[float(r.target) for r in with_target],
-                y=[escape(r.unit.full_name) for r in with_target],
+                x=[float(target) for _r, target in with_target],
+                y=[escape(r.unit.full_name) for r, _target in with_target],
                 mode="markers",
                 marker={
                     "symbol": "line-ns-open",

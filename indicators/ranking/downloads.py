@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Font
 
 from indicators.domain.formulas import round_rate
 from indicators.ranking.matrix import Matrix
 from indicators.ranking.selectors import Ranking, TrendPoint
+from kpi_portal.spreadsheets.sheets import active_sheet, value_cell
 from kpi_portal.spreadsheets.text import csv_text, put_text
 
 Value = str | int | Decimal | None
@@ -144,7 +146,7 @@ def _plain(value: int | Decimal) -> str:
 
 def to_xlsx(table: ChartTable) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = active_sheet(workbook)
     sheet.title = "Du lieu"
     sheet.append([table.title])
     sheet["A1"].font = Font(bold=True)
@@ -161,10 +163,12 @@ def to_xlsx(table: ChartTable) -> bytes:
     return output.getvalue()
 
 
-def _put(cell, value: Value) -> None:  # type: ignore[no-untyped-def]
+def _put(cell: Cell | MergedCell, value: Value) -> None:
     if isinstance(value, str):
         put_text(cell, value)
-    elif isinstance(value, Decimal):
+        return
+    cell = value_cell(cell)
+    if isinstance(value, Decimal):
         cell.value = float(value)
         cell.number_format = "0.00"
     else:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
     Case,
     Exists,
     IntegerField,
     OuterRef,
-    QuerySet,
     Subquery,
     Sum,
     When,
@@ -27,7 +27,17 @@ from indicators.selectors import (
     numerator_expression,
     target_subquery,
 )
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, UnitQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class SampleAnnotation(TypedDict):
+    """The one annotation matrix_for reads by name; the per-indicator ones (n_online,
+    d_online, t_online…) are read with getattr."""
+
+    is_sample: bool
 
 
 @dataclass
@@ -90,7 +100,7 @@ def matrix_for(
     *,
     parent: AdministrativeUnit,
     period: Period,
-    units: QuerySet[AdministrativeUnit],
+    units: UnitQuerySet,
     indicators: list[Indicator],
 ) -> Matrix:
     """Every unit × every indicator: counts, rate and target per cell in one query, the
@@ -122,7 +132,11 @@ def matrix_for(
         )
         totals_aggregates[f"d_{code}"] = Sum(Case(When(complete, then=definition.denominator)))
 
-    unit_rows = list(units.annotate(**annotations).order_by("name", "pk"))
+    # Built as a dict, which the Django plugin cannot follow: SampleAnnotation names it.
+    unit_rows = cast(
+        "list[WithAnnotations[AdministrativeUnit, SampleAnnotation]]",
+        list(units.annotate(**annotations).order_by("name", "pk")),
+    )
     totals = UnitFigures.objects.filter(period=period, unit__in=units).aggregate(
         **totals_aggregates
     )
@@ -139,7 +153,7 @@ def matrix_for(
                 )
                 for i in indicators
             ],
-            is_sample=unit.is_sample,  # type: ignore[attr-defined]
+            is_sample=unit.is_sample,
         )
         for unit in unit_rows
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
     Case,
@@ -18,7 +19,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -41,7 +41,10 @@ from indicators.selectors import (
     numerator_expression,
     target_subquery,
 )
-from units.models import AdministrativeUnit, UnitLevel
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 @dataclass
@@ -111,6 +114,23 @@ class Ranking:
         )
 
 
+class FiguresAnnotations(TypedDict):
+    """What _figures_annotations adds to a unit: its counts, target and sample flag."""
+
+    numerator: int | None
+    denominator: int | None
+    is_sample: bool
+    target_value: Decimal | None
+    target_pk: int | None
+
+
+class PreviousAnnotations(FiguresAnnotations):
+    """A ranked child also carries the previous period's counts (when there is one)."""
+
+    previous_numerator: int | None
+    previous_denominator: int | None
+
+
 def _figures_annotations(indicator: Indicator, period: Period) -> dict[str, object]:
     definition = indicator.definition
     figures = UnitFigures.objects.filter(unit=OuterRef("pk"), period=period).filter(
@@ -137,7 +157,7 @@ def ranking_for(
     parent: AdministrativeUnit,
     period: Period,
     indicator: Indicator,
-    children: QuerySet[AdministrativeUnit] | None = None,
+    children: UnitQuerySet | None = None,
 ) -> Ranking:
     """Children of `parent` ranked by their rate for `indicator` in `period`, best first,
     with the parent's own desk and both totals as ratios of sums. Three queries.
@@ -170,12 +190,20 @@ def ranking_for(
         }
     if children is None:
         children = children_for_ranking(parent, period)
-    children_list = list(
-        children.annotate(**annotations, **previous_annotations)
-        .annotate(rate_sort=rate_expr)
-        .order_by(F("rate_sort").desc(nulls_last=True), "name")
+    # The annotations are built as dicts, which the Django plugin cannot follow: their
+    # names and types are the TypedDicts above.
+    children_list = cast(
+        "list[WithAnnotations[AdministrativeUnit, PreviousAnnotations]]",
+        list(
+            children.annotate(**annotations, **previous_annotations)
+            .annotate(rate_sort=rate_expr)
+            .order_by(F("rate_sort").desc(nulls_last=True), "name")
+        ),
     )
-    parent_annotated = AdministrativeUnit.objects.filter(pk=parent.pk).annotate(**annotations).get()
+    parent_annotated = cast(
+        "WithAnnotations[AdministrativeUnit, FiguresAnnotations]",
+        AdministrativeUnit.objects.filter(pk=parent.pk).annotate(**annotations).get(),
+    )
 
     complete = complete_parts_q(definition)
     figures = UnitFigures.objects.filter(period=period).filter(complete)
@@ -193,7 +221,7 @@ def ranking_for(
     ranks = competition_ranks([exact_ratio(row.numerator, row.denominator) for row in rows])
     # Previous ranks: the same competition ranking on the same units' previous counts.
     previous_keys = [
-        exact_ratio(unit.previous_numerator, unit.previous_denominator)  # type: ignore[attr-defined]
+        exact_ratio(unit.previous_numerator, unit.previous_denominator)
         if previous_code is not None
         else None
         for unit in children_list
@@ -218,17 +246,15 @@ def ranking_for(
     )
 
 
-def _row(unit: AdministrativeUnit) -> RankingRow:
-    numerator: int | None = unit.numerator  # type: ignore[attr-defined]
-    denominator: int | None = unit.denominator  # type: ignore[attr-defined]
+def _row(unit: WithAnnotations[AdministrativeUnit, FiguresAnnotations]) -> RankingRow:
     return RankingRow(
         unit=unit,
-        numerator=numerator,
-        denominator=denominator,
-        rate=formulas.rate(numerator, denominator),
-        target=unit.target_value,  # type: ignore[attr-defined]
-        target_id=unit.target_pk,  # type: ignore[attr-defined]
-        is_sample=unit.is_sample,  # type: ignore[attr-defined]
+        numerator=unit.numerator,
+        denominator=unit.denominator,
+        rate=formulas.rate(unit.numerator, unit.denominator),
+        target=unit.target_value,
+        target_id=unit.target_pk,
+        is_sample=unit.is_sample,
     )
 
 
@@ -236,9 +262,7 @@ def _row(unit: AdministrativeUnit) -> RankingRow:
 TIERS = (UnitLevel.COMMUNE, UnitLevel.DISTRICT, UnitLevel.AGENCY)
 
 
-def units_for_tier(
-    parent: AdministrativeUnit, period: Period, tier: str | None
-) -> QuerySet[AdministrativeUnit]:
+def units_for_tier(parent: AdministrativeUnit, period: Period, tier: str | None) -> UnitQuerySet:
     """The units to rank: the natural children (territorial, no agencies), or every unit of
     one tier in the parent's subtree that existed during the period: the communes of a
     province, the district desks of a province, the agencies under a district."""
@@ -297,9 +321,9 @@ def trend_for(
     return [
         TrendPoint(
             period=f.period,
-            numerator=f.n,  # type: ignore[attr-defined]
+            numerator=f.n,
             denominator=getattr(f, definition.denominator),
-            target=f.target_value,  # type: ignore[attr-defined]
+            target=f.target_value,
             is_sample=f.is_sample,
         )
         for f in figures

@@ -53,6 +53,8 @@ class Cell:
         """More dossiers (of the numerator's kind) needed this period to meet the target."""
         if self.status != Status.MISSED or self.numerator is None or not self.denominator:
             return None
+        if self.target is None:  # never: MISSED means there is a target
+            return None
         return compliance.dossiers_to_target(self.numerator, self.denominator, self.target)
 
 
@@ -101,7 +103,12 @@ class ComplianceMatrix:
 def _targets(unit_ids: list[int], year: int | None) -> dict[tuple[int, str], Decimal]:
     """(unit, indicator) → the target of the plan issued closest to the unit."""
     rows = (
-        Target.objects.filter(unit_id__in=unit_ids, plan__year=year, plan__is_active=True)
+        Target.objects.filter(
+            unit_id__in=unit_ids,
+            # A period without a year (a custom range) has no target: year=None is IS NULL.
+            plan__year=year,  # type: ignore[misc]  # None is meant, see above
+            plan__is_active=True,
+        )
         .annotate(issuer_depth=Coalesce(Length("plan__issuer__path"), Value(0)))
         .order_by("unit_id", "indicator__code", "-issuer_depth", "-plan__decision_date", "-pk")
         .values_list("unit_id", "indicator__code", "value")

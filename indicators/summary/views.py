@@ -71,7 +71,7 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     if history:
         latest = history[0].period
         # Rank and gaps among siblings; only this unit's own row is shown.
-        parent = unit.parent if unit.parent_id else unit
+        parent = unit.parent or unit
         matrix = compliance_selectors.compliance_matrix(parent=parent, period=latest)
         row = next((r for r in matrix.rows if r.unit.pk == unit.pk), None)
         context.update(

@@ -3,11 +3,12 @@ the views and services."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, UnitQuerySet
 
 # These messages are formatted with the limit as parameters: "%" is written "%%".
 RATE_ERROR = _("Chỉ tiêu tỷ lệ phải từ 0 đến 100 %%.")
@@ -24,9 +25,11 @@ class ApplyRuleForm(forms.Form):
         error_messages={"invalid_choice": _("Đơn vị này không thuộc phạm vi của kế hoạch.")},
     )
 
-    def __init__(self, *args: object, parents: QuerySet[AdministrativeUnit], **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, parents: UnitQuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # self.fields holds copies of the fields declared above: "parent" is that one.
+        parent = cast("forms.ModelChoiceField[AdministrativeUnit]", self.fields["parent"])
+        parent.queryset = parents
 
 
 class TargetOverrideForm(forms.Form):

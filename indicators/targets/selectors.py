@@ -28,7 +28,7 @@ from indicators.models import (
     UnitFigures,
 )
 from indicators.selectors import complete_parts_q, numerator_expression
-from units.models import AdministrativeUnit, UnitLevel, User
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet, User
 
 
 def yearly_result(
@@ -102,7 +102,7 @@ def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def apply_parents(plan: TargetPlan) -> QuerySet[AdministrativeUnit]:
+def apply_parents(plan: TargetPlan) -> UnitQuerySet:
     """Units the rule may be applied to in one action: the issuer and its direct
     territorial children of the plan year (a central plan: the provinces)."""
     start, end = _year_bounds(plan.year)

@@ -10,6 +10,8 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.cell.cell import Cell, MergedCell
+
 # Text typed in a value cell that a spreadsheet would have run as a formula. Unlike the
 # download rule (text.FORMULA_STARTS), "-" is not here: in an upload it starts a negative
 # number, which the readers report as such.
@@ -28,6 +30,14 @@ def norm_text(value: object) -> str:
 def is_blank(value: object) -> bool:
     """No value, or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_position(cell: Cell | MergedCell) -> tuple[int, int]:
+    """(row, column) of a cell taken from a worksheet. openpyxl types both as optional on a
+    MergedCell (one built outside a sheet has none); a sheet's cells always have them."""
+    if cell.row is None or cell.column is None:
+        raise ValueError(f"{cell!r} does not lie on a worksheet")
+    return cell.row, cell.column
 
 
 def is_formula_cell(cell: Any) -> bool:

@@ -6,7 +6,9 @@ every xlsx and CSV the portal produces."""
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
+
+from kpi_portal.spreadsheets.sheets import value_cell
 
 # Excel and LibreOffice treat these first characters as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -17,9 +19,12 @@ def csv_text(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def put_text(cell: Cell, text: str) -> Cell:
+def put_text(cell: Cell | MergedCell, text: str) -> Cell:
     """Store ``text`` exactly as given, typed as a string even when openpyxl would parse it
-    as a formula; Excel's quote prefix keeps it text when someone edits the cell."""
+    as a formula; Excel's quote prefix keeps it text when someone edits the cell.
+
+    Takes what ``Worksheet.cell()`` returns: never a cell covered by a merged range."""
+    cell = value_cell(cell)
     cell.value = text
     if text.startswith(FORMULA_STARTS):
         cell.data_type = "s"

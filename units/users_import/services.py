@@ -143,7 +143,7 @@ def _read_users_sheet(data: bytes) -> list[tuple[int, dict[str, object]]]:
                 raise UsersImportRefused(
                     [f"Tệp có quá {USERS_IMPORT_MAX_ROWS} người dùng; hãy chia thành nhiều tệp."]
                 )
-            row = {
+            row: dict[str, object] = {
                 column: values[index] if index < len(values) else None
                 for column, index in positions.items()
             }
