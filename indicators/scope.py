@@ -13,11 +13,12 @@ their filters in the URL (the ranking, the dispatch) redirect to them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.management.base import CommandError, CommandParser
 from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -189,3 +190,35 @@ def bad_query(messages: Iterable[str]) -> HttpResponse:
     """The 400 answer of a download whose query cannot be read: plain text, never HTML,
     since the messages quote what was typed into the URL."""
     return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")
+
+
+# --------------------------------------------------------------------------- command line
+
+PERIOD_HELP = "Mã kỳ (2023-H1-CAL, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30."
+
+
+def add_scope_arguments(parser: CommandParser, *, parent_help: str) -> None:
+    """--parent and --period, as every command that works on one unit's subtree takes them."""
+    parser.add_argument("--parent", required=True, help=parent_help)
+    parser.add_argument("--period", required=True, help=PERIOD_HELP)
+
+
+@dataclass(frozen=True)
+class CommandScope:
+    parent: AdministrativeUnit
+    spec: periods.PeriodSpec
+    period: Period | None  # None: nothing was ever stored for this period
+
+
+def command_scope(
+    options: Mapping[str, Any], *, require_stored_period: bool = True, returncode: int = 1
+) -> CommandScope:
+    """A command's --parent and --period read as the pages read ?parent= and ?period=; a
+    CommandError with the same Vietnamese message otherwise."""
+    try:
+        spec = read_spec(options["period"])
+        parent = read_parent(options["parent"], spec=spec)
+        period = stored_period(spec) if require_stored_period else period_for_spec(spec)
+    except forms.ValidationError as error:
+        raise CommandError(" ".join(error.messages), returncode=returncode) from error
+    return CommandScope(parent=parent, spec=spec, period=period)

@@ -9,8 +9,7 @@ from indicators import selectors
 from indicators.dispatch import selectors as dispatch_selectors
 from indicators.dispatch.drafting import dispatch_build, dispatch_text
 from indicators.dispatch.renderers import dispatch_appendix_xlsx, dispatch_docx
-from indicators.domain import periods
-from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
+from indicators.scope import add_scope_arguments, command_scope
 
 
 class Command(BaseCommand):
@@ -20,26 +19,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--parent", required=True, help="Mã ĐVHC của đơn vị ban hành.")
-        parser.add_argument(
-            "--period",
-            required=True,
-            help="Mã kỳ (2023-H1-CAL, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30.",
-        )
+        add_scope_arguments(parser, parent_help="Mã ĐVHC của đơn vị ban hành.")
         parser.add_argument(
             "--output",
             help="Ghi ra tệp .docx (hoặc .xlsx: phụ lục) thay vì in văn bản ra màn hình.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            spec = periods.parse_period_code(options["period"])
-            parent = unit_by_code_during(options["parent"], start=spec.start, end=spec.end)
-        except (periods.PeriodError, UnitNotFound, AmbiguousUnit) as error:
-            raise CommandError(str(error)) from error
-        period = selectors.period_for_spec(spec)
-        if period is None:
-            raise CommandError(f"Chưa có số liệu cho kỳ {spec.long_label_vi}.")
+        scope = command_scope(options)
+        parent, period = scope.parent, scope.period
+        assert period is not None  # a stored period is required
         if not selectors.children_for_ranking(parent, period).exists():
             raise CommandError(f"{parent} không có đơn vị trực thuộc trong kỳ này.")
         data = dispatch_selectors.dispatch_data(parent=parent, period=period)

@@ -7,10 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.domain import periods
 from indicators.io import exports
-from indicators.selectors import period_for_spec
-from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
+from indicators.scope import add_scope_arguments, command_scope
 
 
 class Command(BaseCommand):
@@ -20,20 +18,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--parent", required=True, help="Mã ĐVHC của đơn vị cấp trên.")
-        parser.add_argument("--period", required=True, help="Mã kỳ, ví dụ 2023-H1-CAL.")
+        add_scope_arguments(parser, parent_help="Mã ĐVHC của đơn vị cấp trên.")
         parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
         parser.add_argument("--output", required=True, help="Tệp kết quả ('-' = stdout, CSV).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            spec = periods.parse_period_code(options["period"])
-            parent = unit_by_code_during(options["parent"], start=spec.start, end=spec.end)
-        except (periods.PeriodError, UnitNotFound, AmbiguousUnit) as error:
-            raise CommandError(str(error)) from error
-        period = period_for_spec(spec)
-        if period is None:
-            raise CommandError(f"Chưa có số liệu cho kỳ {spec.long_label_vi}.")
+        scope = command_scope(options)
+        parent, period = scope.parent, scope.period
+        assert period is not None  # a stored period is required
         if options["format"] == "xlsx":
             content = exports.figures_export_xlsx(parent=parent, period=period)
         else:

@@ -13,14 +13,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.domain import periods
 from indicators.figures.services import FiguresError
 from indicators.io.analysis import figures_import_analyse
 from indicators.io.records import ImportAnalysis, ImportRefused
 from indicators.io.services import figures_import_apply
-from indicators.selectors import period_for_spec
+from indicators.scope import add_scope_arguments, command_scope
 from units.models import User
-from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
 
 ACTIONS = {"create": "tạo mới", "replace": "thay thế", "unchanged": "không đổi"}
 
@@ -33,12 +31,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", help="Đường dẫn tệp .xlsx hoặc .csv.")
-        parser.add_argument("--parent", required=True, help="Mã ĐVHC của đơn vị cấp trên.")
-        parser.add_argument(
-            "--period",
-            required=True,
-            help="Mã kỳ (2023-H1-CAL, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30.",
-        )
+        add_scope_arguments(parser, parent_help="Mã ĐVHC của đơn vị cấp trên.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Chỉ kiểm tra và in báo cáo, không ghi."
         )
@@ -50,11 +43,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        try:
-            spec = periods.parse_period_code(options["period"])
-            parent = unit_by_code_during(options["parent"], start=spec.start, end=spec.end)
-        except (periods.PeriodError, UnitNotFound, AmbiguousUnit) as error:
-            raise CommandError(str(error), returncode=2) from error
+        # The period need not hold figures yet: the import is what stores the first ones.
+        scope = command_scope(options, require_stored_period=False, returncode=2)
+        parent, spec = scope.parent, scope.spec
         user = None
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
@@ -66,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Không đọc được tệp {path}: {error.strerror}.", returncode=2
             ) from None
-        period = period_for_spec(spec)
+        period = scope.period
         try:
             analysis = figures_import_analyse(
                 data=data, filename=path.name, parent=parent, spec=spec, period=period, user=user

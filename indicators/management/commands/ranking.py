@@ -6,11 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.domain import formatting, formulas, periods
+from indicators.domain import formatting, formulas
 from indicators.models import Indicator
 from indicators.ranking.selectors import ranking_for
-from indicators.selectors import period_for_spec
-from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
+from indicators.scope import add_scope_arguments, command_scope
 
 COLUMNS = ["rank", "code", "name", "numerator", "denominator", "rate", "target", "status"]
 
@@ -22,12 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--parent", required=True, help="Mã ĐVHC của đơn vị cấp trên.")
-        parser.add_argument(
-            "--period",
-            required=True,
-            help="Mã kỳ (2023-H1-CAL, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30.",
-        )
+        add_scope_arguments(parser, parent_help="Mã ĐVHC của đơn vị cấp trên.")
         parser.add_argument(
             "--indicator",
             required=True,
@@ -37,19 +31,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            spec = periods.parse_period_code(options["period"])
             definition = formulas.get_indicator(options["indicator"])
-            parent = unit_by_code_during(options["parent"], start=spec.start, end=spec.end)
-        except (
-            periods.PeriodError,
-            formulas.UnknownIndicator,
-            UnitNotFound,
-            AmbiguousUnit,
-        ) as error:
+        except formulas.UnknownIndicator as error:
             raise CommandError(str(error)) from error
-        period = period_for_spec(spec)
-        if period is None:
-            raise CommandError(f"Chưa có số liệu cho kỳ {spec.long_label_vi}.")
+        scope = command_scope(options)
+        parent, period = scope.parent, scope.period
+        assert period is not None  # a stored period is required
         indicator = Indicator.objects.get(code=definition.code)
         result = ranking_for(parent=parent, period=period, indicator=indicator)
         machine = options["format"] == "csv"
@@ -91,7 +78,8 @@ class Command(BaseCommand):
             writer.writerow(COLUMNS)
             writer.writerows(rows)
             return
-        self.stdout.write(f"{indicator.name_vi} — {parent} — {period.label_vi} ({spec.range_vi})")
+        heading = f"{indicator.name_vi} — {parent} — {period.label_vi} ({scope.spec.range_vi})"
+        self.stdout.write(heading)
         self._table([COLUMNS, *rows])
 
     def _table(self, rows: list[list[str]]) -> None:
