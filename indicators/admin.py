@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
     Indicator,
@@ -14,7 +15,16 @@ from indicators.models import (
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_vi", "numerator_fields", "denominator_field", "order")
+    # The formula itself lives in the domain catalogue (indicators/domain/formulas.py).
+    list_display = ("code", "name_vi", "numerator", "denominator", "order")
+
+    @admin.display(description=_("tử số"))
+    def numerator(self, indicator: Indicator) -> str:
+        return indicator.numerator_label
+
+    @admin.display(description=_("mẫu số"))
+    def denominator(self, indicator: Indicator) -> str:
+        return indicator.denominator_label
 
 
 @admin.register(Period)

@@ -18,8 +18,6 @@ def indicators_sync_catalogue() -> int:
                 "name_vi": definition.name_vi,
                 "name_en": definition.name_en,
                 "short_vi": definition.short_vi,
-                "numerator_fields": ",".join(definition.numerator),
-                "denominator_field": definition.denominator,
                 "higher_is_better": definition.higher_is_better,
                 "order": definition.order,
             },

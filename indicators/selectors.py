@@ -26,6 +26,7 @@ from indicators.models import (
     UnitFigures,
 )
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
+from units.selectors import children_of
 
 
 def numerator_expression(definition: formulas.IndicatorDef, prefix: str = "") -> F | object:
@@ -60,11 +61,7 @@ def target_subquery(indicator: Indicator, year: int | None) -> QuerySet[Target]:
 def children_for_ranking(parent: AdministrativeUnit, period: Period) -> UnitQuerySet:
     """Direct territorial children that existed during the period (agencies are ranked
     separately, among themselves)."""
-    return (
-        AdministrativeUnit.objects.filter(parent=parent)
-        .exclude(level=UnitLevel.AGENCY)
-        .valid_during(period.start, period.end)
-    )
+    return children_of(parent, start=period.start, end=period.end).exclude(level=UnitLevel.AGENCY)
 
 
 def periods_with_figures(units: UnitQuerySet) -> QuerySet[Period]:

@@ -122,8 +122,3 @@ def children_of(
 def predecessors_of(unit: AdministrativeUnit) -> UnitQuerySet:
     """The units merged (wholly or partly) into ``unit`` by a reform."""
     return AdministrativeUnit.objects.filter(successor_links__successor=unit).order_by("code")
-
-
-def successors_of(unit: AdministrativeUnit) -> UnitQuerySet:
-    """The units that took over ``unit``; several when it was split."""
-    return AdministrativeUnit.objects.filter(predecessor_links__predecessor=unit).order_by("code")

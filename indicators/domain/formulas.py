@@ -105,8 +105,6 @@ class IndicatorDef:
     short_vi: str
     numerator: tuple[str, ...]
     denominator: str
-    # Phổ Ninh's 2025 plan, appendix §2; None where it gives no national minimum for 2025.
-    national_minimum_2025: Decimal | None
     higher_is_better: bool = True
     order: int
     short_en: str = ""
@@ -127,7 +125,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         short_en="Online",
         numerator=("received_online",),
         denominator="received",
-        national_minimum_2025=Decimal(80),
         order=1,
     ),
     IndicatorDef(
@@ -138,7 +135,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         short_en="Online payment",
         numerator=("payments_online",),
         denominator="payments_total",
-        national_minimum_2025=Decimal(85),
         order=2,
     ),
     IndicatorDef(
@@ -149,7 +145,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         short_en="Digitization",
         numerator=("digitized_partial", "digitized_full"),
         denominator="received",
-        national_minimum_2025=Decimal(95),
         order=3,
     ),
     IndicatorDef(
@@ -160,7 +155,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         short_en="E-results",
         numerator=("results_digitized",),
         denominator="resolved",
-        national_minimum_2025=Decimal(100),
         order=4,
     ),
     IndicatorDef(
@@ -171,7 +165,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         short_en="Data reuse",
         numerator=("reused",),
         denominator="received",
-        national_minimum_2025=Decimal(55),
         order=5,
     ),
     IndicatorDef(
@@ -182,7 +175,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         short_en="Feedback",
         numerator=("feedback_on_time",),
         denominator="feedback_received",
-        national_minimum_2025=Decimal(100),
         order=6,
     ),
     IndicatorDef(
@@ -193,7 +185,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         short_en="Satisfaction",
         numerator=("ratings_satisfied",),
         denominator="ratings_total",
-        national_minimum_2025=Decimal(95),
         order=7,
     ),
     IndicatorDef(
@@ -204,7 +195,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         short_en="On time",
         numerator=("resolved_on_time",),
         denominator="resolved",
-        national_minimum_2025=None,
         order=8,
     ),
     IndicatorDef(
@@ -215,7 +205,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         short_en="Population DB",
         numerator=("population_db_checked",),
         denominator="received",
-        national_minimum_2025=None,
         order=9,
     ),
 )

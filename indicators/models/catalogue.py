@@ -17,8 +17,6 @@ class Indicator(models.Model):
     name_vi = models.CharField(_("tên tiếng Việt"), max_length=200)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=200)
     short_vi = models.CharField(_("tên ngắn"), max_length=60)
-    numerator_fields = models.CharField(_("tử số"), max_length=200)  # comma separated
-    denominator_field = models.CharField(_("mẫu số"), max_length=60)
     higher_is_better = models.BooleanField(_("càng cao càng tốt"), default=True)
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -29,6 +29,7 @@ from indicators.models import (
 )
 from indicators.selectors import complete_parts_q, numerator_expression
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet, User
+from units.selectors import predecessors_of
 
 
 def yearly_result(
@@ -55,7 +56,7 @@ def yearly_result(
     n, d, period = summed([unit.pk])
     if period is not None:
         return n, d, f"số liệu {period.label_vi}"
-    predecessor_ids = list(unit.predecessors.values_list("pk", flat=True))
+    predecessor_ids = list(predecessors_of(unit).values_list("pk", flat=True))
     if predecessor_ids:
         n, d, period = summed(predecessor_ids)
         if period is not None:

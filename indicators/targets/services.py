@@ -266,13 +266,3 @@ def target_override(*, target: Target, value: Decimal, reason: str, user: User |
         details={"target_id": current.pk, "old": old, "new": str(value), "reason": reason},
     )
     return current
-
-
-def target_set_in_range(
-    *, target: Target, value: Decimal, reason: str, user: User | None
-) -> Target:
-    """A unit's own value inside the range its tier was given (Hoài Nhơn's H1 2023
-    dispatch: "từ 55 đến 60 % tùy từng địa phương"). Refused when the tier has no range."""
-    if tier_range(target) is None:
-        raise TargetError("Chỉ tiêu này không được giao theo khoảng.")
-    return target_override(target=target, value=value, reason=reason, user=user)

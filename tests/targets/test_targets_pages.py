@@ -276,12 +276,6 @@ class RangeTargetsTestCase(TargetsTestCase):
         self.target.refresh_from_db()
         self.assertEqual(self.target.value, Decimal(58))
 
-    def test_it_refuses_a_range_value_where_the_tier_has_none(self) -> None:
-        with self.assertRaisesMessage(targets_services.TargetError, "không được giao theo khoảng"):
-            targets_services.target_set_in_range(
-                target=self.commune_target, value=Decimal(70), reason="Thử", user=None
-            )
-
 
 class MergedUnitTestCase(BaseTestCase):
     def test_it_shows_a_merged_units_baseline_as_such(self) -> None:
