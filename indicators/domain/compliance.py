@@ -9,8 +9,35 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
-from indicators.domain.formulas import rate, round_rate
+from indicators.domain.formulas import compliance_status, gap_points, rate, round_rate
+from indicators.domain.status import Status
+
+
+class AgainstTarget:
+    """A unit's counts for one indicator held against its target: the rate, the gap in
+    points and the status that every table cell, ranked row and chart bar shows.
+
+    A mixin for the dataclasses that carry `numerator`, `denominator` and `target`; the
+    three values are computed once per object (a page reads them many times), so those
+    fields must not change after the first read."""
+
+    numerator: int | None
+    denominator: int | None
+    target: Decimal | None
+
+    @cached_property
+    def rate(self) -> Decimal | None:
+        return rate(self.numerator, self.denominator)
+
+    @cached_property
+    def gap(self) -> Decimal | None:
+        return gap_points(self.rate, self.target)
+
+    @cached_property
+    def status(self) -> Status:
+        return compliance_status(self.rate, self.target)
 
 
 def dossiers_to_target(numerator: int, denominator: int, target: Decimal) -> int | None:

@@ -17,9 +17,9 @@ from django.db.models import (
     When,
 )
 
-from indicators.domain import formulas
+from indicators.domain.compliance import AgainstTarget
 from indicators.domain.ranking import competition_ranks
-from indicators.domain.status import Status, count_judged, count_met
+from indicators.domain.status import count_judged, count_met
 from indicators.models import Indicator, Period, UnitFigures
 from indicators.ranking.selectors import TotalRow
 from indicators.selectors import (
@@ -41,23 +41,11 @@ class SampleAnnotation(TypedDict):
 
 
 @dataclass
-class MatrixCell:
+class MatrixCell(AgainstTarget):
     indicator: Indicator
     numerator: int | None
     denominator: int | None
     target: Decimal | None
-
-    @property
-    def rate(self) -> Decimal | None:
-        return formulas.rate(self.numerator, self.denominator)
-
-    @property
-    def gap(self) -> Decimal | None:
-        return formulas.gap_points(self.rate, self.target)
-
-    @property
-    def status(self) -> Status:
-        return formulas.compliance_status(self.rate, self.target)
 
 
 @dataclass

@@ -27,8 +27,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Length, NullIf
 
 from indicators.domain import formulas, periods
+from indicators.domain.compliance import AgainstTarget
 from indicators.domain.ranking import competition_ranks, exact_ratio
-from indicators.domain.status import Status, count_met
+from indicators.domain.status import count_met
 from indicators.models import (
     Indicator,
     Period,
@@ -48,11 +49,10 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class RankingRow:
+class RankingRow(AgainstTarget):
     unit: AdministrativeUnit
     numerator: int | None
     denominator: int | None
-    rate: Decimal | None
     target: Decimal | None
     target_id: int | None
     rank: int | None = None
@@ -74,14 +74,6 @@ class RankingRow:
     def is_new(self) -> bool:
         """Ranked now, not ranked in a previous period that did rank other units."""
         return self.rank is not None and self.previous_ranked and self.previous_rank is None
-
-    @property
-    def gap(self) -> Decimal | None:
-        return formulas.gap_points(self.rate, self.target)
-
-    @property
-    def status(self) -> Status:
-        return formulas.compliance_status(self.rate, self.target)
 
 
 @dataclass
@@ -251,7 +243,6 @@ def _row(unit: WithAnnotations[AdministrativeUnit, FiguresAnnotations]) -> Ranki
         unit=unit,
         numerator=unit.numerator,
         denominator=unit.denominator,
-        rate=formulas.rate(unit.numerator, unit.denominator),
         target=unit.target_value,
         target_id=unit.target_pk,
         is_sample=unit.is_sample,

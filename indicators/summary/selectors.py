@@ -21,7 +21,7 @@ Counts = dict[str, int | None]
 
 
 @dataclass
-class Cell:
+class Cell(compliance.AgainstTarget):
     unit: AdministrativeUnit
     indicator: Indicator
     numerator: int | None
@@ -31,18 +31,6 @@ class Cell:
     year_to_date: tuple[int | None, int | None] = (None, None)
     projection: compliance.YearProjection | None = None
     rank: int | None = None
-
-    @property
-    def rate(self) -> Decimal | None:
-        return formulas.rate(self.numerator, self.denominator)
-
-    @property
-    def status(self) -> Status:
-        return formulas.compliance_status(self.rate, self.target)
-
-    @property
-    def gap(self) -> Decimal | None:
-        return formulas.gap_points(self.rate, self.target)
 
     @property
     def arrow(self) -> str:
