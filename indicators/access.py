@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indicators.models import FiguresChange, ImportBatch, TargetPlan, UnitFigures
-from indicators.targets.selectors import plan_get
 from units.models import AdministrativeUnit, Role, User
 
 # --------------------------------------------------------------------------- units
@@ -120,7 +119,7 @@ def can_see_plan(user: User, plan: TargetPlan) -> bool:
 
 def get_plan_for_user(user: User, plan_id: int) -> TargetPlan:
     """404 for an unknown plan, 403 for a plan issued outside the user's reach."""
-    plan = plan_get(plan_id)
+    plan = TargetPlan.objects.select_related("issuer").filter(pk=plan_id).first()
     if plan is None:
         raise Http404(_("Không có kế hoạch chỉ tiêu này."))
     if not can_see_plan(user, plan):

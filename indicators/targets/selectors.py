@@ -95,10 +95,6 @@ def plans_visible_to(user: User) -> QuerySet[TargetPlan]:
     )
 
 
-def plan_get(plan_id: int) -> TargetPlan | None:
-    return TargetPlan.objects.select_related("issuer").filter(pk=plan_id).first()
-
-
 def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
