@@ -1,0 +1,190 @@
+"""The figures of a period built from the periods entered inside it (the roll-up).
+
+Communes report month by month; a quarter, a half-year, the year to date and the year are
+then built from the months they hold. For one unit and one period P:
+
+- A figure entered for exactly P stands: it is the office's own report for P.
+- Otherwise the pieces are the entered periods that lie inside P. Where two of them
+  overlap, the larger stands (a quarter entered beside its months) and the smaller is left
+  out, so that no dossier is counted twice.
+- Flow counts (received, resolved, payments, …) add up over the pieces. The stock "carried
+  over from the previous period" is the first piece's, and the total is that stock plus
+  what was received in P. A rate is the ratio of sums over the pieces that report both
+  its parts, exactly as a total over units is.
+- A period that its pieces cover only in part is computed on what is there and says how
+  much that is (months of P's own convention, or days for a date range).
+- An entered period that overlaps P without lying inside it means P cannot be built from
+  what was entered (a calendar quarter over Decree 09 months, which run from the 15th to
+  the 14th): that is a refusal with a message, never a number for part of the period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from indicators.domain.formulas import COUNT_FIELDS, Counts, IndicatorDef
+from indicators.domain.periods import Convention, PeriodKind, PeriodSpec, month
+
+__all__ = [
+    "STOCK_FIELDS",
+    "Coverage",
+    "coverage",
+    "roll_up",
+    "rolled_parts",
+]
+
+# Counts that describe the state at the start of a period rather than what flowed in it.
+STOCK_FIELDS = frozenset({"carried_over"})
+# Counts defined by others (total = carried over + received): rebuilt, never summed, since
+# summing the months' totals would count every month's carried-over dossiers again.
+_DERIVED = {"total": ("carried_over", "received")}
+
+
+def _inside(piece: PeriodSpec, period: PeriodSpec) -> bool:
+    return period.start <= piece.start and piece.end <= period.end
+
+
+def _overlap_days(a: PeriodSpec, b: PeriodSpec) -> int:
+    start, end = max(a.start, b.start), min(a.end, b.end)
+    return max((end - start).days + 1, 0)
+
+
+def _months_of(period: PeriodSpec) -> list[PeriodSpec]:
+    """The months of the period's own convention that it spans (none for a date range)."""
+    if period.convention is Convention.CUSTOM or period.kind is PeriodKind.MONTH:
+        return [period] if period.kind is PeriodKind.MONTH else []
+    months: list[PeriodSpec] = []
+    day = period.end
+    while day >= period.start:
+        # The last day of a Decree 09 month is the 14th; of a calendar month, its last day.
+        year, number = day.year, day.month
+        if period.convention is Convention.DECREE09 and day.day > 14:
+            year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+        piece = month(year, number, period.convention)
+        months.append(piece)
+        day = piece.start - timedelta(days=1)
+    return months[::-1]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which entered periods make up `period`, and how much of it they cover."""
+
+    period: PeriodSpec
+    pieces: tuple[PeriodSpec, ...]  # chronological; (period,) when it was entered whole
+    left_out: tuple[PeriodSpec, ...]  # inside the period, overlapped by a larger piece
+    straddling: tuple[PeriodSpec, ...]  # overlapping the period without lying inside it
+
+    @property
+    def exact(self) -> bool:
+        """The period itself was entered (its own figure stands)."""
+        return self.pieces == (self.period,)
+
+    @property
+    def covered_days(self) -> int:
+        return sum(piece.days for piece in self.pieces)
+
+    @property
+    def complete(self) -> bool:
+        return self.covered_days == self.period.days
+
+    @property
+    def refusal(self) -> str | None:
+        """Why the period cannot be built from what was entered, in Vietnamese; None if it
+        can (or if nothing at all was entered: that is plain "no data")."""
+        if self.exact or not self.straddling:
+            return None
+        names = ", ".join(piece.long_label_vi for piece in self.straddling[:3])
+        more = f" và {len(self.straddling) - 3} kỳ khác" if len(self.straddling) > 3 else ""
+        return (
+            f"Không tính được {self.period.long_label_vi} từ số liệu đã nhập: {names}{more} "
+            "vắt qua ranh giới của kỳ này (số liệu nhập theo kỳ khác quy ước), nên không "
+            "ghép thành kỳ này được. Hãy chọn kỳ theo cùng quy ước với số liệu đã nhập."
+        )
+
+    @property
+    def months(self) -> tuple[int, int]:
+        """(months of the period fully covered, months in the period); (0, 0) for a date
+        range, which is measured in days."""
+        months = _months_of(self.period)
+        covered = sum(
+            1 for m in months if sum(_overlap_days(m, piece) for piece in self.pieces) == m.days
+        )
+        return covered, len(months)
+
+    @property
+    def note_vi(self) -> str:
+        """ "9/12 tháng có số liệu" where the period is covered in part; "" otherwise."""
+        if not self.pieces or self.complete or self.refusal:
+            return ""
+        covered, total = self.months
+        if total:
+            return f"{covered}/{total} tháng có số liệu"
+        return f"{self.covered_days}/{self.period.days} ngày có số liệu"
+
+
+def coverage(period: PeriodSpec, entered: Iterable[PeriodSpec]) -> Coverage:
+    """The pieces that build `period` out of the periods a unit entered figures for."""
+    inside: list[PeriodSpec] = []
+    straddling: list[PeriodSpec] = []
+    for piece in set(entered):
+        if _inside(piece, period):
+            inside.append(piece)
+        elif _overlap_days(piece, period):
+            straddling.append(piece)
+    # Larger first: the period itself, then quarters before their months, and so on; a
+    # piece joins only if it overlaps nothing chosen already.
+    chosen: list[PeriodSpec] = []
+    left_out: list[PeriodSpec] = []
+    for piece in sorted(inside, key=lambda p: (-p.days, p.start, p.code)):
+        if any(_overlap_days(piece, other) for other in chosen):
+            left_out.append(piece)
+        else:
+            chosen.append(piece)
+    by_start = sorted(chosen, key=lambda p: p.start)
+    return Coverage(
+        period=period,
+        pieces=tuple(by_start),
+        left_out=tuple(sorted(left_out, key=lambda p: (p.start, p.end))),
+        straddling=tuple(sorted(straddling, key=lambda p: (p.start, p.end))),
+    )
+
+
+def roll_up(pieces: Sequence[Counts]) -> dict[str, int | None]:
+    """Every count of the period from its pieces' counts, in chronological order: flows
+    summed over the pieces that report them (None where none does), the stock from the
+    first piece, the total rebuilt from them."""
+    result: dict[str, int | None] = {}
+    for name in COUNT_FIELDS:
+        if name in STOCK_FIELDS:
+            result[name] = pieces[0].get(name) if pieces else None
+        elif name not in _DERIVED:
+            values = [v for piece in pieces if (v := piece.get(name)) is not None]
+            result[name] = sum(values) if values else None
+    for name, (stock, flow) in _DERIVED.items():
+        if len(pieces) == 1:
+            result[name] = pieces[0].get(name)
+        else:
+            start, received = result[stock], result[flow]
+            result[name] = start + received if start is not None and received is not None else None
+    return result
+
+
+def rolled_parts(
+    definition: IndicatorDef, pieces: Iterable[Mapping[str, int | None]]
+) -> tuple[int | None, int | None]:
+    """Numerator and denominator of one indicator over the pieces that report both, as a
+    total over units is taken; (None, None) when no piece does."""
+    numerator = denominator = 0
+    usable = False
+    for piece in pieces:
+        parts = [piece.get(name) for name in definition.numerator]
+        below = piece.get(definition.denominator)
+        if below is None or any(part is None for part in parts):
+            continue
+        numerator += sum(part for part in parts if part is not None)
+        denominator += below
+        usable = True
+    return (numerator, denominator) if usable else (None, None)

@@ -1,0 +1,119 @@
+"""The roll-up: a period's figures built from the periods entered inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indicators.domain import formulas, periods
+from indicators.domain.rollup import coverage, roll_up, rolled_parts
+
+ND09 = periods.Convention.DECREE09
+CAL = periods.Convention.CALENDAR
+YEAR_2026 = periods.year_period(2026, ND09)
+MONTHS_2026 = [periods.month(2026, m, ND09) for m in range(1, 13)]
+ONLINE = formulas.get_indicator("online")
+
+
+def test_it_builds_the_year_from_its_twelve_months() -> None:
+    built = coverage(YEAR_2026, MONTHS_2026)
+    assert built.pieces == tuple(MONTHS_2026)
+    assert built.complete and not built.exact
+    assert built.months == (12, 12)
+    assert built.note_vi == ""
+    assert built.refusal is None
+
+
+def test_it_says_how_much_of_a_partly_covered_period_is_there() -> None:
+    built = coverage(YEAR_2026, MONTHS_2026[:9])
+    assert not built.complete
+    assert built.months == (9, 12)
+    assert built.note_vi == "9/12 tháng có số liệu"
+
+
+def test_it_lets_a_whole_period_figure_stand_over_its_months() -> None:
+    built = coverage(YEAR_2026, [YEAR_2026, *MONTHS_2026])
+    assert built.exact
+    assert built.pieces == (YEAR_2026,)
+    assert built.left_out == tuple(MONTHS_2026)
+
+
+def test_it_counts_a_quarter_once_when_its_months_were_entered_too() -> None:
+    q1 = periods.quarter(2026, 1, ND09)
+    half = periods.half(2026, 1, ND09)
+    built = coverage(half, [q1, *MONTHS_2026[:6]])
+    assert built.pieces == (q1, *MONTHS_2026[3:6])
+    assert built.left_out == tuple(MONTHS_2026[:3])
+    assert built.complete
+
+
+def test_it_refuses_a_calendar_quarter_over_decree_09_months() -> None:
+    calendar_q1 = periods.quarter(2026, 1, CAL)
+    built = coverage(calendar_q1, MONTHS_2026[:4])
+    # 15/12–14/01 and 15/03–14/04 reach over the quarter's first and last day.
+    assert [p.code for p in built.straddling] == ["2026-M01-ND09", "2026-M04-ND09"]
+    assert built.refusal is not None
+    assert "Quý I năm 2026" in built.refusal
+    assert "Tháng 1 năm 2026" in built.refusal
+    assert built.note_vi == ""
+
+
+def test_it_builds_a_date_range_from_the_months_inside_it_and_counts_days() -> None:
+    span = periods.custom(dt.date(2026, 1, 15), dt.date(2026, 4, 14))
+    assert coverage(span, MONTHS_2026[1:4]).complete
+    partial = coverage(span, MONTHS_2026[1:3])
+    assert partial.months == (0, 0)
+    assert partial.note_vi == f"{MONTHS_2026[1].days + MONTHS_2026[2].days}/90 ngày có số liệu"
+
+
+def test_it_has_nothing_to_say_without_figures() -> None:
+    built = coverage(YEAR_2026, [])
+    assert built.pieces == ()
+    assert built.refusal is None
+    assert built.note_vi == ""
+
+
+def _counts(**values: int) -> dict[str, int | None]:
+    return {name: values.get(name) for name in formulas.COUNT_FIELDS}
+
+
+def test_it_sums_flows_and_takes_the_stock_from_the_first_piece() -> None:
+    january = _counts(carried_over=5, received=100, received_online=80, total=105)
+    february = _counts(carried_over=7, received=50, received_online=45, total=57)
+    rolled = roll_up([january, february])
+    assert rolled["received"] == 150
+    assert rolled["received_online"] == 125
+    assert rolled["carried_over"] == 5
+    # Not 105 + 57: February's carried-over dossiers were January's.
+    assert rolled["total"] == 155
+    assert rolled["payments_total"] is None
+
+
+def test_it_keeps_one_piece_as_it_was_entered() -> None:
+    only = _counts(carried_over=5, received=100, total=105)
+    assert roll_up([only]) == only
+
+
+def test_it_takes_a_rate_as_the_ratio_of_sums_over_complete_pieces() -> None:
+    pieces = [
+        _counts(received=20, received_online=10),
+        _counts(received=100, received_online=90),
+        _counts(received=40),  # no online count: cannot dilute the rate
+    ]
+    numerator, denominator = rolled_parts(ONLINE, pieces)
+    assert (numerator, denominator) == (100, 120)
+    assert formulas.rate(numerator, denominator) == formulas.rate(100, 120)
+    assert rolled_parts(ONLINE, [_counts(received=40)]) == (None, None)
+
+
+@given(st.sets(st.integers(min_value=1, max_value=12)), st.integers(0, 1000))
+def test_it_covers_exactly_the_months_entered(numbers: set[int], received: int) -> None:
+    entered = [MONTHS_2026[n - 1] for n in sorted(numbers)]
+    built = coverage(YEAR_2026, entered)
+    assert built.pieces == tuple(entered)
+    assert built.months == (len(numbers), 12)
+    assert built.complete == (len(numbers) == 12)
+    rolled = roll_up([_counts(received=received) for _ in entered])
+    assert rolled["received"] == (received * len(entered) if entered else None)
