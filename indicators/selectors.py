@@ -1,24 +1,34 @@
-"""Reads shared by every feature: the SQL pieces of a rate (numerator, complete rows, the
-target that applies), the units ranked under a parent, and the periods and parents a user
-can choose. Aggregation happens in the database: the number of queries does not grow with
-the number of units."""
+"""Reads shared by every feature: the figures that make up a period (the roll-up), the SQL
+pieces of a rate (numerator, complete rows, the target that applies), the units ranked
+under a parent, and the periods and parents a user can choose. Aggregation happens in the
+database: the number of queries does not grow with the number of units."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from functools import reduce
 from operator import add
+from typing import Any
 
 from django.db.models import (
+    Case,
+    Count,
     Exists,
     F,
+    IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Length
 
-from indicators.domain import formulas, periods
+from indicators.domain import formulas, periods, rollup
 from indicators.models import (
     Indicator,
     Period,
@@ -27,6 +37,156 @@ from indicators.models import (
 )
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 from units.selectors import children_of
+
+
+def period_figures(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
+    """The entered figures that make up the period [start, end], for every unit: the roll-up
+    rule of indicators/domain/rollup.py in SQL, so that sums over the rows are the period's
+    figures whatever was entered (the whole period, its months, a quarter and its months).
+
+    A row counts when its period lies inside [start, end] and no other entered period of
+    the unit that also lies inside holds it (the larger figure stands; of two for the same
+    days, the first by code). A unit without a figure for the whole period gets no row at
+    all when one of its entered periods reaches over the edges of [start, end], or two of
+    them inside overlap without nesting: the period cannot be built from them."""
+    inside = Q(period__start__gte=start, period__end__lte=end)
+    same_unit = UnitFigures.objects.filter(unit=OuterRef("unit"))
+    holding = same_unit.filter(
+        inside,
+        period__start__lte=OuterRef("period__start"),
+        period__end__gte=OuterRef("period__end"),
+    ).filter(
+        Q(period__start__lt=OuterRef("period__start"))
+        | Q(period__end__gt=OuterRef("period__end"))
+        | Q(period__code__lt=OuterRef("period__code"))
+    )
+    whole = same_unit.filter(period__start=start, period__end=end)
+    straddling = same_unit.filter(period__start__lte=end, period__end__gte=start).exclude(inside)
+    # Another entered period inside that overlaps this row's without either holding the other.
+    crossing = (
+        same_unit.filter(
+            inside,
+            period__start__lte=OuterRef("period__end"),
+            period__end__gte=OuterRef("period__start"),
+        )
+        .exclude(
+            period__start__lte=OuterRef("period__start"), period__end__gte=OuterRef("period__end")
+        )
+        .exclude(
+            period__start__gte=OuterRef("period__start"), period__end__lte=OuterRef("period__end")
+        )
+    )
+    crossing_in_unit = UnitFigures.objects.filter(inside, unit=OuterRef("unit")).filter(
+        Exists(crossing)
+    )
+    return (
+        UnitFigures.objects.filter(inside)
+        .exclude(Exists(holding))
+        .exclude(~Exists(whole) & (Exists(straddling) | Exists(crossing_in_unit)))
+    )
+
+
+def unit_parts(
+    definition: formulas.IndicatorDef, start: dt.date, end: dt.date, *, unit: OuterRef
+) -> tuple[Subquery, Subquery]:
+    """Numerator and denominator of `unit` (an OuterRef) over the period [start, end], as
+    two subqueries: sums over the rows that report both parts (ratio of sums)."""
+    rows = (
+        period_figures(start, end)
+        .filter(unit=unit)
+        .filter(complete_parts_q(definition))
+        .order_by()
+        .values("unit")
+    )
+    numerator = Subquery(
+        rows.annotate(n=Sum(numerator_expression(definition))).values("n"),
+        output_field=IntegerField(),
+    )
+    denominator = Subquery(
+        rows.annotate(d=Sum(definition.denominator)).values("d"), output_field=IntegerField()
+    )
+    return numerator, denominator
+
+
+# The least advanced status of a period's pieces is the period's (one draft month makes the
+# year a draft).
+_STATUS_ORDER = ("draft", "submitted", "approved")
+
+
+@dataclass
+class UnitPeriodParts:
+    """One unit over one period, rolled up: numerator and denominator per indicator code,
+    and the least advanced status of the figures that make it up."""
+
+    parts: dict[str, tuple[int | None, int | None]]
+    status: str
+
+    def of(self, code: str) -> tuple[int | None, int | None]:
+        return self.parts.get(code, (None, None))
+
+
+def parts_by_unit(
+    start: dt.date, end: dt.date, *, unit_ids: list[int], indicators: list[Indicator]
+) -> dict[int, UnitPeriodParts]:
+    """Every indicator's numerator and denominator for each unit over [start, end], from
+    the figures that make up the period (ratio of sums over the rows reporting both parts).
+    One grouped query; units without figures are absent."""
+    aggregates: dict[str, Any] = {
+        "least_status": Min(
+            Case(
+                *(When(status=name, then=Value(rank)) for rank, name in enumerate(_STATUS_ORDER)),
+                output_field=IntegerField(),
+            )
+        )
+    }
+    for indicator in indicators:
+        definition = indicator.definition
+        complete = complete_parts_q(definition)
+        aggregates[f"{indicator.code}__n"] = Sum(numerator_expression(definition), filter=complete)
+        aggregates[f"{indicator.code}__d"] = Sum(definition.denominator, filter=complete)
+    rows = (
+        period_figures(start, end)
+        .filter(unit_id__in=unit_ids)
+        .order_by()
+        .values("unit_id")
+        .annotate(**aggregates)
+    )
+    return {
+        row["unit_id"]: UnitPeriodParts(
+            parts={i.code: (row[f"{i.code}__n"], row[f"{i.code}__d"]) for i in indicators},
+            status=_STATUS_ORDER[row["least_status"]],
+        )
+        for row in rows
+    }
+
+
+def counts_by_unit(
+    start: dt.date, end: dt.date, *, unit_ids: list[int]
+) -> dict[int, dict[str, int | None]]:
+    """Every count of each unit over [start, end], rolled up from the figures that make up
+    the period (flows summed, the stock of the first piece, the total rebuilt). One grouped
+    query; units without figures are absent."""
+    rows_of_period = period_figures(start, end)
+    first = rows_of_period.filter(unit_id=OuterRef("unit_id")).order_by("period__start")
+    sums = {f"sum_{name}": Sum(name) for name in formulas.COUNT_FIELDS}
+    rows = (
+        rows_of_period.filter(unit_id__in=unit_ids)
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            pieces=Count("pk"),
+            first_carried_over=Subquery(first.values("carried_over")[:1]),
+            **sums,
+        )
+    )
+    return {
+        row["unit_id"]: rollup.rolled_counts(
+            sums={name: row[f"sum_{name}"] for name in formulas.COUNT_FIELDS},
+            first={"carried_over": row["first_carried_over"], "total": row["sum_total"]},
+            pieces=row["pieces"],
+        )
+        for row in rows
+    }
 
 
 def numerator_expression(definition: formulas.IndicatorDef, prefix: str = "") -> F | object:

@@ -91,13 +91,13 @@ def dispatch_appendix_xlsx(data: DispatchData) -> bytes:
     blank the totals); the dispatch text names them."""
     parent, period = data.parent, data.period
     desk = (
-        [(appendix_unit_label(parent.unit_type, parent.name), data.desk_figures.counts())]
-        if data.desk_figures is not None
+        [(appendix_unit_label(parent.unit_type, parent.name), data.desk_counts)]
+        if data.desk_counts is not None
         else []
     )
     children = [
-        (appendix_unit_label(f.unit.unit_type, f.unit.name), f.counts())
-        for f in data.children_figures
+        (appendix_unit_label(unit.unit_type, unit.name), counts)
+        for unit, counts in data.children_counts
     ]
     title = f"TỔNG HỢP CÁC CHỈ SỐ DỊCH VỤ HÀNH CHÍNH CÔNG {period.label_vi.upper()}"
     period_label = (

@@ -9,6 +9,7 @@ one for the appendix counts."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,9 +17,10 @@ from django.db.models import Case, Max, Min, Q, Value, When
 from django.db.models.fields import BooleanField
 from django.db.models.functions import Coalesce
 
-from indicators.models import Indicator, Period, Target, UnitFigures
+from indicators.domain.formulas import Counts
+from indicators.models import Indicator, Period, Target
 from indicators.ranking.selectors import Ranking, ranking_for
-from indicators.selectors import children_for_ranking, parents_for_ranking
+from indicators.selectors import children_for_ranking, counts_by_unit, parents_for_ranking
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 
 
@@ -91,8 +93,8 @@ class DispatchData:
     period: Period
     sections: list[IndicatorSection]
     children_types: list[str]  # unit types of the children, e.g. ["Xã", "Phường"]
-    desk_figures: UnitFigures | None
-    children_figures: list[UnitFigures]
+    desk_counts: Counts | None  # the parent's own desk over the period, rolled up
+    children_counts: Sequence[tuple[AdministrativeUnit, Counts]]  # appendix order
 
     @property
     def with_data(self) -> list[IndicatorSection]:
@@ -187,16 +189,13 @@ def dispatch_data(*, parent: AdministrativeUnit, period: Period) -> DispatchData
         )
         for indicator in indicators
     ]
-    children = children_for_ranking(parent, period)
-    figures = list(
-        UnitFigures.objects.filter(period=period)
-        .filter(Q(unit=parent) | Q(unit__in=children.values("pk")))
-        .select_related("unit")
+    children = list(children_for_ranking(parent, period))
+    counts = counts_by_unit(
+        period.start, period.end, unit_ids=[parent.pk, *(child.pk for child in children)]
     )
-    desk = next((f for f in figures if f.unit_id == parent.pk), None)
-    children_figures = sorted(
-        (f for f in figures if f.unit_id != parent.pk),
-        key=lambda f: (f.unit.unit_type.casefold(), sort_key_vi(f.unit.name), f.unit.code),
+    children_counts = sorted(
+        ((child, counts[child.pk]) for child in children if child.pk in counts),
+        key=lambda pair: (pair[0].unit_type.casefold(), sort_key_vi(pair[0].name), pair[0].code),
     )
     children_types = (
         [
@@ -214,8 +213,8 @@ def dispatch_data(*, parent: AdministrativeUnit, period: Period) -> DispatchData
         period=period,
         sections=sections,
         children_types=children_types,
-        desk_figures=desk,
-        children_figures=children_figures,
+        desk_counts=counts.get(parent.pk),
+        children_counts=children_counts,
     )
 
 

@@ -4,18 +4,20 @@ Communes report month by month; a quarter, a half-year, the year to date and the
 then built from the months they hold. For one unit and one period P:
 
 - A figure entered for exactly P stands: it is the office's own report for P.
-- Otherwise the pieces are the entered periods that lie inside P. Where two of them
-  overlap, the larger stands (a quarter entered beside its months) and the smaller is left
-  out, so that no dossier is counted twice.
+- Otherwise the pieces are the entered periods that lie inside P, less those that lie
+  inside a larger one also entered (a quarter entered beside its months stands; its months
+  are left out), so that no dossier is counted twice.
 - Flow counts (received, resolved, payments, …) add up over the pieces. The stock "carried
   over from the previous period" is the first piece's, and the total is that stock plus
   what was received in P. A rate is the ratio of sums over the pieces that report both
   its parts, exactly as a total over units is.
 - A period that its pieces cover only in part is computed on what is there and says how
   much that is (months of P's own convention, or days for a date range).
-- An entered period that overlaps P without lying inside it means P cannot be built from
-  what was entered (a calendar quarter over Decree 09 months, which run from the 15th to
-  the 14th): that is a refusal with a message, never a number for part of the period.
+- An entered period that overlaps P without lying inside it, or two entered periods
+  inside P that overlap without one holding the other (months of both conventions), mean
+  P cannot be built from what was entered (a calendar quarter over Decree 09 months, which
+  run from the 15th to the 14th): that is a refusal with a message, never a number for
+  part of the period. A figure entered for P itself always stands.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ __all__ = [
     "Coverage",
     "coverage",
     "roll_up",
+    "rolled_counts",
     "rolled_parts",
 ]
 
@@ -76,6 +79,7 @@ class Coverage:
     pieces: tuple[PeriodSpec, ...]  # chronological; (period,) when it was entered whole
     left_out: tuple[PeriodSpec, ...]  # inside the period, overlapped by a larger piece
     straddling: tuple[PeriodSpec, ...]  # overlapping the period without lying inside it
+    crossing: tuple[PeriodSpec, ...] = ()  # pieces overlapping another without nesting
 
     @property
     def exact(self) -> bool:
@@ -94,14 +98,16 @@ class Coverage:
     def refusal(self) -> str | None:
         """Why the period cannot be built from what was entered, in Vietnamese; None if it
         can (or if nothing at all was entered: that is plain "no data")."""
-        if self.exact or not self.straddling:
+        if self.exact or not (self.straddling or self.crossing):
             return None
-        names = ", ".join(piece.long_label_vi for piece in self.straddling[:3])
-        more = f" và {len(self.straddling) - 3} kỳ khác" if len(self.straddling) > 3 else ""
+        odd = self.straddling or self.crossing
+        names = ", ".join(piece.long_label_vi for piece in odd[:3])
+        more = f" và {len(odd) - 3} kỳ khác" if len(odd) > 3 else ""
+        why = "vắt qua ranh giới của kỳ này" if self.straddling else "chồng lên nhau"
         return (
             f"Không tính được {self.period.long_label_vi} từ số liệu đã nhập: {names}{more} "
-            "vắt qua ranh giới của kỳ này (số liệu nhập theo kỳ khác quy ước), nên không "
-            "ghép thành kỳ này được. Hãy chọn kỳ theo cùng quy ước với số liệu đã nhập."
+            f"{why} (số liệu nhập theo kỳ khác quy ước), nên không ghép thành kỳ này được. "
+            "Hãy chọn kỳ theo cùng quy ước với số liệu đã nhập."
         )
 
     @property
@@ -134,42 +140,58 @@ def coverage(period: PeriodSpec, entered: Iterable[PeriodSpec]) -> Coverage:
             inside.append(piece)
         elif _overlap_days(piece, period):
             straddling.append(piece)
-    # Larger first: the period itself, then quarters before their months, and so on; a
-    # piece joins only if it overlaps nothing chosen already.
-    chosen: list[PeriodSpec] = []
-    left_out: list[PeriodSpec] = []
-    for piece in sorted(inside, key=lambda p: (-p.days, p.start, p.code)):
-        if any(_overlap_days(piece, other) for other in chosen):
-            left_out.append(piece)
-        else:
-            chosen.append(piece)
-    by_start = sorted(chosen, key=lambda p: p.start)
+
+    # A piece inside another entered piece is left out (the larger figure stands); of two
+    # entered for the same days, the first by code stands.
+    def holds(outer: PeriodSpec, inner: PeriodSpec) -> bool:
+        if (outer.start, outer.end) == (inner.start, inner.end):
+            return outer.code < inner.code
+        return outer.start <= inner.start and inner.end <= outer.end
+
+    chosen = [p for p in inside if not any(holds(other, p) for other in inside if other != p)]
+    left_out = [p for p in inside if p not in chosen]
+    crossing = [p for p in chosen if any(_overlap_days(p, other) for other in chosen if other != p)]
     return Coverage(
         period=period,
-        pieces=tuple(by_start),
+        pieces=tuple(sorted(chosen, key=lambda p: p.start)),
         left_out=tuple(sorted(left_out, key=lambda p: (p.start, p.end))),
         straddling=tuple(sorted(straddling, key=lambda p: (p.start, p.end))),
+        crossing=tuple(sorted(crossing, key=lambda p: (p.start, p.end))),
     )
+
+
+def rolled_counts(
+    *, sums: Mapping[str, int | None], first: Mapping[str, int | None], pieces: int
+) -> dict[str, int | None]:
+    """Every count of the period from the flows summed over its pieces, the first piece's
+    counts and the number of pieces: the stock is the first piece's, the total is rebuilt
+    from it (one piece keeps its own). The database sums; this completes."""
+    result: dict[str, int | None] = {}
+    for name in COUNT_FIELDS:
+        if name in STOCK_FIELDS:
+            result[name] = first.get(name)
+        elif name not in _DERIVED:
+            result[name] = sums.get(name)
+    for name, (stock, flow) in _DERIVED.items():
+        start, received = result[stock], result[flow]
+        if pieces == 1:
+            result[name] = first.get(name)
+        elif start is not None and received is not None:
+            result[name] = start + received
+        else:
+            result[name] = None
+    return result
 
 
 def roll_up(pieces: Sequence[Counts]) -> dict[str, int | None]:
     """Every count of the period from its pieces' counts, in chronological order: flows
     summed over the pieces that report them (None where none does), the stock from the
     first piece, the total rebuilt from them."""
-    result: dict[str, int | None] = {}
+    sums: dict[str, int | None] = {}
     for name in COUNT_FIELDS:
-        if name in STOCK_FIELDS:
-            result[name] = pieces[0].get(name) if pieces else None
-        elif name not in _DERIVED:
-            values = [v for piece in pieces if (v := piece.get(name)) is not None]
-            result[name] = sum(values) if values else None
-    for name, (stock, flow) in _DERIVED.items():
-        if len(pieces) == 1:
-            result[name] = pieces[0].get(name)
-        else:
-            start, received = result[stock], result[flow]
-            result[name] = start + received if start is not None and received is not None else None
-    return result
+        values = [v for piece in pieces if (v := piece.get(name)) is not None]
+        sums[name] = sum(values) if values else None
+    return rolled_counts(sums=sums, first=pieces[0] if pieces else {}, pieces=len(pieces))
 
 
 def rolled_parts(

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, TypedDict, cast
 from django.db.models import (
     Case,
     Exists,
-    IntegerField,
     OuterRef,
     Subquery,
     Sum,
@@ -20,12 +19,14 @@ from django.db.models import (
 from indicators.domain.compliance import AgainstTarget
 from indicators.domain.ranking import competition_ranks
 from indicators.domain.status import count_judged, count_met
-from indicators.models import Indicator, Period, UnitFigures
+from indicators.models import Indicator, Period
 from indicators.ranking.selectors import TotalRow
 from indicators.selectors import (
     complete_parts_q,
     numerator_expression,
+    period_figures,
     target_subquery,
+    unit_parts,
 )
 from units.models import AdministrativeUnit, UnitQuerySet
 
@@ -96,21 +97,16 @@ def matrix_for(
     the number of indicators they meet, then by name."""
     annotations: dict[str, object] = {
         "is_sample": Exists(
-            UnitFigures.objects.filter(unit=OuterRef("pk"), period=period, is_sample=True)
+            period_figures(period.start, period.end).filter(unit=OuterRef("pk"), is_sample=True)
         )
     }
     totals_aggregates: dict[str, object] = {}
     for indicator in indicators:
         definition = indicator.definition
         complete = complete_parts_q(definition)
-        figures = UnitFigures.objects.filter(unit=OuterRef("pk"), period=period).filter(complete)
         code = indicator.code
-        annotations[f"n_{code}"] = Subquery(
-            figures.annotate(n=numerator_expression(definition)).values("n")[:1],
-            output_field=IntegerField(),
-        )
-        annotations[f"d_{code}"] = Subquery(
-            figures.values(definition.denominator)[:1], output_field=IntegerField()
+        annotations[f"n_{code}"], annotations[f"d_{code}"] = unit_parts(
+            definition, period.start, period.end, unit=OuterRef("pk")
         )
         annotations[f"t_{code}"] = Subquery(
             target_subquery(indicator, period.year).values("value")[:1]
@@ -125,8 +121,10 @@ def matrix_for(
         "list[WithAnnotations[AdministrativeUnit, SampleAnnotation]]",
         list(units.annotate(**annotations).order_by("name", "pk")),
     )
-    totals = UnitFigures.objects.filter(period=period, unit__in=units).aggregate(
-        **totals_aggregates
+    totals = (
+        period_figures(period.start, period.end)
+        .filter(unit__in=units)
+        .aggregate(**totals_aggregates)
     )
 
     rows = [

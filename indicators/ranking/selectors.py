@@ -16,7 +16,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -40,7 +39,9 @@ from indicators.selectors import (
     children_for_ranking,
     complete_parts_q,
     numerator_expression,
+    period_figures,
     target_subquery,
+    unit_parts,
 )
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 
@@ -124,20 +125,16 @@ class PreviousAnnotations(FiguresAnnotations):
 
 
 def _figures_annotations(indicator: Indicator, period: Period) -> dict[str, object]:
-    definition = indicator.definition
-    figures = UnitFigures.objects.filter(unit=OuterRef("pk"), period=period).filter(
-        complete_parts_q(definition)
+    """A unit's counts for the period (rolled up from what it entered), target and sample
+    flag, as subqueries on OuterRef('pk')."""
+    numerator, denominator = unit_parts(
+        indicator.definition, period.start, period.end, unit=OuterRef("pk")
     )
     return {
-        "numerator": Subquery(
-            figures.annotate(n=numerator_expression(definition)).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        "denominator": Subquery(
-            figures.values(definition.denominator)[:1], output_field=IntegerField()
-        ),
+        "numerator": numerator,
+        "denominator": denominator,
         "is_sample": Exists(
-            UnitFigures.objects.filter(unit=OuterRef("pk"), period=period, is_sample=True)
+            period_figures(period.start, period.end).filter(unit=OuterRef("pk"), is_sample=True)
         ),
         "target_value": Subquery(target_subquery(indicator, period.year).values("value")[:1]),
         "target_pk": Subquery(target_subquery(indicator, period.year).values("pk")[:1]),
@@ -163,22 +160,17 @@ def ranking_for(
     )
     definition = indicator.definition
     try:
-        previous_code: str | None = period.spec.previous().code
+        previous: periods.PeriodSpec | None = period.spec.previous()
     except periods.PeriodError:
-        previous_code = None
+        previous = None
     previous_annotations: dict[str, object] = {}
-    if previous_code is not None:
-        previous_figures = UnitFigures.objects.filter(
-            unit=OuterRef("pk"), period__code=previous_code
-        ).filter(complete_parts_q(definition))
+    if previous is not None:
+        previous_numerator, previous_denominator = unit_parts(
+            definition, previous.start, previous.end, unit=OuterRef("pk")
+        )
         previous_annotations = {
-            "previous_numerator": Subquery(
-                previous_figures.annotate(n=numerator_expression(definition)).values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            "previous_denominator": Subquery(
-                previous_figures.values(definition.denominator)[:1], output_field=IntegerField()
-            ),
+            "previous_numerator": previous_numerator,
+            "previous_denominator": previous_denominator,
         }
     if children is None:
         children = children_for_ranking(parent, period)
@@ -198,7 +190,7 @@ def ranking_for(
     )
 
     complete = complete_parts_q(definition)
-    figures = UnitFigures.objects.filter(period=period).filter(complete)
+    figures = period_figures(period.start, period.end).filter(complete)
     child_ids = [c.pk for c in children_list]
     totals = figures.filter(Q(unit_id__in=child_ids) | Q(unit_id=parent.pk)).aggregate(
         # "Not the parent" rather than "in child_ids": an empty IN list compiles to a bare
@@ -214,7 +206,7 @@ def ranking_for(
     # Previous ranks: the same competition ranking on the same units' previous counts.
     previous_keys = [
         exact_ratio(unit.previous_numerator, unit.previous_denominator)
-        if previous_code is not None
+        if previous is not None
         else None
         for unit in children_list
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum, Value
+from django.db.models import Sum, Value
 from django.db.models.functions import Coalesce, Length
 
 from indicators.domain import compliance, formulas, periods
@@ -14,7 +14,13 @@ from indicators.domain.ranking import competition_ranks, exact_ratio
 from indicators.domain.status import Status, count_judged, count_met
 from indicators.figures.selectors import figures_status_rows
 from indicators.models import FiguresStatus, Indicator, Period, Target, UnitFigures
-from indicators.selectors import children_for_ranking, complete_parts_q, numerator_expression
+from indicators.selectors import (
+    children_for_ranking,
+    complete_parts_q,
+    numerator_expression,
+    parts_by_unit,
+    period_figures,
+)
 from units.models import AdministrativeUnit
 
 Counts = dict[str, int | None]
@@ -107,32 +113,14 @@ def _targets(unit_ids: list[int], year: int | None) -> dict[tuple[int, str], Dec
     return chosen
 
 
-def _counts_by_unit(period_filter: Q, unit_ids: list[int]) -> dict[int, dict]:
-    rows = UnitFigures.objects.filter(period_filter, unit_id__in=unit_ids).values(
-        "unit_id", "status", *formulas.COUNT_FIELDS
-    )
-    return {row["unit_id"]: row for row in rows}
-
-
-def _year_to_date(period: Period, unit_ids: list[int]) -> tuple[dict[int, Counts], int, int]:
-    """Sums per unit over the periods of the same kind in the period's reporting year up to
-    and including it (one grouped query), with days elapsed and days in that year."""
+def _year_to_date(period: Period) -> tuple[periods.PeriodSpec, int, int] | None:
+    """The span from the start of the period's reporting year to the period's end, with
+    days elapsed and days in that year; None for a date range (no reporting year)."""
     if period.year is None or period.convention == periods.Convention.CUSTOM:
-        return {}, 0, 0
+        return None
     year = periods.year_period(period.year, periods.Convention(period.convention))
-    rows = (
-        UnitFigures.objects.filter(
-            unit_id__in=unit_ids,
-            period__kind=period.kind,
-            period__convention=period.convention,
-            period__start__gte=year.start,
-            period__end__lte=period.end,
-        )
-        .values("unit_id")
-        .annotate(**{name: Sum(name) for name in formulas.COUNT_FIELDS})
-    )
     elapsed = (period.end - year.start).days + 1
-    return {row["unit_id"]: row for row in rows}, elapsed, year.days
+    return periods.custom(year.start, period.end), elapsed, year.days
 
 
 def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> ComplianceMatrix:
@@ -142,33 +130,44 @@ def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> Complian
     children = list(children_for_ranking(parent, period).order_by("name"))
     units = [parent, *children]
     unit_ids = [u.pk for u in units]
-    current = _counts_by_unit(Q(period=period), unit_ids)
+    current = parts_by_unit(period.start, period.end, unit_ids=unit_ids, indicators=indicators)
     try:
-        previous_code: str | None = period.spec.previous().code
+        previous_spec: periods.PeriodSpec | None = period.spec.previous()
     except periods.PeriodError:
-        previous_code = None
-    previous = _counts_by_unit(Q(period__code=previous_code), unit_ids) if previous_code else {}
+        previous_spec = None
+    previous = (
+        parts_by_unit(
+            previous_spec.start, previous_spec.end, unit_ids=unit_ids, indicators=indicators
+        )
+        if previous_spec
+        else {}
+    )
     targets = _targets(unit_ids, period.year)
-    year_to_date, elapsed, days_in_year = _year_to_date(period, unit_ids)
+    so_far = _year_to_date(period)
+    year_to_date = (
+        parts_by_unit(so_far[0].start, so_far[0].end, unit_ids=unit_ids, indicators=indicators)
+        if so_far
+        else {}
+    )
+    elapsed, days_in_year = (so_far[1], so_far[2]) if so_far else (0, 0)
 
     rows = []
     for unit in units:
         counts, before = current.get(unit.pk), previous.get(unit.pk)
         cells = []
         for indicator in indicators:
-            definition = indicator.definition
-            numerator, denominator = formulas.indicator_parts(definition, counts or {})
+            numerator, denominator = counts.of(indicator.code) if counts else (None, None)
             cell = Cell(
                 unit=unit,
                 indicator=indicator,
                 numerator=numerator,
                 denominator=denominator,
                 target=targets.get((unit.pk, indicator.code)),
-                previous_rate=formulas.indicator_rate(definition, before) if before else None,
+                previous_rate=formulas.rate(*before.of(indicator.code)) if before else None,
             )
             ytd = year_to_date.get(unit.pk)
             if ytd and cell.target is not None:
-                ytd_num, ytd_den = formulas.indicator_parts(definition, ytd)
+                ytd_num, ytd_den = ytd.of(indicator.code)
                 cell.year_to_date = (ytd_num, ytd_den)
                 if ytd_num is not None and ytd_den:
                     cell.projection = compliance.project_to_year_end(
@@ -179,10 +178,9 @@ def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> Complian
                         target=cell.target,
                     )
             cells.append(cell)
-        rows.append(
-            UnitRow(unit, cells, counts["status"] if counts else None, is_desk=unit == parent)
-        )
+        rows.append(UnitRow(unit, cells, counts.status if counts else None, is_desk=unit == parent))
     _rank_children(rows[1:], len(indicators))
+    previous_code = previous_spec.code if previous_spec else None
     matrix = ComplianceMatrix(parent, period, previous_code, indicators, rows)
     matrix.summaries = _summaries(matrix, children)
     return matrix
@@ -203,7 +201,7 @@ def _summaries(
     """x/y đơn vị đạt per indicator and the children's total as a ratio of sums, summed in
     the database (one query)."""
     aggregates = {}
-    figures = UnitFigures.objects.filter(period=matrix.period, unit__in=children)
+    figures = period_figures(matrix.period.start, matrix.period.end).filter(unit__in=children)
     for indicator in matrix.indicators:
         definition = indicator.definition
         complete = complete_parts_q(definition)

@@ -16,18 +16,18 @@ from django.db.models import (
     Sum,
 )
 
+from indicators.domain import periods
+from indicators.domain.periods import Convention
 from indicators.models import (
     Indicator,
-    Period,
     PlanMinimum,
     PublishedResult,
     Target,
     TargetPlan,
     TargetSource,
     TierTarget,
-    UnitFigures,
 )
-from indicators.selectors import complete_parts_q, numerator_expression
+from indicators.selectors import complete_parts_q, numerator_expression, period_figures
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet, User
 from units.selectors import predecessors_of
 
@@ -35,22 +35,24 @@ from units.selectors import predecessors_of
 def yearly_result(
     *, unit: AdministrativeUnit, indicator: Indicator, year: int
 ) -> tuple[int | None, int | None, str]:
-    """Numerator and denominator of `unit` for `year` (a year period, Decree 09 first), or
+    """Numerator and denominator of `unit` for `year` (the Decree 09 year first, then the
+    calendar year), rolled up from whatever was entered for it (the year, its months…), or
     of its predecessors when the unit was created by a merger. Returns a note saying which.
     """
     definition = indicator.definition
     complete = complete_parts_q(definition)
-    year_periods = Period.objects.filter(kind="Y", year=year).order_by("convention")
+    years = [periods.year_period(year, c) for c in (Convention.DECREE09, Convention.CALENDAR)]
 
-    def summed(unit_ids: list[int]) -> tuple[int | None, int | None, Period | None]:
-        for period in year_periods:
+    def summed(unit_ids: list[int]) -> tuple[int | None, int | None, periods.PeriodSpec | None]:
+        for spec in years:
             parts = (
-                UnitFigures.objects.filter(unit_id__in=unit_ids, period=period)
+                period_figures(spec.start, spec.end)
+                .filter(unit_id__in=unit_ids)
                 .filter(complete)
                 .aggregate(n=Sum(numerator_expression(definition)), d=Sum(definition.denominator))
             )
             if parts["d"] is not None:
-                return parts["n"], parts["d"], period
+                return parts["n"], parts["d"], spec
         return None, None, None
 
     n, d, period = summed([unit.pk])

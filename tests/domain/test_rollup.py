@@ -117,3 +117,23 @@ def test_it_covers_exactly_the_months_entered(numbers: set[int], received: int) 
     assert built.complete == (len(numbers) == 12)
     rolled = roll_up([_counts(received=received) for _ in entered])
     assert rolled["received"] == (received * len(entered) if entered else None)
+
+
+def test_it_refuses_months_of_both_conventions_inside_one_period() -> None:
+    calendar_march = periods.month(2026, 3, CAL)
+    built = coverage(YEAR_2026, [*MONTHS_2026[2:5], calendar_march])
+    # Calendar March (01–31/03) overlaps Decree 09 March and April without holding either.
+    assert [p.code for p in built.crossing] == [
+        "2026-M03-ND09",
+        "2026-M03-CAL",
+        "2026-M04-ND09",
+    ]
+    assert built.refusal is not None and "chồng lên nhau" in built.refusal
+
+
+def test_it_keeps_one_of_two_periods_entered_for_the_same_days() -> None:
+    calendar_half = periods.half(2023, 1, CAL)
+    same_days = periods.custom(calendar_half.start, calendar_half.end)
+    built = coverage(calendar_half, [calendar_half, same_days])
+    assert built.pieces == (min(calendar_half, same_days, key=lambda p: p.code),)
+    assert built.refusal is None
