@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from indicators.domain import periods
 from indicators.models import Period
 from indicators.selectors import (
+    overlapping_figures,
     parents_for_ranking,
-    period_figures,
     period_for_spec,
     periods_with_figures,
 )
@@ -54,9 +54,10 @@ def read_spec(code: str) -> periods.PeriodSpec:
 def stored_period(spec: periods.PeriodSpec) -> Period:
     """The stored period of `spec`: one that has (or had) figures."""
     period = period_for_spec(spec)
-    if period is None and period_figures(spec.start, spec.end).exists():
-        # Built from the periods entered inside it (its months): stored on first use, so
-        # that pages, links and commands can name it like any other.
+    if period is None and overlapping_figures(spec.start, spec.end).exists():
+        # Built from the periods entered inside it (its months), or refused with the reason
+        # when they cannot build it: stored on first use, so that pages, links and commands
+        # can name it like any other.
         period = Period.objects.for_spec(spec)
     if period is None:
         raise forms.ValidationError(

@@ -86,6 +86,11 @@ def period_figures(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
     )
 
 
+def overlapping_figures(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
+    """Every entered figure whose period shares a day with [start, end]."""
+    return UnitFigures.objects.filter(period__start__lte=end, period__end__gte=start)
+
+
 def unit_parts(
     definition: formulas.IndicatorDef, start: dt.date, end: dt.date, *, unit: OuterRef
 ) -> tuple[Subquery, Subquery]:
@@ -187,6 +192,49 @@ def counts_by_unit(
         )
         for row in rows
     }
+
+
+@dataclass
+class PeriodCoverage:
+    """How the period is built for the units of a page: a note for each unit its entered
+    periods cover only in part ("9/12 tháng có số liệu"), and the units whose figures
+    cannot build it at all, grouped by the reason (a Vietnamese sentence)."""
+
+    notes: dict[int, str]
+    refused: dict[str, list[AdministrativeUnit]]
+
+
+def period_coverage(*, period: Period, units: list[AdministrativeUnit]) -> PeriodCoverage:
+    """The coverage of `period` for each unit, from the periods it entered (one query)."""
+    by_pk = {unit.pk: unit for unit in units}
+    entered: dict[int, list[periods.PeriodSpec]] = {}
+    rows = (
+        overlapping_figures(period.start, period.end)
+        .filter(unit_id__in=list(by_pk))
+        .order_by()
+        .values_list(
+            "unit_id",
+            "period__kind",
+            "period__convention",
+            "period__year",
+            "period__number",
+            "period__start",
+            "period__end",
+        )
+    )
+    for unit_id, kind, convention, year, number, start, end in rows:
+        kind, convention = periods.PeriodKind(kind), periods.Convention(convention)
+        spec = periods.PeriodSpec(kind, convention, year, number, start, end)
+        entered.setdefault(unit_id, []).append(spec)
+    notes: dict[int, str] = {}
+    refused: dict[str, list[AdministrativeUnit]] = {}
+    for unit_id, specs in entered.items():
+        built = rollup.coverage(period.spec, specs)
+        if built.refusal:
+            refused.setdefault(built.refusal, []).append(by_pk[unit_id])
+        elif built.note_vi:
+            notes[unit_id] = built.note_vi
+    return PeriodCoverage(notes=notes, refused=refused)
 
 
 def numerator_expression(definition: formulas.IndicatorDef, prefix: str = "") -> F | object:

@@ -139,3 +139,22 @@ class RollUpTestCase(BaseTestCase):
             lines[1].split(",")[:6], ["1", "21637", "Phường Tam Quan", "140", "200", "70.00"]
         )
         self.assertTrue(Period.objects.filter(code="2024-Q1-ND09").exists())
+
+
+class RollUpPagesTestCase(RollUpTestCase):
+    def test_it_says_how_many_months_a_year_holds_on_the_ranking_page(self) -> None:
+        self.login(self.district)
+        query = {"parent": "543", "period": "2024-Y-ND09", "indicator": "online"}
+        html = self.client.get("/xep-hang/", query).content.decode()
+        tam_quan = html.split('data-code="21637"', 1)[1].split("</tr>", 1)[0]
+        self.assertIn("3/12 tháng có số liệu", tam_quan)
+        self.assertIn("70,00", tam_quan)
+        everything = self.client.get("/xep-hang/", {**query, "indicator": "all"})
+        self.assertContains(everything, "3/12 tháng có số liệu")
+
+    def test_it_refuses_a_calendar_quarter_on_the_summary_with_the_reason(self) -> None:
+        self.login(self.district)
+        response = self.client.get("/tong-hop/", {"parent": "543", "period": "2024-Q1-CAL"})
+        self.assertContains(response, "vắt qua ranh giới của kỳ này")
+        refused = response.content.decode().split('data-coverage="refused"', 1)[1]
+        self.assertIn("Phường Tam Quan", refused.split("</div>", 1)[0])

@@ -24,7 +24,12 @@ from indicators.ranking.selectors import (
     units_for_tier,
 )
 from indicators.scope import parent_of_first_reporting_unit, redirect_to_defaults
-from indicators.selectors import parents_for_ranking, periods_with_figures
+from indicators.selectors import (
+    PeriodCoverage,
+    parents_for_ranking,
+    period_coverage,
+    periods_with_figures,
+)
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, UnitQuerySet
 
@@ -49,6 +54,7 @@ class RankingPage:
     indicator: Indicator | None = None
     trend_unit: AdministrativeUnit | None = None
     trend: list[TrendPoint] | None = None
+    coverage: PeriodCoverage | None = None
 
     def context(self) -> dict[str, object]:
         """The template's context: the keys of what was read, no others."""
@@ -71,6 +77,13 @@ class RankingPage:
             context.update({"ranking": self.ranking, "indicator": self.indicator})
         if self.trend_unit is not None:
             context.update({"trend_unit": self.trend_unit, "trend": self.trend})
+        if self.coverage is not None:
+            context.update(
+                {
+                    "coverage_notes": self.coverage.notes,
+                    "coverage_refused": self.coverage.refused.items(),
+                }
+            )
         return context
 
 
@@ -120,6 +133,7 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
         page.matrix = matrix_for(
             parent=parent, period=period, units=units, indicators=list(indicators)
         )
+        page.coverage = period_coverage(period=period, units=[r.unit for r in page.matrix.rows])
         return page
 
     assert isinstance(chosen, Indicator)
@@ -127,6 +141,7 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
         parent=parent, period=period, indicator=chosen, children=units if tier else None
     )
     page.ranking, page.indicator = result, chosen
+    page.coverage = period_coverage(period=period, units=[parent, *(r.unit for r in result.rows)])
     trend_unit = _table_unit(result, form.cleaned_data.get("unit") or "")
     if trend_unit is not None:
         page.trend_unit = trend_unit

@@ -35,9 +35,12 @@ def summary(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "indicators/no_data.html")
     parent, period = require_unit(user, choice.parent), choice.period
     matrix = compliance_selectors.compliance_matrix(parent=parent, period=period)
+    coverage = selectors.period_coverage(period=period, units=[row.unit for row in matrix.rows])
     visible = user.visible_units()
     context = {
         "matrix": matrix,
+        "coverage_notes": coverage.notes,
+        "coverage_refused": coverage.refused.items(),
         "period": period,
         "parent": parent,
         "error": choice.error,
