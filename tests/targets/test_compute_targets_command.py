@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from decimal import Decimal
 
 from django.core.management import CommandError, call_command
 
-from indicators.domain.periods import Convention, year_period
-from indicators.models import Indicator, Period, PlanMinimum, Target, TargetPlan, UnitFigures
+from indicators.models import Target
 from tests.base import BaseTestCase
-from units.selectors import unit_by_code
+from tests.targets.merged import merged_bong_son_plan
 
 
 def run(*args: str) -> list[dict[str, str]]:
@@ -57,22 +55,7 @@ class ComputeTargetsTestCase(BaseTestCase):
         self.assertIn("Theo chỉ đạo", target.explain())
 
     def test_it_gives_a_merged_unit_the_ratio_of_sums_of_its_predecessors(self) -> None:
-        # New phường Bồng Sơn (Gia Lai, from 01/07/2025) = old Bồng Sơn + Hoài Đức.
-        new_bong_son = unit_by_code("21640", on=dt.date(2026, 1, 1))
-        gia_lai = new_bong_son.parent
-        assert gia_lai is not None
-        year_2025 = Period.objects.for_spec(year_period(2025, Convention.DECREE09))
-        for code, online, received in (("21640", 600, 1000), ("21685", 900, 1000)):
-            UnitFigures.objects.create(
-                unit=unit_by_code(code, on=dt.date(2024, 12, 31)),
-                period=year_2025,
-                received=received,
-                received_online=online,
-            )
-        plan = TargetPlan.objects.create(issuer=gia_lai, year=2026, title="Thử nghiệm 2026")
-        PlanMinimum.objects.create(
-            plan=plan, indicator=Indicator.objects.get(code="online"), value=Decimal(80)
-        )
+        _new_bong_son, gia_lai, _plan = merged_bong_son_plan()
         rows = run("--year", "2026", "--parent", gia_lai.code, "--dry-run")
         bong_son = next(r for r in rows if r["unit_code"] == "21640")
         # (600 + 900) / (1000 + 1000) = 75 % < 80 % -> the national minimum.

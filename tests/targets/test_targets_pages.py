@@ -1,26 +1,20 @@
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.domain.periods import Convention, year_period
 from indicators.models import (
-    Indicator,
-    Period,
-    PlanMinimum,
     Target,
     TargetPlan,
     TargetSource,
     TierTarget,
-    UnitFigures,
 )
 from indicators.targets import services as targets_services
 from tests.base import BaseTestCase, make_user
+from tests.targets.merged import merged_bong_son_plan
 from units.models import Role
-from units.selectors import unit_by_code
 
 PAYMENT_SENTENCE = (
     "Kết quả năm 2024 đạt 85,96 % ≥ chỉ tiêu Trung ương 85 % → chỉ tiêu 2025 = 85,96 + 10 = 95,96 %"
@@ -279,21 +273,7 @@ class RangeTargetsTestCase(TargetsTestCase):
 
 class MergedUnitTestCase(BaseTestCase):
     def test_it_shows_a_merged_units_baseline_as_such(self) -> None:
-        # New phường Bồng Sơn (Gia Lai, from 01/07/2025) = old Bồng Sơn + Hoài Đức.
-        new_bong_son = unit_by_code("21640", on=dt.date(2026, 1, 1))
-        gia_lai = new_bong_son.parent
-        year_2025 = Period.objects.for_spec(year_period(2025, Convention.DECREE09))
-        for code, online, received in (("21640", 600, 1000), ("21685", 900, 1000)):
-            UnitFigures.objects.create(
-                unit=unit_by_code(code, on=dt.date(2024, 12, 31)),
-                period=year_2025,
-                received=received,
-                received_online=online,
-            )
-        plan = TargetPlan.objects.create(issuer=gia_lai, year=2026, title="Thử nghiệm 2026")
-        PlanMinimum.objects.create(
-            plan=plan, indicator=Indicator.objects.get(code="online"), value=Decimal(80)
-        )
+        new_bong_son, gia_lai, plan = merged_bong_son_plan()
         staff = make_user("tinh.gialai.test", Role.PROVINCE_STAFF, gia_lai)
         self.login(staff)
         response = self.client.post(
