@@ -118,6 +118,15 @@ def unit_parts(
 _STATUS_ORDER = ("draft", "submitted", "approved")
 
 
+def _least_status() -> Min:
+    return Min(
+        Case(
+            *(When(status=name, then=Value(rank)) for rank, name in enumerate(_STATUS_ORDER)),
+            output_field=IntegerField(),
+        )
+    )
+
+
 @dataclass
 class UnitPeriodParts:
     """One unit over one period, rolled up: numerator and denominator per indicator code,
@@ -136,14 +145,7 @@ def parts_by_unit(
     """Every indicator's numerator and denominator for each unit over [start, end], from
     the figures that make up the period (ratio of sums over the rows reporting both parts).
     One grouped query; units without figures are absent."""
-    aggregates: dict[str, Any] = {
-        "least_status": Min(
-            Case(
-                *(When(status=name, then=Value(rank)) for rank, name in enumerate(_STATUS_ORDER)),
-                output_field=IntegerField(),
-            )
-        )
-    }
+    aggregates: dict[str, Any] = {"least_status": _least_status()}
     for indicator in indicators:
         definition = indicator.definition
         complete = complete_parts_q(definition)
@@ -165,9 +167,17 @@ def parts_by_unit(
     }
 
 
-def counts_by_unit(
-    start: dt.date, end: dt.date, *, unit_ids: list[int]
-) -> dict[int, dict[str, int | None]]:
+@dataclass
+class UnitCounts:
+    """One unit's counts over a period, rolled up, with the least advanced status of the
+    figures that make it up and whether any of them is sample data."""
+
+    counts: dict[str, int | None]
+    status: str
+    is_sample: bool
+
+
+def counts_by_unit(start: dt.date, end: dt.date, *, unit_ids: list[int]) -> dict[int, UnitCounts]:
     """Every count of each unit over [start, end], rolled up from the figures that make up
     the period (flows summed, the stock of the first piece, the total rebuilt). One grouped
     query; units without figures are absent."""
@@ -181,14 +191,20 @@ def counts_by_unit(
         .annotate(
             pieces=Count("pk"),
             first_carried_over=Subquery(first.values("carried_over")[:1]),
+            least_status=_least_status(),
+            samples=Count("pk", filter=Q(is_sample=True)),
             **sums,
         )
     )
     return {
-        row["unit_id"]: rollup.rolled_counts(
-            sums={name: row[f"sum_{name}"] for name in formulas.COUNT_FIELDS},
-            first={"carried_over": row["first_carried_over"], "total": row["sum_total"]},
-            pieces=row["pieces"],
+        row["unit_id"]: UnitCounts(
+            counts=rollup.rolled_counts(
+                sums={name: row[f"sum_{name}"] for name in formulas.COUNT_FIELDS},
+                first={"carried_over": row["first_carried_over"], "total": row["sum_total"]},
+                pieces=row["pieces"],
+            ),
+            status=_STATUS_ORDER[row["least_status"]],
+            is_sample=row["samples"] > 0,
         )
         for row in rows
     }

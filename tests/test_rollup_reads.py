@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from indicators.dispatch.selectors import dispatch_data
 from indicators.domain import formulas, periods
+from indicators.io.exports import figures_export_csv
 from indicators.models import Indicator, Period, UnitFigures
 from indicators.ranking.matrix import matrix_for
 from indicators.ranking.selectors import ranking_for
@@ -109,13 +110,25 @@ class RollUpTestCase(BaseTestCase):
         quarter = self.quarter()
         with self.assertNumQueries(1):
             counts = counts_by_unit(quarter.start, quarter.end, unit_ids=[self.tam_quan.pk])
-        tam_quan = counts[self.tam_quan.pk]
+        tam_quan = counts[self.tam_quan.pk].counts
+        self.assertEqual(counts[self.tam_quan.pk].status, "draft")
         self.assertEqual(tam_quan["received"], 200)
         self.assertEqual(tam_quan["carried_over"], 4)
         self.assertEqual(tam_quan["total"], 204)  # not 4+100 + 6+20 + 1+80 = 211
         self.assertEqual(formulas.check_identities(tam_quan), [])
         appendix = dispatch_data(parent=self.hoai_nhon_2024, period=quarter)
         self.assertEqual(dict(appendix.children_counts)[self.tam_quan]["received"], 200)
+
+    def test_it_exports_the_quarter_built_from_its_months(self) -> None:
+        quarter = self.quarter()
+        text = figures_export_csv(parent=self.hoai_nhon_2024, period=quarter).decode("utf-8-sig")
+        rows = {line.split(",")[1]: line.split(",") for line in text.splitlines()[1:]}
+        header = text.splitlines()[0].split(",")
+        tam_quan = dict(zip(header, rows["21637"], strict=True))
+        self.assertEqual(tam_quan[header[0]], "2024-Q1-ND09")
+        self.assertIn("200", rows["21637"])
+        self.assertIn("204", rows["21637"])  # the rebuilt total
+        self.assertNotIn("211", rows["21637"])
 
     def test_it_takes_last_years_result_from_its_months(self) -> None:
         numerator, denominator, note = yearly_result(

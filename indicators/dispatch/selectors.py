@@ -194,7 +194,7 @@ def dispatch_data(*, parent: AdministrativeUnit, period: Period) -> DispatchData
         period.start, period.end, unit_ids=[parent.pk, *(child.pk for child in children)]
     )
     children_counts = sorted(
-        ((child, counts[child.pk]) for child in children if child.pk in counts),
+        ((child, counts[child.pk].counts) for child in children if child.pk in counts),
         key=lambda pair: (pair[0].unit_type.casefold(), sort_key_vi(pair[0].name), pair[0].code),
     )
     children_types = (
@@ -213,7 +213,7 @@ def dispatch_data(*, parent: AdministrativeUnit, period: Period) -> DispatchData
         period=period,
         sections=sections,
         children_types=children_types,
-        desk_counts=counts.get(parent.pk),
+        desk_counts=counts[parent.pk].counts if parent.pk in counts else None,
         children_counts=children_counts,
     )
 

@@ -16,7 +16,7 @@ from indicators.domain.periods import PeriodSpec
 from indicators.io.appendix_write import appendix_write_xlsx
 from indicators.io.records import APPENDIX_FIELDS, META_SHEET, TEMPLATE_MARKER
 from indicators.models import Period, UnitFigures
-from indicators.selectors import children_for_ranking
+from indicators.selectors import UnitCounts, children_for_ranking, counts_by_unit
 from kpi_portal.spreadsheets.sheets import active_sheet, value_cell
 from kpi_portal.spreadsheets.text import csv_text, put_text
 from units.models import AdministrativeUnit
@@ -33,10 +33,12 @@ def export_units(parent: AdministrativeUnit, spec: PeriodSpec) -> list[Administr
 
 def _figures(
     parent: AdministrativeUnit, period: Period
-) -> list[tuple[AdministrativeUnit, UnitFigures]]:
+) -> list[tuple[AdministrativeUnit, UnitCounts]]:
+    """The desk and the children with figures for the period, rolled up from what they
+    entered (a quarter from its months), in export order."""
     units = export_units(parent, period.spec)
-    stored = {f.unit_id: f for f in UnitFigures.objects.filter(period=period, unit__in=units)}
-    return [(unit, stored[unit.pk]) for unit in units if unit.pk in stored]
+    counts = counts_by_unit(period.start, period.end, unit_ids=[unit.pk for unit in units])
+    return [(unit, counts[unit.pk]) for unit in units if unit.pk in counts]
 
 
 def figures_export_xlsx(*, parent: AdministrativeUnit, period: Period) -> bytes:
@@ -45,8 +47,8 @@ def figures_export_xlsx(*, parent: AdministrativeUnit, period: Period) -> bytes:
     rows = _figures(parent, period)
     sample = any(f.is_sample for _u, f in rows)
 
-    def counts(figures: UnitFigures) -> dict[str, int]:
-        return {name: getattr(figures, name) for name in APPENDIX_FIELDS}
+    def counts(figures: UnitCounts) -> dict[str, int | None]:
+        return {name: figures.counts[name] for name in APPENDIX_FIELDS}
 
     title = f"TỔNG HỢP CÁC CHỈ SỐ DỊCH VỤ HÀNH CHÍNH CÔNG — {parent.full_name.upper()}"
     if sample:
@@ -73,7 +75,7 @@ def figures_export_csv(*, parent: AdministrativeUnit, period: Period) -> bytes:
                 csv_text(unit.full_name),
                 figures.status,
                 *(
-                    "" if figures.counts()[name] is None else figures.counts()[name]
+                    "" if figures.counts[name] is None else figures.counts[name]
                     for name in formulas.COUNT_FIELDS
                 ),
             ]
