@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce, Length
 
 from indicators.domain import formulas, periods, rollup
 from indicators.models import (
+    FiguresStatus,
     Indicator,
     Period,
     Target,
@@ -115,7 +116,7 @@ def unit_parts(
 
 # The least advanced status of a period's pieces is the period's (one draft month makes the
 # year a draft).
-_STATUS_ORDER = ("draft", "submitted", "approved")
+_STATUS_ORDER = (FiguresStatus.DRAFT, FiguresStatus.SUBMITTED, FiguresStatus.APPROVED)
 
 
 def _least_status() -> Min:
@@ -239,8 +240,9 @@ def period_coverage(*, period: Period, units: list[AdministrativeUnit]) -> Perio
         )
     )
     for unit_id, kind, convention, year, number, start, end in rows:
-        kind, convention = periods.PeriodKind(kind), periods.Convention(convention)
-        spec = periods.PeriodSpec(kind, convention, year, number, start, end)
+        spec = periods.PeriodSpec(
+            periods.PeriodKind(kind), periods.Convention(convention), year, number, start, end
+        )
         entered.setdefault(unit_id, []).append(spec)
     notes: dict[int, str] = {}
     refused: dict[str, list[AdministrativeUnit]] = {}

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from indicators.domain.formulas import COUNT_FIELDS, Counts, IndicatorDef
+from indicators.domain.formulas import COUNT_FIELDS, Counts
 from indicators.domain.periods import Convention, PeriodKind, PeriodSpec, month
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "coverage",
     "roll_up",
     "rolled_counts",
-    "rolled_parts",
 ]
 
 # Counts that describe the state at the start of a period rather than what flowed in it.
@@ -192,21 +191,3 @@ def roll_up(pieces: Sequence[Counts]) -> dict[str, int | None]:
         values = [v for piece in pieces if (v := piece.get(name)) is not None]
         sums[name] = sum(values) if values else None
     return rolled_counts(sums=sums, first=pieces[0] if pieces else {}, pieces=len(pieces))
-
-
-def rolled_parts(
-    definition: IndicatorDef, pieces: Iterable[Mapping[str, int | None]]
-) -> tuple[int | None, int | None]:
-    """Numerator and denominator of one indicator over the pieces that report both, as a
-    total over units is taken; (None, None) when no piece does."""
-    numerator = denominator = 0
-    usable = False
-    for piece in pieces:
-        parts = [piece.get(name) for name in definition.numerator]
-        below = piece.get(definition.denominator)
-        if below is None or any(part is None for part in parts):
-            continue
-        numerator += sum(part for part in parts if part is not None)
-        denominator += below
-        usable = True
-    return (numerator, denominator) if usable else (None, None)

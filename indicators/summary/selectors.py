@@ -23,8 +23,6 @@ from indicators.selectors import (
 )
 from units.models import AdministrativeUnit
 
-Counts = dict[str, int | None]
-
 
 @dataclass
 class Cell(compliance.AgainstTarget):

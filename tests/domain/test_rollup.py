@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators.domain import formulas, periods
-from indicators.domain.rollup import coverage, roll_up, rolled_parts
+from indicators.domain.rollup import coverage, roll_up
 
 ND09 = periods.Convention.DECREE09
 CAL = periods.Convention.CALENDAR
@@ -102,10 +102,10 @@ def test_it_takes_a_rate_as_the_ratio_of_sums_over_complete_pieces() -> None:
         _counts(received=100, received_online=90),
         _counts(received=40),  # no online count: cannot dilute the rate
     ]
-    numerator, denominator = rolled_parts(ONLINE, pieces)
-    assert (numerator, denominator) == (100, 120)
-    assert formulas.rate(numerator, denominator) == formulas.rate(100, 120)
-    assert rolled_parts(ONLINE, [_counts(received=40)]) == (None, None)
+    # The rule of a total over units, applied to the pieces (the database does the same).
+    parts = [formulas.indicator_parts(ONLINE, piece) for piece in pieces]
+    assert formulas.ratio_of_sums(parts) == formulas.rate(100, 120)
+    assert formulas.ratio_of_sums([formulas.indicator_parts(ONLINE, pieces[2])]) is None
 
 
 @given(st.sets(st.integers(min_value=1, max_value=12)), st.integers(0, 1000))
