@@ -27,6 +27,22 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+# The embedded SQLite behaves like PostgreSQL under concurrent saves: WAL lets pages read
+# while a save writes; IMMEDIATE makes a transaction take the write lock when it begins, so
+# two saves queue on the busy timeout instead of deadlocking on the read-to-write upgrade
+# (which SQLite answers at once with "database is locked", whatever the timeout). The loser
+# of a race then reads the winner's version and gets the conflict page.
+SQLITE_OPTIONS: dict[str, Any] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def sqlite_database(name: str | Path) -> dict[str, Any]:
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": dict(SQLITE_OPTIONS)}
+
+
 def database_from_url(url: str) -> dict[str, Any]:
     """Translate DATABASE_URL (postgres://user:pass@host:port/name or sqlite:///path)."""
     parsed = urlparse(url)
@@ -41,7 +57,7 @@ def database_from_url(url: str) -> dict[str, Any]:
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),
         }
     if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or ":memory:"}
+        return sqlite_database(unquote(parsed.path) or ":memory:")
     raise ValueError(f"DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
 
@@ -118,7 +134,7 @@ TEMPLATES = [
 DATABASES: dict[str, dict[str, Any]] = {
     "default": database_from_url(os.environ["DATABASE_URL"])
     if os.getenv("DATABASE_URL")
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+    else sqlite_database(BASE_DIR / "db.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -247,3 +263,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
 # Data-entry warnings: a rate moving more than this many points from the previous period.
 FIGURES_MAX_RATE_JUMP = envint("FIGURES_MAX_RATE_JUMP", "20")
+# The largest sheet (and CSV) an import reads, checked on the cells it really holds before
+# anything is built from it. A national month is ~10.800 rows (63 provinces, 696 districts,
+# ~10.040 communes) of ~30 columns; the bounds leave room for headers and notes.
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "15000")
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", "200")
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", "1000000")

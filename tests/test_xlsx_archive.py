@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import io
+import time
 import zipfile
+from collections.abc import Mapping
 
 import pytest
 from openpyxl import Workbook
 
 from kpi_portal.spreadsheets.archive import (
     OLE_SIGNATURE,
+    SheetBounds,
     UnreadableXlsx,
     open_xlsx,
+    sheet_bounds_problem,
     xlsx_archive_problem,
 )
 
@@ -86,3 +90,56 @@ def test_open_xlsx_opens_a_real_workbook_with_formulas_kept() -> None:
         assert opened["A1"].value == "=1+1"
     finally:
         workbook.close()
+
+
+# --------------------------------------------------------------------------- sheet bounds
+
+BOUNDS = SheetBounds(max_rows=1000, max_columns=50, max_cells=5000)
+
+
+def sheet_with(cells: Mapping[str, str | int], title: str = "Số liệu") -> bytes:
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = title
+    for reference, value in cells.items():
+        ws[reference] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_refuses_one_far_cell_before_openpyxl_builds_the_rectangle() -> None:
+    # 1,6 kB on disk; openpyxl's full mode would walk 16.384 × 1.048.576 cells.
+    data = sheet_with({"A1": "Mã ĐVHC", "B1": "received", "XFD1048576": "x"})
+    assert len(data) < 10_000
+    started = time.perf_counter()
+    problem = sheet_bounds_problem(data, bounds=SheetBounds.from_settings())
+    assert time.perf_counter() - started < 5  # a ceiling against a hang, not a benchmark
+    assert problem is not None
+    assert "«Số liệu»" in problem and "1.048.576" in problem
+
+
+def test_it_names_the_far_column_and_the_sheet() -> None:
+    problem = sheet_bounds_problem(sheet_with({"A1": 1, "BA3": 2}), bounds=BOUNDS)
+    assert problem == (
+        "Trang tính «Số liệu» có ô dữ liệu ở BA3, vượt giới hạn 50 cột. Hãy xóa các cột thừa."
+    )
+
+
+def test_it_counts_the_cells_really_held() -> None:
+    cells = {f"{letter}{row}": row for letter in "ABCDEFGHIJ" for row in range(1, 502)}
+    problem = sheet_bounds_problem(sheet_with(cells), bounds=BOUNDS)
+    assert problem is not None and "quá 5.000 ô" in problem
+
+
+def test_it_lets_a_sheet_within_the_bounds_through() -> None:
+    cells = {f"{letter}{row}": row for letter in "ABCDEFGHIJ" for row in range(1, 400)}
+    assert sheet_bounds_problem(sheet_with(cells), bounds=BOUNDS) is None
+    workbook = open_xlsx(sheet_with(cells), max_unpacked_bytes=10 * LIMIT, bounds=BOUNDS)
+    assert workbook.active is not None and workbook.active.max_row == 399
+
+
+def test_open_xlsx_refuses_a_sheet_out_of_bounds() -> None:
+    with pytest.raises(UnreadableXlsx, match=r"dòng 1\.001"):
+        open_xlsx(sheet_with({"A1001": 1}), max_unpacked_bytes=10 * LIMIT, bounds=BOUNDS)

@@ -27,7 +27,13 @@ from indicators.io.records import (
     SheetCell,
 )
 from indicators.io.table_read import read_table
-from kpi_portal.spreadsheets.archive import OLE_PROBLEM, OLE_SIGNATURE, UnreadableXlsx, open_xlsx
+from kpi_portal.spreadsheets.archive import (
+    OLE_PROBLEM,
+    OLE_SIGNATURE,
+    SheetBounds,
+    UnreadableXlsx,
+    open_xlsx,
+)
 from kpi_portal.spreadsheets.cells import cell_position, is_blank, is_formula_cell, norm_text
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
@@ -167,9 +173,12 @@ def _read_csv(data: bytes, filename: str) -> ParsedFile:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     sheet = PurePath(filename).name or "CSV"
 
+    bounds = SheetBounds.from_settings()
+
     def rows() -> Iterator[list[SheetCell]]:
         try:
             for number, record in enumerate(reader, start=1):
+                _check_csv_bounds(number, len(record), bounds)
                 yield [
                     SheetCell(value, number, get_column_letter(i))
                     for i, value in enumerate(record, start=1)
@@ -185,6 +194,21 @@ def _read_csv(data: bytes, filename: str) -> ParsedFile:
             "«received» hoặc tên tiếng Việt như «Hồ sơ tiếp nhận trong kỳ»)."
         )
     return parsed
+
+
+def _check_csv_bounds(number: int, width: int, bounds: SheetBounds) -> None:
+    # The same bounds as a sheet's, before a row is turned into cells (a CSV line of 20.000
+    # separators is 20 kB).
+    if number > bounds.max_rows:
+        raise ImportRefused(
+            f"Tệp CSV có quá {format_int_vi(bounds.max_rows)} dòng; hãy xóa các dòng thừa hoặc "
+            "chia tệp."
+        )
+    if width > bounds.max_columns:
+        raise ImportRefused(
+            f"Dòng {format_int_vi(number)} của tệp CSV có {format_int_vi(width)} cột, vượt giới "
+            f"hạn {bounds.max_columns} cột."
+        )
 
 
 def read_file(data: bytes, filename: str) -> ParsedFile:

@@ -7,9 +7,16 @@ importer (figures, the appendix, the users list) opens an upload through `open_x
 from __future__ import annotations
 
 import io
+import posixpath
+import re
 import zipfile
+from dataclasses import dataclass
+from typing import IO
+from xml.etree import ElementTree
 
+from django.conf import settings
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from indicators.domain.formatting import format_int_vi
@@ -60,13 +67,129 @@ def xlsx_archive_problem(data: bytes, *, max_unpacked_bytes: int) -> str | None:
     return None
 
 
-def open_xlsx(data: bytes, *, max_unpacked_bytes: int, read_only: bool = False) -> Workbook:
+@dataclass(frozen=True)
+class SheetBounds:
+    """The largest sheet an upload may hold. openpyxl's full mode walks the rectangle from A1
+    to the last cell, so one styled cell at XFD1048576 in a 1,6 KB file would make it build
+    17 billion cells; the bounds are checked on the cells the sheet really holds, streamed
+    from its XML before openpyxl sees it. The declared <dimension> is not trusted either way
+    (generators write stale ones)."""
+
+    max_rows: int
+    max_columns: int
+    max_cells: int
+
+    @classmethod
+    def from_settings(cls) -> SheetBounds:
+        return cls(
+            max_rows=settings.IMPORT_MAX_ROWS,
+            max_columns=settings.IMPORT_MAX_COLUMNS,
+            max_cells=settings.IMPORT_MAX_CELLS,
+        )
+
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Archive member -> sheet title, from the workbook and its relationships (best effort:
+    a member without a title is named by its file)."""
+    try:
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {}
+    for rel in rels.iter(f"{_NS_PACKAGE_REL}Relationship"):
+        target = rel.get("Target", "")
+        # Relative to xl/, or absolute within the package.
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        targets[rel.get("Id")] = posixpath.normpath(path)
+    titles = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        member = targets.get(sheet.get(f"{_NS_REL}id"))
+        if member:
+            titles[member] = sheet.get("name", "")
+    return titles
+
+
+def sheet_bounds_problem(data: bytes, *, bounds: SheetBounds) -> str | None:
+    """Why a sheet of the workbook in `data` is too large to open, in Vietnamese, or None.
+    Streams each worksheet's XML once and stops at the first bound passed, so the cost is
+    bounded by the (already bounded) unpacked size, not by where the cells are."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            titles = _sheet_titles(archive)
+            for member in archive.namelist():
+                if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                    with archive.open(member) as stream:
+                        problem = _sheet_problem(stream, titles.get(member, member), bounds)
+                    if problem:
+                        return problem
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError):
+        return None  # openpyxl then reports the broken file in its own words
+    return None
+
+
+def _sheet_problem(stream: IO[bytes], title: str, bounds: SheetBounds) -> str | None:
+    cells = 0
+    row_number = column_number = 0
+    for _event, element in ElementTree.iterparse(stream, events=("start",)):
+        tag = element.tag
+        if tag == f"{_NS_MAIN}row":
+            reference = element.get("r")
+            row_number = int(reference) if reference and reference.isdigit() else row_number + 1
+            column_number = 0
+            if row_number > bounds.max_rows:
+                return (
+                    f"Trang tính «{title}» có dữ liệu đến dòng {format_int_vi(row_number)}, "
+                    f"vượt giới hạn {format_int_vi(bounds.max_rows)} dòng. Hãy xóa các dòng "
+                    "thừa hoặc chia tệp."
+                )
+        elif tag == f"{_NS_MAIN}c":
+            cells += 1
+            match = _CELL_REF.match(element.get("r") or "")
+            column_number = _column_number(match.group(1)) if match else column_number + 1
+            if column_number > bounds.max_columns:
+                where = f"{get_column_letter(min(column_number, 18278))}{row_number}"
+                return (
+                    f"Trang tính «{title}» có ô dữ liệu ở {where}, vượt giới hạn "
+                    f"{bounds.max_columns} cột. Hãy xóa các cột thừa."
+                )
+            if cells > bounds.max_cells:
+                return (
+                    f"Trang tính «{title}» có quá {format_int_vi(bounds.max_cells)} ô dữ liệu; "
+                    "hãy chia tệp."
+                )
+        element.clear()
+    return None
+
+
+def open_xlsx(
+    data: bytes,
+    *,
+    max_unpacked_bytes: int,
+    read_only: bool = False,
+    bounds: SheetBounds | None = None,
+) -> Workbook:
     """The workbook in `data`, formulas kept as formulas (data_only=False: a formula's cached
     value may be stale or absent, so importers ask for values instead).
 
-    Raises UnreadableXlsx when the archive check refuses the file or openpyxl cannot read it.
-    The caller closes the workbook."""
+    Raises UnreadableXlsx when the archive check or the sheet bounds (those of the settings
+    unless `bounds` says otherwise) refuse the file, or openpyxl cannot read it. The caller
+    closes the workbook."""
     problem = xlsx_archive_problem(data, max_unpacked_bytes=max_unpacked_bytes)
+    problem = problem or sheet_bounds_problem(data, bounds=bounds or SheetBounds.from_settings())
     if problem:
         raise UnreadableXlsx(problem)
     try:

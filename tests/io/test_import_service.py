@@ -430,6 +430,25 @@ class BadFileTestCase(ImportCase):
         self.assertLess(len(out.getvalue()), 100_000)
         self.assertRefused(out.getvalue(), "x.xlsx", "quá lớn khi giải nén")
 
+    def test_it_refuses_a_workbook_with_one_far_cell_in_vietnamese(self) -> None:
+        # 1,6 kB that used to make the reader build every cell up to XFD1048576.
+        data = workbook_bytes(lambda ws: ws.__setitem__("XFD1048576", "x"))
+        self.assertRefused(data, "x.xlsx", "có dữ liệu đến dòng 1.048.576, vượt giới hạn 15.000")
+
+    @override_settings(IMPORT_MAX_ROWS=50)
+    def test_it_refuses_a_sheet_longer_than_the_bound(self) -> None:
+        self.assertRefused(workbook_bytes(lambda ws: ws.__setitem__("B51", 1)), "x.xlsx", "dòng 51")
+
+    def test_it_refuses_a_csv_wider_than_any_sheet(self) -> None:
+        # More than 18.278 columns used to end in get_column_letter's ValueError (a 500).
+        data = ("gso_code,received" + ",x" * 20_000 + "\n21640,1\n").encode()
+        self.assertRefused(data, "x.csv", "Dòng 1 của tệp CSV có 20.002 cột, vượt giới hạn 200 cột")
+
+    @override_settings(IMPORT_MAX_ROWS=50)
+    def test_it_refuses_a_csv_longer_than_the_bound(self) -> None:
+        data = ("gso_code,received\n" + "21640,1\n" * 60).encode()
+        self.assertRefused(data, "x.csv", "quá 50 dòng")
+
     def test_it_refuses_an_empty_workbook_and_empty_files(self) -> None:
         self.assertRefused(workbook_bytes(lambda ws: None), "x.xlsx", "không có dữ liệu")
         self.assertRefused(b"", "x.csv", "Tệp rỗng")
