@@ -9,7 +9,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -20,10 +20,12 @@ from kpi_portal.spreadsheets.text import put_text
 from units.audit.services import audit_lockout_lifted, audit_log
 from units.models import AdministrativeUnit, AuditAction, AuditEvent, UnitSuccession, User
 from units.users_import.forms import UsersImportForm
+from units.users_import.sealed import seal, unseal
 from units.users_import.services import UsersImportRefused, users_import_xlsx
 
-# Initial passwords of the last users import, kept in the session until downloaded once.
-PASSWORDS_SESSION_KEY = "users_import_passwords"
+# Initial passwords of the last users import, sealed (units/users_import/sealed.py): the
+# session keeps one half until the download, the browser the other.
+PASSWORDS_SESSION_KEY = "users_import_passwords_sealed"
 
 
 # Deleting a failed-login record in the admin is how an admin lifts a lockout before the
@@ -125,6 +127,7 @@ class UserAdmin(DjangoUserAdmin):
             raise PermissionDenied
         errors: list[str] = []
         created = None
+        passwords_key = ""
         form = UsersImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -136,7 +139,9 @@ class UserAdmin(DjangoUserAdmin):
             except UsersImportRefused as refused:
                 errors = refused.errors
             else:
-                request.session[PASSWORDS_SESSION_KEY] = [asdict(c) for c in created]
+                request.session[PASSWORDS_SESSION_KEY], passwords_key = seal(
+                    [asdict(c) for c in created]
+                )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -144,14 +149,19 @@ class UserAdmin(DjangoUserAdmin):
             "form": form,
             "errors": errors,
             "created": created,
+            "passwords_key": passwords_key,
         }
         return TemplateResponse(request, "admin/units/user/import_users.html", context)
 
     def passwords_download(self, request: HttpRequest) -> HttpResponse:
-        """The initial passwords of the last import as xlsx, once: then they are gone."""
+        """The initial passwords of the last import as xlsx, once: then they are gone. A POST
+        from the import's result page, which carries the key to the sealed passwords."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        rows = request.session.pop(PASSWORDS_SESSION_KEY, None)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        sealed = request.session.pop(PASSWORDS_SESSION_KEY, None)
+        rows = unseal(sealed, request.POST.get("key", "")) if sealed else None
         if not rows:
             self.message_user(
                 request,

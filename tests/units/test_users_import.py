@@ -3,12 +3,15 @@ a Vietnamese error per row, random initial passwords shown once and downloadable
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -154,7 +157,17 @@ class UsersImportAdminTests(BaseTestCase):
         self.assertTrue(first.check_password(passwords[0]))
         self.assertEqual(AuditEvent.objects.get(action="users_import").ip_address, "10.9.9.9")
 
-        download = self.client.get(reverse("admin:units_user_import_passwords"))
+        # Nothing readable is kept server-side: not the passwords, not in the session.
+        stored = "".join(Session.objects.values_list("session_data", flat=True))
+        decoded = json.dumps(dict(self.client.session.items()), ensure_ascii=False)
+        for password in passwords:
+            self.assertNotIn(password, stored)
+            self.assertNotIn(password, decoded)
+        url = reverse("admin:units_user_import_passwords")
+        self.assertEqual(self.client.get(url).status_code, 405)
+        key = re.search(r'name="key" value="([^"]+)"', html)
+        assert key is not None
+        download = self.client.post(url, {"key": key.group(1)})
         self.assertEqual(download.status_code, 200)
         self.assertIn("no-store", download["Cache-Control"])
         sheet = load_workbook(io.BytesIO(download.content)).active
@@ -162,8 +175,15 @@ class UsersImportAdminTests(BaseTestCase):
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[1][0], "xa.hoaithanh")
         self.assertEqual(rows[1][4], passwords[0])
-        again = self.client.get(reverse("admin:units_user_import_passwords"))
+        again = self.client.post(url, {"key": key.group(1)})
         self.assertEqual(again.status_code, 302)
+
+    def test_it_gives_nothing_for_a_wrong_key(self) -> None:
+        self.login(self.admin)
+        self.upload(xlsx(GOOD))
+        url = reverse("admin:units_user_import_passwords")
+        response = self.client.post(url, {"key": base64.b64encode(b"x" * 900).decode()})
+        self.assertEqual(response.status_code, 302)
 
     def test_it_lists_errors_and_creates_nothing(self) -> None:
         self.login(self.admin)
