@@ -227,6 +227,12 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A lock ends 30 minutes after the failure that set it: attempts during the lock are refused
+# without restarting it, so nobody can keep a colleague locked out by retrying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Password spraying: failures from one address across usernames within the cool-off. Far
+# above the per-user limit, since an office of many users may sit behind one address.
+LOGIN_MAX_FAILURES_PER_ADDRESS = envint("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")
 AXES_HTTP_RESPONSE_CODE = 429  # axes' default, named here for the lockout page
 AXES_LOCKOUT_CALLABLE = "units.signin.views.lockout_response"  # templates/axes_lockout.html
 AXES_CLIENT_IP_CALLABLE = "units.audit.request.client_ip"

@@ -228,3 +228,40 @@ class LockoutLiftedFromCommandLineTests(LockedOutTestCase):
         self.assertTrue(self.can_log_in("district"))
         self.assertFalse(AccessAttempt.objects.filter(username="district").exists())
         self.assertEqual(self.unlock_events(), [])
+
+
+class LockoutAsAWeaponTests(BaseTestCase):
+    """Findings of the second trust round: a lock that retrying kept alive forever, and a
+    spray over many usernames from one address that locked nothing."""
+
+    def post_login(self, username: str, password: str, ip: str = "10.0.0.8"):
+        return self.client.post(
+            reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+        )
+
+    def age_attempts(self, minutes: int) -> None:
+        for attempt in AccessAttempt.objects.all():
+            attempt.attempt_time -= dt.timedelta(minutes=minutes)
+            attempt.save(update_fields=["attempt_time"])
+
+    def test_it_does_not_restart_the_lock_on_attempts_during_it(self) -> None:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.post_login("district", "wrong")
+        self.age_attempts(20)
+        # Someone keeps trying the colleague's username while it is locked.
+        for _ in range(3):
+            self.assertEqual(self.post_login("district", "wrong").status_code, 429)
+        self.age_attempts(11)  # 31 minutes after the failure that set the lock
+        self.assertEqual(self.post_login("district", PASSWORD).status_code, 302)
+
+    @override_settings(LOGIN_MAX_FAILURES_PER_ADDRESS=20)
+    def test_it_locks_an_address_spraying_over_many_usernames(self) -> None:
+        usernames = [f"guess{i}" for i in range(6)]
+        answers = [
+            self.post_login(name, "wrong").status_code for _ in range(4) for name in usernames
+        ]
+        # 4 per username stays under the per-user limit of 5; the address reaches 20.
+        self.assertEqual(answers[:20], [200] * 20)
+        self.assertEqual(answers[20:], [429] * 4)
+        # Another address is not concerned.
+        self.assertEqual(self.post_login("district", PASSWORD, ip="10.0.0.9").status_code, 302)
