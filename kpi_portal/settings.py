@@ -243,7 +243,10 @@ AXES_HANDLER = "units.signin.axes_handler.AuditedAxesHandler"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_on_one_line": {"()": "kpi_portal.logging.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
 

@@ -28,10 +28,12 @@ from indicators.io.records import (
 )
 from indicators.io.table_read import read_table
 from kpi_portal.spreadsheets.archive import (
+    MACRO_WARNING,
     OLE_PROBLEM,
     OLE_SIGNATURE,
     SheetBounds,
     UnreadableXlsx,
+    has_macros,
     open_xlsx,
 )
 from kpi_portal.spreadsheets.cells import cell_position, is_blank, is_formula_cell, norm_text
@@ -79,6 +81,13 @@ def _sniff(data: bytes, filename: str) -> str:
 
 
 def _read_xlsx(data: bytes) -> ParsedFile:
+    parsed = _read_workbook(data)
+    if has_macros(data):
+        parsed.problems.insert(0, ImportProblem("warning", "", 0, "", MACRO_WARNING))
+    return parsed
+
+
+def _read_workbook(data: bytes) -> ParsedFile:
     try:
         workbook = open_xlsx(data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
     except UnreadableXlsx as unreadable:

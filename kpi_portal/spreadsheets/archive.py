@@ -175,6 +175,22 @@ def _sheet_problem(stream: IO[bytes], title: str, bounds: SheetBounds) -> str | 
     return None
 
 
+MACRO_WARNING = (
+    "Tệp có chứa macro (VBA), thường là tệp .xlsm được đổi tên: cổng chỉ đọc số liệu và bỏ "
+    "qua macro. Nếu tệp không phải do đơn vị soạn, hãy kiểm tra lại nguồn gốc."
+)
+
+
+def has_macros(data: bytes) -> bool:
+    """Whether the workbook carries a VBA project (openpyxl never runs it; the user should
+    still know that what they picked is not a plain workbook)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 def open_xlsx(
     data: bytes,
     *,

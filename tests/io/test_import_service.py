@@ -187,6 +187,20 @@ class AppendixImportTestCase(ImportCase):
         self.assertEqual({(w.row, w.column) for w in warnings}, {(12, "Q"), (29, "C")})
         self.assertEqual(preview.batch.report["warning_count"], 2)
 
+    def test_it_warns_about_a_macro_workbook_renamed_xlsx(self) -> None:
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(seed_xlsx())) as source,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for item in source.infolist():
+                target.writestr(item, source.read(item))
+            target.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not run")
+        preview = self.preview(out.getvalue())
+        self.assertEqual(preview.analysis.errors, [])
+        self.assertIn("macro (VBA)", self.messages(preview.analysis, "warning")[0])
+        self.assertEqual(self.preview(seed_xlsx()).analysis.warnings, [])
+
     def test_it_refuses_formulas_in_unit_rows(self) -> None:
         preview = self.preview(seed_xlsx(lambda ws: ws.__setitem__("D12", "=1+15")))
         errors = preview.analysis.errors
