@@ -270,6 +270,10 @@ IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
+# Four eyes: whoever entered or changed a unit's figures cannot approve them. A one-person
+# office may turn it off (FIGURES_FOUR_EYES=0); the history still says who did what.
+FIGURES_FOUR_EYES = envbool("FIGURES_FOUR_EYES", "1")
+
 # Data-entry warnings: a rate moving more than this many points from the previous period.
 FIGURES_MAX_RATE_JUMP = envint("FIGURES_MAX_RATE_JUMP", "20")
 # The largest sheet (and CSV) an import reads, checked on the cells it really holds before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -174,6 +175,21 @@ WORKFLOW: dict[str, tuple[tuple[FiguresStatus, ...], FiguresStatus, bool]] = {
 }
 
 
+_COUNT_CHANGES = (
+    FiguresChange.Action.CREATE,
+    FiguresChange.Action.UPDATE,
+    FiguresChange.Action.IMPORT,
+)
+
+
+def changed_counts(*, figures: UnitFigures, user: User) -> bool:
+    """Whether `user` entered or changed the counts of `figures` (the four-eyes rule: that
+    person does not approve them)."""
+    if figures.entered_by_id == user.pk:
+        return True
+    return figures.changes.filter(action__in=_COUNT_CHANGES, changed_by=user).exists()
+
+
 @transaction.atomic
 def figures_transition(
     *, figures: UnitFigures, action: str, user: User, expected_version: int, comment: str = ""
@@ -187,6 +203,12 @@ def figures_transition(
             if action == FiguresChange.Action.UNLOCK
             else "Cần ghi ý kiến khi trả lại số liệu."
         )
+    if action == FiguresChange.Action.APPROVE and settings.FIGURES_FOUR_EYES:
+        if changed_counts(figures=figures, user=user):
+            raise FiguresError(
+                "Người đã nhập hoặc sửa số liệu này không tự duyệt được (nguyên tắc hai người: "
+                "một người nhập, người khác duyệt). Hãy nhờ một cán bộ khác của văn phòng duyệt."
+            )
     now = timezone.now()
     extra: dict[str, object] = {}
     if target == FiguresStatus.SUBMITTED:

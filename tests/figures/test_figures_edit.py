@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from django.test import override_settings
+
 from indicators.models import FiguresChange, FiguresStatus, UnitFigures
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, make_user
+from units.models import Role
 
 VALID = {
     "total": "1.000",
@@ -183,3 +186,43 @@ class FiguresEditTestCase(BaseTestCase):
         response = self.client.get("/so-lieu/", {"parent": "543", "period": "2031-H1-CAL"})
         self.assertEqual(response.status_code, 200)  # the latest period instead, and why
         self.assertIn("Chưa có số liệu cho kỳ 6 tháng đầu năm 2031", response.content.decode())
+
+
+class FourEyesTestCase(BaseTestCase):
+    """Whoever entered or changed a unit's figures does not approve them."""
+
+    url = FiguresEditTestCase.url
+
+    def enter_and_submit_as_district(self) -> UnitFigures:
+        # Office staff may enter a commune's figures for it (a correction, a late unit).
+        self.login(self.district)
+        self.client.post(self.url(), VALID)
+        self.client.post(self.url(suffix="nop/"), {"version": "1"})
+        return UnitFigures.objects.get(unit=self.hoai_duc, period__code="2023-Q3-CAL")
+
+    def test_it_refuses_approval_by_the_person_who_entered_them(self) -> None:
+        figures = self.enter_and_submit_as_district()
+        response = self.client.post(self.url(suffix="duyet/"), {"version": "2"}, follow=True)
+        self.assertContains(response, "không tự duyệt được (nguyên tắc hai người")
+        figures.refresh_from_db()
+        self.assertEqual(figures.status, FiguresStatus.SUBMITTED)
+        self.assertFalse(figures.changes.filter(action="approve").exists())
+
+    def test_it_lets_a_colleague_approve(self) -> None:
+        figures = self.enter_and_submit_as_district()
+        colleague = make_user("district2", Role.DISTRICT_STAFF, self.hoai_nhon)
+        self.login(colleague)
+        self.client.post(self.url(suffix="duyet/"), {"version": "2"})
+        figures.refresh_from_db()
+        self.assertEqual((figures.status, figures.approved_by), (FiguresStatus.APPROVED, colleague))
+        history = list(figures.changes.order_by("pk").values_list("action", "changed_by__username"))
+        # One "create" row per count entered, then the two steps, each with its own name.
+        self.assertEqual({step for step in history[:-2]}, {("create", "district")})
+        self.assertEqual(history[-2:], [("submit", "district"), ("approve", "district2")])
+
+    @override_settings(FIGURES_FOUR_EYES=False)
+    def test_a_one_person_office_may_turn_it_off(self) -> None:
+        figures = self.enter_and_submit_as_district()
+        self.client.post(self.url(suffix="duyet/"), {"version": "2"})
+        figures.refresh_from_db()
+        self.assertEqual(figures.status, FiguresStatus.APPROVED)
