@@ -191,7 +191,8 @@ class FiguresEditTestCase(BaseTestCase):
 class FourEyesTestCase(BaseTestCase):
     """Whoever entered or changed a unit's figures does not approve them."""
 
-    url = FiguresEditTestCase.url
+    def url(self, suffix: str = "") -> str:
+        return f"/so-lieu/{self.hoai_duc.pk}/2023-Q3-CAL/{suffix}"
 
     def enter_and_submit_as_district(self) -> UnitFigures:
         # Office staff may enter a commune's figures for it (a correction, a late unit).
