@@ -282,3 +282,5 @@ FIGURES_MAX_RATE_JUMP = envint("FIGURES_MAX_RATE_JUMP", "20")
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "15000")
 IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", "200")
 IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", "1000000")
+# Problems an import keeps and shows (errors first); the counts stay whole.
+IMPORT_MAX_PROBLEMS = envint("IMPORT_MAX_PROBLEMS", "200")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 from indicators.domain.periods import PeriodSpec
 from indicators.io.appendix_layout import VALUE_COLUMNS
 from indicators.models import ImportBatch, Period
@@ -117,7 +119,15 @@ class ImportAnalysis:
     def warn(self, sheet: str, row: int, column: str, message: str) -> None:
         self.problems.append(ImportProblem("warning", sheet, row, column, message))
 
-    def as_report(self) -> dict[str, Any]:
+    def as_report(self, *, max_problems: int | None = None) -> dict[str, Any]:
+        """What the batch stores. Problems are kept up to `max_problems` (settings), errors
+        first: a file of 15.000 bad rows must not become a report of 150 MB; the counts
+        stay whole, so the page says how many more there are."""
+        limit = settings.IMPORT_MAX_PROBLEMS if max_problems is None else max_problems
+        kept = sorted(
+            sorted(self.problems, key=lambda p: p.severity != "error")[:limit],
+            key=lambda p: (p.sheet, p.row, p.column, p.severity),
+        )
         return {
             "kind": self.kind,
             "fields": list(self.fields),
@@ -125,7 +135,8 @@ class ImportAnalysis:
             "rows": [r.as_dict() for r in self.rows],
             "totals": [r.as_dict() for r in self.totals],
             "skipped": [r.as_dict() for r in self.skipped],
-            "problems": [p.as_dict() for p in self.problems],
+            "problems": [p.as_dict() for p in kept],
+            "problems_left_out": len(self.problems) - len(kept),
             "error_count": len(self.errors),
             "warning_count": len(self.warnings),
         }

@@ -60,8 +60,11 @@ def report_indicators(fields: Sequence[str]) -> list[formulas.IndicatorDef]:
     ]
 
 
-def import_report_rows(report: dict[str, Any]) -> tuple[list[ReportRow], list[ReportRow]]:
-    """(unit rows, total rows) of a stored report, with problems attached by row."""
+def import_report_rows(
+    report: dict[str, Any], *, items: Sequence[dict[str, Any]] | None = None
+) -> tuple[list[ReportRow], list[ReportRow]]:
+    """(unit rows, total rows) of a stored report, with problems attached by row; `items`
+    is the page of the report's rows to build (all of them by default)."""
     fields = report.get("fields", [])
     indicators = report_indicators(fields)
     problems = [ImportProblem(**p) for p in report.get("problems", [])]
@@ -85,7 +88,7 @@ def import_report_rows(report: dict[str, Any]) -> tuple[list[ReportRow], list[Re
             is_total=is_total,
         )
 
-    rows = [build(item, False) for item in report.get("rows", [])]
+    rows = [build(item, False) for item in (report.get("rows", []) if items is None else items)]
     totals = [build(item, True) for item in report.get("totals", [])]
     return rows, totals
 

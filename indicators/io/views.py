@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -77,29 +78,41 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+PREVIEW_ROWS_PER_PAGE = 200
+
+
 @login_required
 @require_GET
 def import_preview(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
     user = request.user
     batch = get_import_batch_for_user(user, batch_id)
     report = batch.report or {}
-    rows, totals = import_report_rows(report)
+    # A page of rows at a time: a national file has ~10.800 of them.
+    page = Paginator(report.get("rows", []), PREVIEW_ROWS_PER_PAGE).get_page(
+        request.GET.get("trang")
+    )
+    rows, totals = import_report_rows(report, items=list(page.object_list))
     fields = report.get("fields", [])
     context = {
         "batch": batch,
         "report": report,
         "kind_label": KIND_LABELS.get(report.get("kind", ""), ""),
         "rows": rows,
+        "page": page,
+        "row_count": page.paginator.count,
         "totals": totals,
         "skipped": report.get("skipped", []),
         "problems": import_report_problems(report),
+        "problems_left_out": report.get("problems_left_out", 0),
         "field_labels": [formulas.COUNT_FIELDS[name] for name in fields],
         "indicators": report_indicators(fields),
         "error_count": report.get("error_count", 0),
         "warning_count": report.get("warning_count", 0),
         "can_commit": batch.status == ImportBatch.Status.PREVIEW
         and report.get("error_count", 0) == 0,
-        "to_write": sum(1 for r in rows if r.action in ("create", "replace")),
+        "to_write": sum(
+            1 for r in report.get("rows", []) if r.get("action") in ("create", "replace")
+        ),
     }
     return render(request, "indicators/import_preview.html", context)
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.models import ImportBatch, UnitFigures
-from tests.io.test_import_service import H2, ImportCase, seed_xlsx
+from tests.io.test_import_service import H2, ImportCase, csv_bytes, seed_xlsx
 
 
 class ImportViewsTestCase(ImportCase):
@@ -108,3 +108,37 @@ class ImportViewsTestCase(ImportCase):
         page = self.client.get(response["Location"])
         self.assertContains(page, "không thuộc Phường Hoài Đức")
         self.assertNotContains(page, 'id="commit-form"')
+
+
+class LargeFileTestCase(ImportCase):
+    """A file of many bad rows: the stored report keeps the first problems only, and the
+    preview shows its rows a page at a time."""
+
+    def test_it_keeps_the_first_problems_and_pages_the_rows(self) -> None:
+        rows = [["gso_code", "unit_name", "received"]]
+        rows += [[f"9{n:04d}", f"Xã Không Có {n}", "1"] for n in range(450)]
+        self.login(self.district)
+        response = self.client.post(
+            reverse("indicators:import_upload"),
+            {
+                "parent": self.hoai_nhon.pk,
+                "period": H2,
+                "file": SimpleUploadedFile("lon.csv", csv_bytes(rows)),
+            },
+        )
+        batch = ImportBatch.objects.get()
+        report = batch.report
+        self.assertEqual(len(report["problems"]), 200)
+        self.assertEqual(
+            report["error_count"], len(report["problems"]) + report["problems_left_out"]
+        )
+        self.assertGreaterEqual(report["problems_left_out"], 250)
+
+        page = self.client.get(response["Location"])
+        self.assertContains(page, 'id="row-count">450<')
+        self.assertContains(page, f"và {report['problems_left_out']} lỗi/cảnh báo khác")
+        self.assertEqual(page.content.decode().count("<tr data-row="), 200)
+        self.assertContains(page, "Trang 1/3")
+        last = self.client.get(response["Location"], {"trang": "3"})
+        self.assertEqual(last.content.decode().count("<tr data-row="), 50)
+        self.assertEqual(self.client.get(response["Location"], {"trang": "x"}).status_code, 200)
