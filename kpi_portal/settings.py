@@ -281,6 +281,7 @@ FIGURES_MAX_RATE_JUMP = envint("FIGURES_MAX_RATE_JUMP", "20")
 # ~10.040 communes) of ~30 columns; the bounds leave room for headers and notes.
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "15000")
 IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", "200")
-IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", "1000000")
+# Of the rectangle from A1 to the last cell (the readers walk it, empty cells included).
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", "500000")
 # Problems an import keeps and shows (errors first); the counts stay whole.
 IMPORT_MAX_PROBLEMS = envint("IMPORT_MAX_PROBLEMS", "200")

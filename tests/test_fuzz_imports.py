@@ -6,6 +6,8 @@ import: every user of the list or none, each refused row named, every name escap
 from __future__ import annotations
 
 import io
+import resource
+import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
@@ -124,6 +126,46 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         out = io.BytesIO()
         workbook.save(out)
         self.preview(out.getvalue(), "so-lieu.xlsx")
+
+    @FUZZ_FEW
+    @given(
+        far=st.lists(
+            st.tuples(
+                st.integers(min_value=1, max_value=1_048_576),
+                st.integers(min_value=1, max_value=16_384),
+            ),
+            max_size=3,
+        ),
+        width=st.integers(min_value=0, max_value=400),
+        huge=st.integers(min_value=0, max_value=32_767),
+        csv_rows=st.integers(min_value=0, max_value=1_200),
+    )
+    def test_it_bounds_hostile_sheet_shapes(
+        self, far: list[tuple[int, int]], width: int, huge: int, csv_rows: int
+    ) -> None:
+        """Far cells, wide rows, long runs of rows and huge strings: each upload is refused
+        or previewed within a ceiling of time and memory (against a hang or a blow-up, not
+        a benchmark), and nothing is written. Smaller bounds than the defaults keep it quick;
+        what passes them still goes all the way through the preview."""
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.append(["Mã ĐVHC", "Đơn vị", "received", *["x"] * width])
+        sheet.append(["21685", "X" * huge, 1])
+        for row, column in far:
+            sheet.cell(row=row, column=column, value=1)
+        out = io.BytesIO()
+        workbook.save(out)
+        lines = "gso_code,received\n" + "21685,1\n" * csv_rows
+        bounds = {"IMPORT_MAX_ROWS": 600, "IMPORT_MAX_CELLS": 20_000}
+        for data, filename in ((out.getvalue(), "hinh-dang.xlsx"), (lines.encode(), "dai.csv")):
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            started = time.monotonic()
+            with self.settings(**bounds):
+                self.preview(data, filename)
+            self.assertLess(time.monotonic() - started, 120)
+            growth_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+            self.assertLess(growth_kb, 500 * 1024)
 
     def test_it_previews_a_readable_file(self) -> None:
         """Sanity: the harness above does reach the preview, not only the refusals."""

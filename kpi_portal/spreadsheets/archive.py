@@ -77,7 +77,7 @@ class SheetBounds:
 
     max_rows: int
     max_columns: int
-    max_cells: int
+    max_cells: int  # of the rectangle from A1 to the last cell, which openpyxl walks
 
     @classmethod
     def from_settings(cls) -> SheetBounds:
@@ -143,7 +143,7 @@ def sheet_bounds_problem(data: bytes, *, bounds: SheetBounds) -> str | None:
 
 def _sheet_problem(stream: IO[bytes], title: str, bounds: SheetBounds) -> str | None:
     cells = 0
-    row_number = column_number = 0
+    row_number = column_number = last_column = 0
     for _event, element in ElementTree.iterparse(stream, events=("start",)):
         tag = element.tag
         if tag == f"{_NS_MAIN}row":
@@ -166,10 +166,14 @@ def _sheet_problem(stream: IO[bytes], title: str, bounds: SheetBounds) -> str | 
                     f"Trang tính «{title}» có ô dữ liệu ở {where}, vượt giới hạn "
                     f"{bounds.max_columns} cột. Hãy xóa các cột thừa."
                 )
-            if cells > bounds.max_cells:
+            last_column = max(last_column, column_number)
+            if row_number * last_column > bounds.max_cells:
+                # openpyxl's readers walk the rectangle from A1, empty cells included.
                 return (
-                    f"Trang tính «{title}» có quá {format_int_vi(bounds.max_cells)} ô dữ liệu; "
-                    "hãy chia tệp."
+                    f"Vùng dữ liệu của trang tính «{title}» (A1:"
+                    f"{get_column_letter(min(last_column, 18278))}{row_number}) vượt giới hạn "
+                    f"{format_int_vi(bounds.max_cells)} ô; hãy xóa các dòng, cột thừa hoặc "
+                    "chia tệp."
                 )
         element.clear()
     return None
