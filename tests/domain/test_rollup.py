@@ -26,6 +26,29 @@ def test_it_builds_the_year_from_its_twelve_months() -> None:
     assert built.refusal is None
 
 
+def test_it_builds_the_nine_months_from_their_months_in_both_conventions() -> None:
+    built = coverage(periods.nine_months(2026, ND09), MONTHS_2026)
+    assert built.pieces == tuple(MONTHS_2026[:9])
+    assert built.complete and built.months == (9, 9)
+    # Months 10–12 lie outside: not pieces, not a reason to refuse.
+    assert built.straddling == () and built.refusal is None
+    calendar_months = [periods.month(2026, m, CAL) for m in range(1, 10)]
+    assert coverage(periods.nine_months(2026, CAL), calendar_months).complete
+
+
+def test_it_builds_the_nine_months_from_quarters_and_says_what_is_missing() -> None:
+    quarters = [periods.quarter(2026, q, ND09) for q in (1, 2)]
+    built = coverage(periods.nine_months(2026, ND09), [*quarters, MONTHS_2026[6]])
+    assert built.pieces == (*quarters, MONTHS_2026[6])
+    assert built.note_vi == "7/9 tháng có số liệu"
+
+
+def test_it_refuses_the_decree_09_nine_months_over_calendar_months() -> None:
+    calendar_months = [periods.month(2026, m, CAL) for m in range(1, 10)]
+    built = coverage(periods.nine_months(2026, ND09), calendar_months)
+    assert built.refusal is not None and "9 tháng đầu năm 2026" in built.refusal
+
+
 def test_it_says_how_much_of_a_partly_covered_period_is_there() -> None:
     built = coverage(YEAR_2026, MONTHS_2026[:9])
     assert not built.complete
