@@ -23,9 +23,10 @@ from indicators.ranking.selectors import (
     trend_for,
     units_for_tier,
 )
-from indicators.scope import parent_of_first_reporting_unit, redirect_to_defaults
+from indicators.scope import parent_of_first_reporting_unit, redirect_to_defaults, reported_under
 from indicators.selectors import (
     PeriodCoverage,
+    ReportCount,
     parents_for_ranking,
     period_coverage,
     periods_with_figures,
@@ -55,6 +56,7 @@ class RankingPage:
     trend_unit: AdministrativeUnit | None = None
     trend: list[TrendPoint] | None = None
     coverage: PeriodCoverage | None = None
+    reported: ReportCount | None = None
 
     def context(self) -> dict[str, object]:
         """The template's context: the keys of what was read, no others."""
@@ -70,6 +72,7 @@ class RankingPage:
             "parents": self.parents,
             "query": self.query,
             "query_without_unit": self.query_without_unit,
+            "reported": self.reported,
         }
         if self.matrix is not None:
             context["matrix"] = self.matrix
@@ -127,6 +130,7 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
         parents=parents_for_ranking(visible, period),
         query=request.GET.urlencode(),
         query_without_unit=without_unit.urlencode(),
+        reported=reported_under(parent, period),
     )
     chosen: Indicator | str = form.cleaned_data["indicator"]
     if chosen == ALL_INDICATORS:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from indicators import selectors
 from indicators.access import get_unit_for_user, home_page, require_unit
-from indicators.scope import bad_query, scope_or_defaults
+from indicators.scope import bad_query, open_period, read_spec, scope_or_defaults
 from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
 from kpi_portal.spreadsheets.text import csv_text
@@ -28,7 +30,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def summary(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    choice = scope_or_defaults(request.GET, user=user)
+    choice = scope_or_defaults(request.GET, user=user, count=True)
     if "period" in choice.errors:
         return _bad_filter(request, choice.errors["period"])
     if choice.period is None or choice.parent is None:
@@ -38,6 +40,7 @@ def summary(request: AuthenticatedRequest) -> HttpResponse:
     coverage = selectors.period_coverage(period=period, units=[row.unit for row in matrix.rows])
     visible = user.visible_units()
     context = {
+        "choice": choice,
         "matrix": matrix,
         "coverage_notes": coverage.notes,
         "coverage_refused": coverage.refused.items(),
@@ -70,9 +73,17 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         "indicator": indicator,
         "history": history,
         "can_edit": user.can_edit_figures(unit),
+        "periods": [h.period for h in history],
     }
-    if history:
-        latest = history[0].period
+    chosen = None
+    if code := request.GET.get("period", ""):
+        # The drill-down from the summary and the ranking keeps the period they showed.
+        try:
+            chosen = open_period(read_spec(code))
+        except forms.ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    if history or chosen is not None:
+        latest = chosen or history[0].period
         # Rank and gaps among siblings; only this unit's own row is shown.
         parent = unit.parent or unit
         matrix = compliance_selectors.compliance_matrix(parent=parent, period=latest)
