@@ -402,3 +402,49 @@ def report_count(*, units: UnitQuerySet, start: dt.date, end: dt.date) -> Report
         .aggregate(units=Count("pk"), reported=Count("pk", filter=reported))
     )
     return ReportCount(reported=counts["reported"] or 0, units=counts["units"] or 0)
+
+
+def period_reconciliation(*, period: Period, units: list[AdministrativeUnit]) -> dict[int, str]:
+    """For each unit with a figure entered for the whole period beside sub-periods that
+    build all of it and disagree with it, the reconciliation note ("Số liệu cả năm khác
+    tổng 12 tháng: tiếp nhận 1.200 so với 1.180"); the whole-period figure is the one
+    the pages show. One query, reading only the units that entered the whole period."""
+    whole = UnitFigures.objects.filter(
+        unit=OuterRef("unit"), period__start=period.start, period__end=period.end
+    )
+    rows = (
+        period_figures_inside(period.start, period.end)
+        .filter(unit_id__in=[unit.pk for unit in units])
+        .filter(Exists(whole))
+        .order_by()
+        .values_list(
+            "unit_id",
+            "period__kind",
+            "period__convention",
+            "period__year",
+            "period__number",
+            "period__start",
+            "period__end",
+            *formulas.COUNT_FIELDS,
+        )
+    )
+    entered: dict[int, dict[periods.PeriodSpec, dict[str, int | None]]] = {}
+    for unit_id, kind, convention, year, number, start, end, *counts in rows:
+        spec = periods.PeriodSpec(
+            periods.PeriodKind(kind), periods.Convention(convention), year, number, start, end
+        )
+        entered.setdefault(unit_id, {})[spec] = dict(
+            zip(formulas.COUNT_FIELDS, counts, strict=True)
+        )
+    notes: dict[int, str] = {}
+    for unit_id, figures in entered.items():
+        found = rollup.reconcile(period.spec, figures)
+        if found is not None and found.note_vi:
+            notes[unit_id] = found.note_vi
+    return notes
+
+
+def period_figures_inside(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
+    """Every entered figure whose period lies inside [start, end] (the period itself and
+    all its sub-periods, whether the roll-up uses them or not)."""
+    return UnitFigures.objects.filter(period__start__gte=start, period__end__lte=end)

@@ -29,6 +29,7 @@ from indicators.selectors import (
     ReportCount,
     parents_for_ranking,
     period_coverage,
+    period_reconciliation,
     periods_with_figures,
 )
 from units.http import AuthenticatedRequest
@@ -57,6 +58,7 @@ class RankingPage:
     trend: list[TrendPoint] | None = None
     coverage: PeriodCoverage | None = None
     reported: ReportCount | None = None
+    reconciliation: dict[int, str] | None = None
 
     def context(self) -> dict[str, object]:
         """The template's context: the keys of what was read, no others."""
@@ -87,6 +89,8 @@ class RankingPage:
                     "coverage_refused": self.coverage.refused.items(),
                 }
             )
+        if self.reconciliation is not None:
+            context["reconciliation_notes"] = self.reconciliation
         return context
 
 
@@ -137,7 +141,9 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
         page.matrix = matrix_for(
             parent=parent, period=period, units=units, indicators=list(indicators)
         )
-        page.coverage = period_coverage(period=period, units=[r.unit for r in page.matrix.rows])
+        matrix_units = [r.unit for r in page.matrix.rows]
+        page.coverage = period_coverage(period=period, units=matrix_units)
+        page.reconciliation = period_reconciliation(period=period, units=matrix_units)
         return page
 
     assert isinstance(chosen, Indicator)
@@ -145,7 +151,9 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
         parent=parent, period=period, indicator=chosen, children=units if tier else None
     )
     page.ranking, page.indicator = result, chosen
-    page.coverage = period_coverage(period=period, units=[parent, *(r.unit for r in result.rows)])
+    table_units = [parent, *(r.unit for r in result.rows)]
+    page.coverage = period_coverage(period=period, units=table_units)
+    page.reconciliation = period_reconciliation(period=period, units=table_units)
     trend_unit = _table_unit(result, form.cleaned_data.get("unit") or "")
     if trend_unit is not None:
         page.trend_unit = trend_unit

@@ -37,13 +37,15 @@ def summary(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "indicators/no_data.html")
     parent, period = require_unit(user, choice.parent), choice.period
     matrix = compliance_selectors.compliance_matrix(parent=parent, period=period)
-    coverage = selectors.period_coverage(period=period, units=[row.unit for row in matrix.rows])
+    units = [row.unit for row in matrix.rows]
+    coverage = selectors.period_coverage(period=period, units=units)
     visible = user.visible_units()
     context = {
         "choice": choice,
         "matrix": matrix,
         "coverage_notes": coverage.notes,
         "coverage_refused": coverage.refused.items(),
+        "reconciliation_notes": selectors.period_reconciliation(period=period, units=units),
         "period": period,
         "parent": parent,
         "error": choice.error,
@@ -88,8 +90,10 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         parent = unit.parent or unit
         matrix = compliance_selectors.compliance_matrix(parent=parent, period=latest)
         row = next((r for r in matrix.rows if r.unit.pk == unit.pk), None)
+        reconciliation = selectors.period_reconciliation(period=latest, units=[unit])
         context.update(
             {
+                "reconciliation_note": reconciliation.get(unit.pk, ""),
                 "latest": latest,
                 "row": row,
                 "siblings": len(matrix.rows) - 1,

@@ -154,6 +154,7 @@ class RankingQueryCountTestCase(BaseTestCase):
         with CaptureQueriesContext(connection) as districts:
             self.client.get(URL, {**H1, "parent": "52"})  # Bình Định: its districts
         self.assertEqual(len(communes), len(districts))
-        # 11 reads of the page, one for the coverage notes of the period (its months), and
-        # one for how many units are in ("18/18 đơn vị đã nộp hoặc được duyệt").
-        self.assertEqual(len(communes), 13)
+        # 11 reads of the page, one for the coverage notes of the period (its months), one
+        # for how many units are in ("18/18 đơn vị đã nộp hoặc được duyệt"), one for the
+        # reconciliation notes (a whole-period figure beside its months that disagree).
+        self.assertEqual(len(communes), 14)
