@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from indicators.domain import periods
@@ -127,5 +128,8 @@ class PeriodPickerMiddleware:
             for key, value in kept_query(request.GET):
                 query.appendlist(key, value)
             query["period"] = code
-            return redirect(f"{request.path}?{query.urlencode()}")
+            target = f"{request.path}?{query.urlencode()}"
+            # A path such as //elsewhere.example/ would send the user off the portal.
+            if url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+                return redirect(target)
         return self.get_response(request)

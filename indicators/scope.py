@@ -293,7 +293,9 @@ def bad_query(messages: Iterable[str]) -> HttpResponse:
 
 # --------------------------------------------------------------------------- command line
 
-PERIOD_HELP = "Mã kỳ (2023-H1-CAL, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30."
+PERIOD_HELP = (
+    "Mã kỳ (2023-H1-CAL, 2026-9M-ND09, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30."
+)
 
 
 def add_scope_arguments(parser: CommandParser, *, parent_help: str) -> None:

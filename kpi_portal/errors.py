@@ -55,5 +55,5 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     # no "Quay lại" built from it. A request refused that early never reached the
     # authentication middleware: the page's frame shows it signed out.
     if not hasattr(request, "user"):
-        request.user = AnonymousUser()  # type: ignore[assignment]  # what the frame reads
+        request.user = AnonymousUser()
     return render(request, "400.html", {"reason": "", "back": ""}, status=400)

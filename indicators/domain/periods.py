@@ -114,8 +114,8 @@ def _check_year(year: int) -> None:
 def _check_number(kind: PeriodKind, number: int | None) -> None:
     if kind in _UNNUMBERED:
         if number is not None:
-            what = "Kỳ năm" if kind is PeriodKind.YEAR else "Kỳ 9 tháng"
-            raise PeriodError(f"{what} không có số thứ tự.")
+            name = "Kỳ năm" if kind is PeriodKind.YEAR else "Kỳ 9 tháng"
+            raise PeriodError(f"{name} không có số thứ tự.")
         return
     limit = _PER_YEAR[kind]
     if number is None or not 1 <= number <= limit:
