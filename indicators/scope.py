@@ -6,13 +6,22 @@ only together with a date (codes were reused in 2025), so the parent's code is r
 the period's dates. A code that cannot be read is an error message for the user, never
 silently replaced by another period or unit.
 
-The defaults: the latest period with figures in the user's units, and the user's own unit
-(a user without one, an administrator, gets the page's `fallback` parent). Pages that keep
+Any period can be opened, started or not by anyone (`open_period`): the district must see
+who has not reported for a month nobody has entered yet. Only a period that has not begun
+(it starts after today), a code that cannot be read, or a date range nobody entered
+anything for are messages.
+
+The defaults: the latest period in which most of the user's reporting units (communes and
+district desks existing then) have submitted or approved figures, so that one commune's
+draft does not turn every landing page grey; else the latest with any submitted or
+approved figures; else the latest with figures. The parent is the user's own unit (a user
+without one, an administrator, gets the page's `fallback` parent). Pages that keep
 their filters in the URL (the ranking, the dispatch) redirect to them
 (`redirect_to_defaults`); the others show them directly (`scope_or_defaults`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -21,15 +30,19 @@ from django import forms
 from django.core.management.base import CommandError, CommandParser
 from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.domain import periods
+from indicators.domain.formatting import format_date_vi
 from indicators.models import Period
 from indicators.selectors import (
+    ReportCount,
     overlapping_figures,
     parents_for_ranking,
     period_for_spec,
-    periods_with_figures,
+    periods_by_reporting,
+    report_count,
 )
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, UnitQuerySet, User
@@ -66,6 +79,40 @@ def stored_period(spec: periods.PeriodSpec) -> Period:
     return period
 
 
+def open_period(spec: periods.PeriodSpec, *, today: dt.date | None = None) -> Period:
+    """The period a page opens for `spec`, with or without figures: the stored one, or else
+    stored now (get_or_create on its unique code, so opening it twice, or at once from two
+    requests, makes one row and writes no figures; the pages, their links and the entry
+    form name periods by their stored row). Refused with a message: a period that starts
+    after today and holds no figures, and a date range nobody entered figures in (ranges
+    are typed freely, and a row for each of them would grow without bound)."""
+    today = today or timezone.localdate()
+    period = period_for_spec(spec)
+    future = spec.start > today
+    if (period is None or future) and not overlapping_figures(spec.start, spec.end).exists():
+        if future:
+            raise forms.ValidationError(
+                _(
+                    "Kỳ %(period)s chưa bắt đầu (bắt đầu ngày %(start)s, hôm nay là "
+                    "%(today)s): chưa có gì để xem. Hãy chọn kỳ hiện tại hoặc một kỳ đã qua."
+                )
+                % {
+                    "period": spec.long_label_vi,
+                    "start": format_date_vi(spec.start),
+                    "today": format_date_vi(today),
+                }
+            )
+        if spec.kind is periods.PeriodKind.CUSTOM:
+            raise forms.ValidationError(
+                _(
+                    "Chưa có số liệu trong khoảng %(period)s. Hãy chọn một kỳ tháng, quý, "
+                    "6 tháng, 9 tháng hoặc năm."
+                )
+                % {"period": spec.range_vi}
+            )
+    return period or Period.objects.for_spec(spec)
+
+
 def read_parent(code: str, *, spec: periods.PeriodSpec | Period) -> AdministrativeUnit:
     """The unit the GSO `code` named during the period."""
     try:
@@ -75,22 +122,33 @@ def read_parent(code: str, *, spec: periods.PeriodSpec | Period) -> Administrati
 
 
 class ScopeForm(forms.Form):
-    """?parent=<GSO code>&period=<period code>. Cleaned: "period" the stored Period (None
-    for a period without figures, allowed with `require_stored_period=False`), "spec" the
+    """?parent=<GSO code>&period=<period code>. Cleaned: "period" the Period as opened by
+    `open_period` (with `require_stored_period=False`: the stored one or None, nothing
+    stored; with `require_figures`: one with figures, refused otherwise), "spec" the
     period as read, "parent" the unit the code named during the period."""
 
     period = forms.CharField(label=_("Kỳ báo cáo"), max_length=40)
     parent = forms.CharField(label=_("Đơn vị"), max_length=12)
 
-    def __init__(self, *args: Any, require_stored_period: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        require_stored_period: bool = True,
+        require_figures: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.require_stored_period = require_stored_period
+        # A download of the figures themselves has nothing to give for a period without.
+        self.require_figures = require_figures
 
     def clean_period(self) -> Period | None:
         spec = read_spec(self.cleaned_data["period"])
         self.cleaned_data["spec"] = spec
-        if self.require_stored_period:
+        if self.require_figures:
             return stored_period(spec)
+        if self.require_stored_period:
+            return open_period(spec)
         return period_for_spec(spec)
 
     def clean(self) -> dict[str, Any]:
@@ -138,15 +196,37 @@ def parent_of_first_reporting_unit(
 @dataclass(frozen=True)
 class ScopeChoice:
     """What `scope_or_defaults` found. `errors` holds, by field ("period", "parent"), the
-    message for a code that could not be read; that field then holds its default."""
+    message for a code that could not be read; that field then holds its default.
+    `is_default`: the period was chosen by the rule, not named in the URL; `reported`: how
+    many reporting units under the parent are in for the period (None without one)."""
 
     period: Period | None
     parent: AdministrativeUnit | None
     errors: dict[str, str] = field(default_factory=dict)
+    is_default: bool = False
+    reported: ReportCount | None = None
 
     @property
     def error(self) -> str:
         return " ".join(self.errors.values())
+
+
+def default_period(units: UnitQuerySet) -> Period | None:
+    """The latest period in which most reporting units among `units` submitted or had
+    approved figures; else the latest with any; else the latest with figures at all (a
+    period holding only drafts comes last of all). One query."""
+    candidates = periods_by_reporting(units)
+    chosen = next((c for c in candidates if c.count.most), None)
+    chosen = chosen or next((c for c in candidates if c.count.reported), None)
+    chosen = chosen or next(iter(candidates), None)
+    return chosen.period if chosen is not None else None
+
+
+def reported_under(parent: AdministrativeUnit, period: Period) -> ReportCount:
+    """How many reporting units of the parent's subtree are in for the period (the line
+    "118/135 đơn vị đã nộp hoặc được duyệt" of the pages)."""
+    units = AdministrativeUnit.objects.in_subtree(parent)
+    return report_count(units=units, start=period.start, end=period.end)
 
 
 def _read(query: QueryDict, key: str, errors: dict[str, str], read: Callable[[str], T]) -> T | None:
@@ -161,20 +241,29 @@ def _read(query: QueryDict, key: str, errors: dict[str, str], read: Callable[[st
 
 
 def scope_or_defaults(
-    query: QueryDict, *, user: User, fallback: ParentFallback = first_ranked_parent
+    query: QueryDict,
+    *,
+    user: User,
+    fallback: ParentFallback = first_ranked_parent,
+    count: bool = False,
 ) -> ScopeChoice:
-    """?period= and ?parent= where given and readable, the defaults otherwise: the latest
-    period with figures in the user's units, the user's unit or else `fallback`. Period
-    and parent are None only when the user's units have no figures at all."""
+    """?period= and ?parent= where given and readable, the defaults otherwise: the period
+    of `default_period` in the user's units, the user's unit or else `fallback`. Period
+    and parent are None only when the user's units have no figures at all and the URL
+    names no period. With `count`, how many units are in (one more query)."""
     errors: dict[str, str] = {}
     visible = user.visible_units()
-    period = _read(query, "period", errors, lambda code: stored_period(read_spec(code)))
-    period = period or periods_with_figures(visible).first()
+    period = _read(query, "period", errors, lambda code: open_period(read_spec(code)))
+    is_default = period is None
+    period = period or default_period(visible)
     if period is None:
         return ScopeChoice(period=None, parent=None, errors=errors)
     parent = _read(query, "parent", errors, lambda code: read_parent(code, spec=period))
     parent = parent or user.unit or fallback(visible, period)
-    return ScopeChoice(period=period, parent=parent, errors=errors)
+    reported = reported_under(parent, period) if count and parent is not None else None
+    return ScopeChoice(
+        period=period, parent=parent, errors=errors, is_default=is_default, reported=reported
+    )
 
 
 def redirect_to_defaults(
@@ -204,7 +293,9 @@ def bad_query(messages: Iterable[str]) -> HttpResponse:
 
 # --------------------------------------------------------------------------- command line
 
-PERIOD_HELP = "Mã kỳ (2023-H1-CAL, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30."
+PERIOD_HELP = (
+    "Mã kỳ (2023-H1-CAL, 2026-9M-ND09, 2024-Y-ND09...) hoặc khoảng ngày 2023-01-01..2023-06-30."
+)
 
 
 def add_scope_arguments(parser: CommandParser, *, parent_help: str) -> None:

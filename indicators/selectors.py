@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -320,3 +321,130 @@ def period_for_spec(spec: periods.PeriodSpec) -> Period | None:
     return (
         Period.objects.filter(start=spec.start, end=spec.end).order_by("convention", "kind").first()
     )
+
+
+# --------------------------------------------------------------------------- who is in
+
+# The units that report figures themselves: communes and the district one-stop desks (the
+# province and the agencies are not counted in "how many units are in").
+REPORTING_LEVELS = (UnitLevel.COMMUNE, UnitLevel.DISTRICT)
+# Figures that count as reported: submitted by the unit or approved; a draft is not yet.
+REPORTED_STATUSES = (FiguresStatus.SUBMITTED, FiguresStatus.APPROVED)
+
+
+@dataclass(frozen=True)
+class ReportCount:
+    """How many of the units that report have submitted or approved figures for a period."""
+
+    reported: int
+    units: int
+
+    @property
+    def most(self) -> bool:
+        """More than half of the units are in."""
+        return self.reported * 2 > self.units
+
+
+@dataclass(frozen=True)
+class PeriodReporting:
+    period: Period
+    count: ReportCount
+
+
+def _count_of(queryset: QuerySet[Any]) -> Subquery:
+    """COUNT(*) of a correlated queryset, as one value (no GROUP BY on the outer query)."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def periods_by_reporting(units: UnitQuerySet) -> list[PeriodReporting]:
+    """Every period with figures in `units`, newest first, each with how many of the
+    reporting units among `units` (existing during the period) submitted or had approved
+    figures for exactly that period. One query, whatever the number of periods."""
+    reporting = units.filter(level__in=REPORTING_LEVELS)
+    existing = reporting.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef("end")),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("start")),
+    )
+    reported = UnitFigures.objects.filter(
+        period=OuterRef("pk"), status__in=REPORTED_STATUSES, unit__in=reporting
+    )
+    rows = (
+        Period.objects.filter(
+            Exists(UnitFigures.objects.filter(period=OuterRef("pk"), unit__in=units))
+        )
+        .annotate(reported_units=_count_of(reported), reporting_units=_count_of(existing))
+        .order_by("-end", "-start")
+    )
+    return [
+        PeriodReporting(
+            period=row,
+            count=ReportCount(
+                reported=row.reported_units or 0,  # type: ignore[attr-defined]
+                units=row.reporting_units or 0,  # type: ignore[attr-defined]
+            ),
+        )
+        for row in rows
+    ]
+
+
+def report_count(*, units: UnitQuerySet, start: dt.date, end: dt.date) -> ReportCount:
+    """How many of the reporting units among `units` existing during [start, end] have
+    figures for it, all submitted or approved (the figures that make up the period, so a
+    year counts the units whose months are in). One query."""
+    pieces = period_figures(start, end).filter(unit=OuterRef("pk"))
+    reported = Exists(pieces) & ~Exists(pieces.filter(status=FiguresStatus.DRAFT))
+    counts = (
+        units.filter(level__in=REPORTING_LEVELS)
+        .valid_during(start, end)
+        .aggregate(units=Count("pk"), reported=Count("pk", filter=reported))
+    )
+    return ReportCount(reported=counts["reported"] or 0, units=counts["units"] or 0)
+
+
+def period_reconciliation(*, period: Period, units: list[AdministrativeUnit]) -> dict[int, str]:
+    """For each unit with a figure entered for the whole period beside sub-periods that
+    build all of it and disagree with it, the reconciliation note ("Số liệu cả năm khác
+    tổng 12 tháng: tiếp nhận 1.200 so với 1.180"); the whole-period figure is the one
+    the pages show. One query, reading only the units that entered the whole period."""
+    whole = UnitFigures.objects.filter(
+        unit=OuterRef("unit"), period__start=period.start, period__end=period.end
+    )
+    rows = (
+        period_figures_inside(period.start, period.end)
+        .filter(unit_id__in=[unit.pk for unit in units])
+        .filter(Exists(whole))
+        .order_by()
+        .values_list(
+            "unit_id",
+            "period__kind",
+            "period__convention",
+            "period__year",
+            "period__number",
+            "period__start",
+            "period__end",
+            *formulas.COUNT_FIELDS,
+        )
+    )
+    entered: dict[int, dict[periods.PeriodSpec, dict[str, int | None]]] = {}
+    for unit_id, kind, convention, year, number, start, end, *counts in rows:
+        spec = periods.PeriodSpec(
+            periods.PeriodKind(kind), periods.Convention(convention), year, number, start, end
+        )
+        entered.setdefault(unit_id, {})[spec] = dict(
+            zip(formulas.COUNT_FIELDS, counts, strict=True)
+        )
+    notes: dict[int, str] = {}
+    for unit_id, figures in entered.items():
+        found = rollup.reconcile(period.spec, figures)
+        if found is not None and found.note_vi:
+            notes[unit_id] = found.note_vi
+    return notes
+
+
+def period_figures_inside(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
+    """Every entered figure whose period lies inside [start, end] (the period itself and
+    all its sub-periods, whether the roll-up uses them or not)."""
+    return UnitFigures.objects.filter(period__start__gte=start, period__end__lte=end)

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kpi_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The period picker's fields in a GET become ?period=<code> (indicators/picker.py).
+    "indicators.picker.PeriodPickerMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -7,3 +7,9 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("indicators.urls")),
 ]
+
+# Vietnamese error pages with a way back (500 keeps Django's handler: templates/500.html
+# is a standalone page that needs no request).
+handler400 = "kpi_portal.errors.bad_request"
+handler403 = "kpi_portal.errors.permission_denied"
+handler404 = "kpi_portal.errors.page_not_found"

@@ -25,6 +25,7 @@ __all__ = [
     "custom",
     "half",
     "month",
+    "nine_months",
     "parse_period_code",
     "periods_of_year",
     "quarter",
@@ -71,16 +72,22 @@ class PeriodKind(StrEnum):
     MONTH = "M"
     QUARTER = "Q"
     HALF = "H"
+    NINE_MONTHS = "9M"
     YEAR = "Y"
     CUSTOM = "RANGE"
 
 
 # How many periods of each kind a year has, and how many months each spans.
 _PER_YEAR = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.HALF: 2, PeriodKind.YEAR: 1}
+# Kinds with one period a year and no number: the year, and the 9 months' report (months
+# 1–9 of the year, which does not tile the year and has no second part).
+_UNNUMBERED = frozenset({PeriodKind.YEAR, PeriodKind.NINE_MONTHS})
 
 
 def _month_span(kind: PeriodKind, number: int | None) -> tuple[int, int]:
     """First and last month (1–12) covered by period `number` of `kind`."""
+    if kind is PeriodKind.NINE_MONTHS:
+        return 1, 9
     size = 12 // _PER_YEAR[kind]
     n = 1 if kind is PeriodKind.YEAR else number
     assert n is not None
@@ -105,9 +112,10 @@ def _check_year(year: int) -> None:
 
 
 def _check_number(kind: PeriodKind, number: int | None) -> None:
-    if kind is PeriodKind.YEAR:
+    if kind in _UNNUMBERED:
         if number is not None:
-            raise PeriodError("Kỳ năm không có số thứ tự.")
+            name = "Kỳ năm" if kind is PeriodKind.YEAR else "Kỳ 9 tháng"
+            raise PeriodError(f"{name} không có số thứ tự.")
         return
     limit = _PER_YEAR[kind]
     if number is None or not 1 <= number <= limit:
@@ -159,11 +167,12 @@ class PeriodSpec:
 
     @property
     def code(self) -> str:
-        """Stable identifier: 2024-M03-ND09, 2024-Q1-CAL, 2024-Y-ND09, 2023-01-01..2023-06-30."""
+        """Stable identifier: 2024-M03-ND09, 2024-Q1-CAL, 2024-9M-ND09, 2024-Y-ND09,
+        2023-01-01..2023-06-30."""
         if self.kind is PeriodKind.CUSTOM:
             return f"{self.start.isoformat()}..{self.end.isoformat()}"
-        if self.kind is PeriodKind.YEAR:
-            return f"{self.year}-Y-{self.convention.value}"
+        if self.kind in _UNNUMBERED:
+            return f"{self.year}-{self.kind.value}-{self.convention.value}"
         if self.kind is PeriodKind.MONTH:
             return f"{self.year}-M{self.number:02d}-{self.convention.value}"
         return f"{self.year}-{self.kind.value}{self.number}-{self.convention.value}"
@@ -180,6 +189,8 @@ class PeriodSpec:
         if self.kind is PeriodKind.HALF:
             part = "đầu" if self.number == 1 else "cuối"
             return f"6 tháng {part} năm {self.year}"
+        if self.kind is PeriodKind.NINE_MONTHS:
+            return f"9 tháng đầu năm {self.year}"
         return f"Năm {self.year}"
 
     @property
@@ -194,6 +205,8 @@ class PeriodSpec:
         if self.kind is PeriodKind.HALF:
             part = "First" if self.number == 1 else "Second"
             return f"{part} half of {self.year}"
+        if self.kind is PeriodKind.NINE_MONTHS:
+            return f"First nine months of {self.year}"
         return f"Year {self.year}"
 
     @property
@@ -221,8 +234,8 @@ class PeriodSpec:
             end = self.start - timedelta(days=1)
             return custom(end - timedelta(days=self.days - 1), end)
         assert self.year is not None
-        if self.kind is PeriodKind.YEAR:
-            return year_period(self.year - 1, self.convention)
+        if self.kind in _UNNUMBERED:
+            return _make(self.kind, self.convention, self.year - 1, None)
         assert self.number is not None
         if self.number > 1:
             return _make(self.kind, self.convention, self.year, self.number - 1)
@@ -256,6 +269,12 @@ def half(year: int, h: int, convention: Convention) -> PeriodSpec:
     return _make(PeriodKind.HALF, convention, year, h)
 
 
+def nine_months(year: int, convention: Convention) -> PeriodSpec:
+    """The 9 months' report: under Decree 09 15/12 of year − 1 to 14/09, in calendar terms
+    01/01–30/09. Its previous period is the 9 months of year − 1."""
+    return _make(PeriodKind.NINE_MONTHS, convention, year, None)
+
+
 def year_period(year: int, convention: Convention) -> PeriodSpec:
     return _make(PeriodKind.YEAR, convention, year, None)
 
@@ -269,6 +288,7 @@ _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
     (PeriodKind.MONTH, re.compile(rf"(\d{{4}})-M(\d{{1,2}})-{_CONV}", re.IGNORECASE)),
     (PeriodKind.QUARTER, re.compile(rf"(\d{{4}})-Q(\d{{1,2}})-{_CONV}", re.IGNORECASE)),
     (PeriodKind.HALF, re.compile(rf"(\d{{4}})-H(\d{{1,2}})-{_CONV}", re.IGNORECASE)),
+    (PeriodKind.NINE_MONTHS, re.compile(rf"(\d{{4}})-9M()-{_CONV}", re.IGNORECASE)),
     (PeriodKind.YEAR, re.compile(rf"(\d{{4}})-Y()-{_CONV}", re.IGNORECASE)),
 )
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})")
@@ -282,7 +302,7 @@ def _invalid(text: str, reason: str = "") -> PeriodError:
 def parse_period_code(text: str) -> PeriodSpec:
     """Parse a code produced by PeriodSpec.code (case-insensitive, spaces trimmed).
 
-    Accepts 2024-M03-ND09 (also M3), 2024-Q1-CAL, 2023-H1-CAL, 2024-Y-ND09 and
+    Accepts 2024-M03-ND09 (also M3), 2024-Q1-CAL, 2023-H1-CAL, 2024-9M-ND09, 2024-Y-ND09 and
     2023-01-01..2023-06-30. Raises PeriodError with a Vietnamese message otherwise.
     """
     if not isinstance(text, str):
@@ -326,16 +346,21 @@ def reporting_period_containing(d: date, kind: PeriodKind, convention: Conventio
     year, m = d.year, d.month
     if convention is Convention.DECREE09 and d.day > _CUTOFF_DAY:
         year, m = (year + 1, 1) if m == 12 else (year, m + 1)
+    if kind is PeriodKind.NINE_MONTHS:
+        if m > 9:
+            raise PeriodError(f"Ngày {format_date_vi(d)} nằm ngoài kỳ 9 tháng đầu năm.")
+        return _make(kind, convention, year, None)
     size = 12 // _PER_YEAR[kind]
     number = None if kind is PeriodKind.YEAR else (m - 1) // size + 1
     return _make(kind, convention, year, number)
 
 
 def periods_of_year(year: int, kind: PeriodKind, convention: Convention) -> list[PeriodSpec]:
-    """All periods of one kind in a year, in order (12 months, 4 quarters, 2 halves, 1 year)."""
+    """All periods of one kind in a year, in order (12 months, 4 quarters, 2 halves, 1 year,
+    the one 9 months)."""
     kind = PeriodKind(kind)
     if kind is PeriodKind.CUSTOM:
         raise PeriodError("Khoảng ngày tùy chọn không chia theo năm.")
-    if kind is PeriodKind.YEAR:
-        return [year_period(year, convention)]
+    if kind in _UNNUMBERED:
+        return [_make(kind, convention, year, None)]
     return [_make(kind, convention, year, n) for n in range(1, _PER_YEAR[kind] + 1)]

@@ -18,6 +18,9 @@ then built from the months they hold. For one unit and one period P:
   P cannot be built from what was entered (a calendar quarter over Decree 09 months, which
   run from the 15th to the 14th): that is a refusal with a message, never a number for
   part of the period. A figure entered for P itself always stands.
+- A figure entered for P beside pieces that build all of P (a year and its 12 months)
+  stands too, but where the two disagree on any count the difference is stated (a
+  reconciliation note for the office), never chosen silently.
 """
 
 from __future__ import annotations
@@ -26,13 +29,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from indicators.domain.formatting import format_int_vi
 from indicators.domain.formulas import COUNT_FIELDS, Counts
 from indicators.domain.periods import Convention, PeriodKind, PeriodSpec, month
 
 __all__ = [
     "STOCK_FIELDS",
     "Coverage",
+    "Difference",
+    "Reconciliation",
     "coverage",
+    "reconcile",
     "roll_up",
     "rolled_counts",
 ]
@@ -191,3 +198,77 @@ def roll_up(pieces: Sequence[Counts]) -> dict[str, int | None]:
         values = [v for piece in pieces if (v := piece.get(name)) is not None]
         sums[name] = sum(values) if values else None
     return rolled_counts(sums=sums, first=pieces[0] if pieces else {}, pieces=len(pieces))
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+# The whole period in the note's words ("Số liệu cả năm khác tổng 12 tháng").
+_WHOLE_VI = {
+    PeriodKind.MONTH: "cả tháng",
+    PeriodKind.QUARTER: "cả quý",
+    PeriodKind.HALF: "cả 6 tháng",
+    PeriodKind.NINE_MONTHS: "cả 9 tháng",
+    PeriodKind.YEAR: "cả năm",
+    PeriodKind.CUSTOM: "cả kỳ",
+}
+# Short names of the counts for the note: the field labels without the leading "Hồ sơ".
+_SHORT_VI = {
+    name: (label[len("Hồ sơ ") :] if label.startswith("Hồ sơ ") else label).lower()
+    for name, label in COUNT_FIELDS.items()
+}
+_SHORT_VI.update({"total": "tổng số hồ sơ", "received": "tiếp nhận"})
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One count on which the whole-period figure and the sum of its pieces disagree."""
+
+    field: str
+    whole: int
+    pieces: int
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """A figure entered for the whole period beside pieces that build all of it."""
+
+    period: PeriodSpec
+    pieces: tuple[PeriodSpec, ...]
+    differences: tuple[Difference, ...]
+
+    @property
+    def note_vi(self) -> str:
+        """ "Số liệu cả năm khác tổng 12 tháng: tiếp nhận 1.200 so với 1.180"; "" when they
+        agree."""
+        if not self.differences:
+            return ""
+        months = all(p.kind is PeriodKind.MONTH for p in self.pieces)
+        parts = f"{len(self.pieces)} tháng" if months else f"{len(self.pieces)} kỳ nhỏ hơn"
+        listed = "; ".join(
+            f"{_SHORT_VI[d.field]} {format_int_vi(d.whole)} so với {format_int_vi(d.pieces)}"
+            for d in self.differences
+        )
+        return f"Số liệu {_WHOLE_VI[self.period.kind]} khác tổng {parts}: {listed}"
+
+
+def reconcile(period: PeriodSpec, entered: Mapping[PeriodSpec, Counts]) -> Reconciliation | None:
+    """The whole-period figure of `period` against the roll-up of the other periods
+    entered inside it, when there is one and those build all of the period (a partial
+    set of months falls short of the year by design, which is no disagreement). Every
+    count both report and on which they differ is listed, in the order of the appendix."""
+    whole = entered.get(period)
+    if whole is None:
+        return None
+    others = [spec for spec in entered if spec != period]
+    built = coverage(period, others)
+    if not built.pieces or not built.complete or built.refusal:
+        return None
+    rolled = roll_up([entered[piece] for piece in built.pieces])
+    differences = tuple(
+        Difference(name, own, parts)
+        for name in COUNT_FIELDS
+        if (own := whole.get(name)) is not None
+        and (parts := rolled.get(name)) is not None
+        and own != parts
+    )
+    return Reconciliation(period=period, pieces=built.pieces, differences=differences)

@@ -68,19 +68,22 @@ def figures_list(request: AuthenticatedRequest) -> HttpResponse:
     """Who has reported for a period: the parent's desk and its children, with status. A
     period or parent that cannot be read is said, and the default shown instead."""
     user = request.user
-    choice = scope_or_defaults(request.GET, user=user)
+    choice = scope_or_defaults(request.GET, user=user, count=True)
     for error in choice.errors.values():
         messages.error(request, error)
     if choice.period is None or choice.parent is None:
         return render(request, "indicators/no_data.html")
     parent, period = require_unit(user, choice.parent), choice.period
     visible = user.visible_units()
+    rows = figures_status_rows(parent=parent, period=period)
     context = {
+        "choice": choice,
+        "not_reported": sum(1 for _unit, figures in rows if figures is None),
         "period": period,
         "parent": parent,
         "periods": periods_with_figures(visible),
         "parents": parents_for_ranking(visible, period),
-        "rows": figures_status_rows(parent=parent, period=period),
+        "rows": rows,
     }
     return render(request, "indicators/figures_list.html", context)
 

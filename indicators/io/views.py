@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from indicators.access import get_import_batch_for_user, require_unit
 from indicators.domain import formulas
-from indicators.domain.periods import PeriodSpec
+from indicators.domain.periods import PeriodError, PeriodSpec, parse_period_code
 from indicators.io import exports
 from indicators.io.forms import ImportUploadForm, import_parents
 from indicators.io.records import ImportRefused
@@ -39,10 +39,21 @@ KIND_LABELS = {
 }
 
 
-def _upload_context(user: User, form: ImportUploadForm) -> dict[str, object]:
+def _picked(code: str) -> PeriodSpec | None:
+    """The period the picker (or a link) put in ?period=, when it can be read."""
+    try:
+        return parse_period_code(code) if code else None
+    except PeriodError:
+        return None
+
+
+def _upload_context(
+    user: User, form: ImportUploadForm, picked: PeriodSpec | None = None
+) -> dict[str, object]:
     visible = user.visible_units()
     return {
         "form": form,
+        "picked": picked,
         "periods": periods_with_figures(visible),
         "download_parents": import_parents(user),
         "max_bytes": settings.IMPORT_MAX_BYTES,
@@ -73,9 +84,9 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
                 return redirect("indicators:import_preview", batch_id=preview.batch.pk)
     else:
         form = ImportUploadForm(user=user, initial={"period": request.GET.get("period", "")})
-    return render(
-        request, "indicators/import_upload.html", _upload_context(user, form), status=status
-    )
+    picked = _picked(request.GET.get("period", ""))
+    context = _upload_context(user, form, picked)
+    return render(request, "indicators/import_upload.html", context, status=status)
 
 
 PREVIEW_ROWS_PER_PAGE = 200
@@ -159,7 +170,9 @@ def _download_scope(
     request: AuthenticatedRequest, *, require_period: bool
 ) -> _Download | HttpResponse:
     """?parent=&period= of a download, checked; a plain-text 400 when unreadable."""
-    form = ScopeForm(request.GET, require_stored_period=require_period)
+    form = ScopeForm(
+        request.GET, require_stored_period=require_period, require_figures=require_period
+    )
     if not form.is_valid():
         return bad_query(form.error_texts())
     parent = require_unit(request.user, form.parent_unit)

@@ -23,11 +23,13 @@ from indicators.ranking.selectors import (
     trend_for,
     units_for_tier,
 )
-from indicators.scope import parent_of_first_reporting_unit, redirect_to_defaults
+from indicators.scope import parent_of_first_reporting_unit, redirect_to_defaults, reported_under
 from indicators.selectors import (
     PeriodCoverage,
+    ReportCount,
     parents_for_ranking,
     period_coverage,
+    period_reconciliation,
     periods_with_figures,
 )
 from units.http import AuthenticatedRequest
@@ -55,6 +57,8 @@ class RankingPage:
     trend_unit: AdministrativeUnit | None = None
     trend: list[TrendPoint] | None = None
     coverage: PeriodCoverage | None = None
+    reported: ReportCount | None = None
+    reconciliation: dict[int, str] | None = None
 
     def context(self) -> dict[str, object]:
         """The template's context: the keys of what was read, no others."""
@@ -70,6 +74,7 @@ class RankingPage:
             "parents": self.parents,
             "query": self.query,
             "query_without_unit": self.query_without_unit,
+            "reported": self.reported,
         }
         if self.matrix is not None:
             context["matrix"] = self.matrix
@@ -84,6 +89,8 @@ class RankingPage:
                     "coverage_refused": self.coverage.refused.items(),
                 }
             )
+        if self.reconciliation is not None:
+            context["reconciliation_notes"] = self.reconciliation
         return context
 
 
@@ -127,13 +134,16 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
         parents=parents_for_ranking(visible, period),
         query=request.GET.urlencode(),
         query_without_unit=without_unit.urlencode(),
+        reported=reported_under(parent, period),
     )
     chosen: Indicator | str = form.cleaned_data["indicator"]
     if chosen == ALL_INDICATORS:
         page.matrix = matrix_for(
             parent=parent, period=period, units=units, indicators=list(indicators)
         )
-        page.coverage = period_coverage(period=period, units=[r.unit for r in page.matrix.rows])
+        matrix_units = [r.unit for r in page.matrix.rows]
+        page.coverage = period_coverage(period=period, units=matrix_units)
+        page.reconciliation = period_reconciliation(period=period, units=matrix_units)
         return page
 
     assert isinstance(chosen, Indicator)
@@ -141,7 +151,9 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
         parent=parent, period=period, indicator=chosen, children=units if tier else None
     )
     page.ranking, page.indicator = result, chosen
-    page.coverage = period_coverage(period=period, units=[parent, *(r.unit for r in result.rows)])
+    table_units = [parent, *(r.unit for r in result.rows)]
+    page.coverage = period_coverage(period=period, units=table_units)
+    page.reconciliation = period_reconciliation(period=period, units=table_units)
     trend_unit = _table_unit(result, form.cleaned_data.get("unit") or "")
     if trend_unit is not None:
         page.trend_unit = trend_unit

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from indicators import selectors
 from indicators.access import get_unit_for_user, home_page, require_unit
-from indicators.scope import bad_query, scope_or_defaults
+from indicators.scope import bad_query, open_period, read_spec, scope_or_defaults
 from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
 from kpi_portal.spreadsheets.text import csv_text
@@ -28,19 +30,22 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def summary(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    choice = scope_or_defaults(request.GET, user=user)
+    choice = scope_or_defaults(request.GET, user=user, count=True)
     if "period" in choice.errors:
         return _bad_filter(request, choice.errors["period"])
     if choice.period is None or choice.parent is None:
         return render(request, "indicators/no_data.html")
     parent, period = require_unit(user, choice.parent), choice.period
     matrix = compliance_selectors.compliance_matrix(parent=parent, period=period)
-    coverage = selectors.period_coverage(period=period, units=[row.unit for row in matrix.rows])
+    units = [row.unit for row in matrix.rows]
+    coverage = selectors.period_coverage(period=period, units=units)
     visible = user.visible_units()
     context = {
+        "choice": choice,
         "matrix": matrix,
         "coverage_notes": coverage.notes,
         "coverage_refused": coverage.refused.items(),
+        "reconciliation_notes": selectors.period_reconciliation(period=period, units=units),
         "period": period,
         "parent": parent,
         "error": choice.error,
@@ -70,15 +75,25 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         "indicator": indicator,
         "history": history,
         "can_edit": user.can_edit_figures(unit),
+        "periods": [h.period for h in history],
     }
-    if history:
-        latest = history[0].period
+    chosen = None
+    if code := request.GET.get("period", ""):
+        # The drill-down from the summary and the ranking keeps the period they showed.
+        try:
+            chosen = open_period(read_spec(code))
+        except forms.ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    if history or chosen is not None:
+        latest = chosen or history[0].period
         # Rank and gaps among siblings; only this unit's own row is shown.
         parent = unit.parent or unit
         matrix = compliance_selectors.compliance_matrix(parent=parent, period=latest)
         row = next((r for r in matrix.rows if r.unit.pk == unit.pk), None)
+        reconciliation = selectors.period_reconciliation(period=latest, units=[unit])
         context.update(
             {
+                "reconciliation_note": reconciliation.get(unit.pk, ""),
                 "latest": latest,
                 "row": row,
                 "siblings": len(matrix.rows) - 1,

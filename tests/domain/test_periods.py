@@ -17,6 +17,7 @@ from indicators.domain.periods import (
     custom,
     half,
     month,
+    nine_months,
     parse_period_code,
     periods_of_year,
     quarter,
@@ -144,6 +145,7 @@ def _specs() -> st.SearchStrategy[PeriodSpec]:
         st.builds(month, years, st.integers(1, 12), conventions),
         st.builds(quarter, years, st.integers(1, 4), conventions),
         st.builds(half, years, st.integers(1, 2), conventions),
+        st.builds(nine_months, years, conventions),
         st.builds(year_period, years, conventions),
         st.tuples(starts, starts).map(lambda p: custom(min(p), max(p))),
     )
@@ -259,3 +261,42 @@ def test_it_lists_the_periods_of_a_year() -> None:
         "2024-Q4-ND09",
     ]
     assert len(periods_of_year(2024, PeriodKind.MONTH, CAL)) == 12
+
+
+def test_it_builds_the_nine_months_in_both_conventions() -> None:
+    decree = nine_months(2026, ND09)
+    assert (decree.start, decree.end) == (date(2025, 12, 15), date(2026, 9, 14))
+    calendar = nine_months(2026, CAL)
+    assert (calendar.start, calendar.end) == (date(2026, 1, 1), date(2026, 9, 30))
+    assert decree.code == "2026-9M-ND09"
+    assert calendar.code == "2026-9M-CAL"
+    assert decree.label_vi == "9 tháng đầu năm 2026"
+    assert decree.label_en == "First nine months of 2026"
+    assert decree.long_label_vi == "9 tháng đầu năm 2026 (15/12/2025 – 14/09/2026)"
+    assert decree.kind is PeriodKind.NINE_MONTHS and decree.number is None
+    # It starts with the year and ends with the third quarter.
+    assert decree.start == year_period(2026, ND09).start
+    assert decree.end == quarter(2026, 3, ND09).end
+    assert calendar.end == quarter(2026, 3, CAL).end
+
+
+def test_it_reads_and_steps_back_the_nine_months() -> None:
+    assert parse_period_code("2026-9m-nd09") == nine_months(2026, ND09)
+    assert parse_period_code("2026-9M-CAL") == nine_months(2026, CAL)
+    assert nine_months(2026, ND09).previous() == nine_months(2025, ND09)
+    assert periods_of_year(2026, PeriodKind.NINE_MONTHS, CAL) == [nine_months(2026, CAL)]
+    with pytest.raises(PeriodError, match="Kỳ báo cáo không hợp lệ"):
+        parse_period_code("2026-9M1-ND09")
+    with pytest.raises(PeriodError, match="9 tháng"):
+        PeriodSpec(PeriodKind.NINE_MONTHS, CAL, 2026, 1, date(2026, 1, 1), date(2026, 9, 30))
+
+
+def test_it_finds_the_nine_months_containing_a_day_and_none_after_them() -> None:
+    assert reporting_period_containing(
+        date(2025, 12, 20), PeriodKind.NINE_MONTHS, ND09
+    ) == nine_months(2026, ND09)
+    assert reporting_period_containing(
+        date(2026, 9, 30), PeriodKind.NINE_MONTHS, CAL
+    ) == nine_months(2026, CAL)
+    with pytest.raises(PeriodError, match="ngoài kỳ 9 tháng"):
+        reporting_period_containing(date(2026, 9, 15), PeriodKind.NINE_MONTHS, ND09)

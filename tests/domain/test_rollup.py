@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators.domain import formulas, periods
-from indicators.domain.rollup import coverage, roll_up
+from indicators.domain.rollup import Difference, coverage, reconcile, roll_up
 
 ND09 = periods.Convention.DECREE09
 CAL = periods.Convention.CALENDAR
@@ -24,6 +24,29 @@ def test_it_builds_the_year_from_its_twelve_months() -> None:
     assert built.months == (12, 12)
     assert built.note_vi == ""
     assert built.refusal is None
+
+
+def test_it_builds_the_nine_months_from_their_months_in_both_conventions() -> None:
+    built = coverage(periods.nine_months(2026, ND09), MONTHS_2026)
+    assert built.pieces == tuple(MONTHS_2026[:9])
+    assert built.complete and built.months == (9, 9)
+    # Months 10–12 lie outside: not pieces, not a reason to refuse.
+    assert built.straddling == () and built.refusal is None
+    calendar_months = [periods.month(2026, m, CAL) for m in range(1, 10)]
+    assert coverage(periods.nine_months(2026, CAL), calendar_months).complete
+
+
+def test_it_builds_the_nine_months_from_quarters_and_says_what_is_missing() -> None:
+    quarters = [periods.quarter(2026, q, ND09) for q in (1, 2)]
+    built = coverage(periods.nine_months(2026, ND09), [*quarters, MONTHS_2026[6]])
+    assert built.pieces == (*quarters, MONTHS_2026[6])
+    assert built.note_vi == "7/9 tháng có số liệu"
+
+
+def test_it_refuses_the_decree_09_nine_months_over_calendar_months() -> None:
+    calendar_months = [periods.month(2026, m, CAL) for m in range(1, 10)]
+    built = coverage(periods.nine_months(2026, ND09), calendar_months)
+    assert built.refusal is not None and "9 tháng đầu năm 2026" in built.refusal
 
 
 def test_it_says_how_much_of_a_partly_covered_period_is_there() -> None:
@@ -137,3 +160,37 @@ def test_it_keeps_one_of_two_periods_entered_for_the_same_days() -> None:
     built = coverage(calendar_half, [calendar_half, same_days])
     assert built.pieces == (min(calendar_half, same_days, key=lambda p: p.code),)
     assert built.refusal is None
+
+
+def test_it_lets_the_year_stand_and_states_where_its_months_disagree() -> None:
+    year = _counts(carried_over=10, received=1200, received_online=900, total=1210)
+    months = {m: _counts(carried_over=10, received=100, received_online=75) for m in MONTHS_2026}
+    months[MONTHS_2026[0]] = _counts(carried_over=10, received=80, received_online=75)
+    found = reconcile(YEAR_2026, {YEAR_2026: year, **months})
+    assert found is not None
+    assert found.pieces == tuple(MONTHS_2026)
+    assert Difference("received", 1200, 1180) in found.differences
+    assert [d.field for d in found.differences] == ["total", "received"]
+    assert found.note_vi == (
+        "Số liệu cả năm khác tổng 12 tháng: tổng số hồ sơ 1.210 so với 1.190; "
+        "tiếp nhận 1.200 so với 1.180"
+    )
+
+
+def test_it_has_nothing_to_reconcile_when_the_year_and_its_months_agree() -> None:
+    year = _counts(received=1200, received_online=900)
+    months = {m: _counts(received=100, received_online=75) for m in MONTHS_2026}
+    found = reconcile(YEAR_2026, {YEAR_2026: year, **months})
+    assert found is not None and found.differences == () and found.note_vi == ""
+
+
+def test_it_reconciles_only_a_whole_figure_beside_pieces_that_build_all_of_it() -> None:
+    year = _counts(received=1200)
+    nine = {m: _counts(received=100) for m in MONTHS_2026[:9]}
+    assert reconcile(YEAR_2026, {YEAR_2026: year, **nine}) is None  # 9/12 months: short
+    assert reconcile(YEAR_2026, dict(nine)) is None  # no whole-period figure
+    quarters = {periods.quarter(2026, q, ND09): _counts(received=300) for q in (1, 2, 3)}
+    nine_months = periods.nine_months(2026, ND09)
+    found = reconcile(nine_months, {nine_months: _counts(received=950), **quarters})
+    assert found is not None
+    assert found.note_vi == "Số liệu cả 9 tháng khác tổng 3 kỳ nhỏ hơn: tiếp nhận 950 so với 900"

@@ -185,7 +185,8 @@ class FiguresEditTestCase(BaseTestCase):
         self.login(self.district)
         response = self.client.get("/so-lieu/", {"parent": "543", "period": "2031-H1-CAL"})
         self.assertEqual(response.status_code, 200)  # the latest period instead, and why
-        self.assertIn("Chưa có số liệu cho kỳ 6 tháng đầu năm 2031", response.content.decode())
+        future = "Kỳ 6 tháng đầu năm 2031 (01/01/2031 – 30/06/2031) chưa bắt đầu"
+        self.assertIn(future, response.content.decode())
 
 
 class FourEyesTestCase(BaseTestCase):

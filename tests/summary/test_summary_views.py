@@ -47,7 +47,9 @@ class SummaryTestCase(BaseTestCase):
         self.login(self.chairman)
         html = self.client.get("/tong-hop/", H1).content.decode()
         hoai_duc = AdministrativeUnit.objects.get(code="21685", structure="legacy")
-        self.assertIn(f'href="/don-vi/{hoai_duc.pk}/?indicator=online"', html)
+        # The drill-down keeps the period the summary shows.
+        link = f'href="/don-vi/{hoai_duc.pk}/?period=2023-H1-CAL&amp;indicator=online"'
+        self.assertIn(link, html)
 
     def test_it_sends_the_chairman_home_to_the_summary(self) -> None:
         self.login(self.chairman)
@@ -68,7 +70,7 @@ class SummaryTestCase(BaseTestCase):
         response = self.client.get("/tong-hop/", {**H1, "period": "2031-H1-CAL"})
         self.assertEqual(response.status_code, 400)
         html = response.content.decode()
-        self.assertIn("Chưa có số liệu cho kỳ 6 tháng đầu năm 2031", html)
+        self.assertIn("Kỳ 6 tháng đầu năm 2031 (01/01/2031 – 30/06/2031) chưa bắt đầu", html)
         self.assertNotIn('id="compliance-matrix"', html)  # no other period's table instead
 
     def test_it_refuses_an_unreadable_period_with_a_message(self) -> None:
@@ -134,7 +136,8 @@ class RemindersTestCase(BaseTestCase):
         response = self.client.get("/so-lieu/nhac-nho.csv", {**H1, "period": "2031-H1-CAL"})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
-        self.assertIn("Chưa có số liệu cho kỳ 6 tháng đầu năm 2031", response.content.decode())
+        future = "Kỳ 6 tháng đầu năm 2031 (01/01/2031 – 30/06/2031) chưa bắt đầu"
+        self.assertIn(future, response.content.decode())
 
     def test_it_answers_a_bad_parent_as_text_never_as_html(self) -> None:
         self.login(self.district)
