@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from indicators.domain.periods import parse_period_code
 from indicators.models import (
     FiguresChange,
+    FiguresStatus,
     ImportBatch,
     Indicator,
     Period,
@@ -178,7 +179,12 @@ class URLScopeTestCase(BaseTestCase):
             UnitFigures.objects.update_or_create(
                 unit=unit,
                 period=period,
-                defaults={"received": received, "received_online": online, "total": received},
+                defaults={
+                    "received": received,
+                    "received_online": online,
+                    "total": received,
+                    "status": FiguresStatus.SUBMITTED,
+                },
             )
 
         online_indicator = Indicator.objects.get(code="online")  # `online` is a count above

@@ -220,3 +220,30 @@ def figures_transition(
         details={"figures_id": current.pk, "version": current.version, "comment": comment},
     )
     return current
+
+
+def figures_submit_imported(*, figures_ids: list[int], user: User | None, comment: str) -> None:
+    """Mark figures just written by an import as submitted: the import is the submission.
+    Each gets a "Nộp" line in its history naming the import (`comment`); the import itself
+    is one audit event (written by the caller). The caller holds the transaction. Two
+    queries and one insert, whatever the number of units."""
+    now = timezone.now()
+    UnitFigures.objects.filter(pk__in=figures_ids, status=FiguresStatus.DRAFT).update(
+        status=FiguresStatus.SUBMITTED,
+        submitted_at=now,
+        review_comment="",
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    FiguresChange.objects.bulk_create(
+        FiguresChange(
+            figures_id=pk,
+            action=FiguresChange.Action.SUBMIT,
+            comment=comment[:1000],
+            changed_by=user,
+            version=version,
+        )
+        for pk, version in UnitFigures.objects.filter(pk__in=figures_ids).values_list(
+            "pk", "version"
+        )
+    )

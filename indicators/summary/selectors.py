@@ -3,6 +3,7 @@ number of queries, whatever the number of units."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from indicators.domain.status import Status, count_judged, count_met
 from indicators.figures.selectors import figures_status_rows
 from indicators.models import FiguresStatus, Indicator, Period, Target, UnitFigures
 from indicators.selectors import (
+    UnitPeriodParts,
     children_for_ranking,
     complete_parts_q,
     numerator_expression,
@@ -121,32 +123,31 @@ def _year_to_date(period: Period) -> tuple[periods.PeriodSpec, int, int] | None:
     return periods.custom(year.start, period.end), elapsed, year.days
 
 
-def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> ComplianceMatrix:
+def compliance_matrix(
+    *, parent: AdministrativeUnit, period: Period, include_drafts: bool = False
+) -> ComplianceMatrix:
     """The parent's own desk and its children × every indicator, with targets, the
-    previous period's rates, year-to-date pace and per-indicator totals. Seven queries."""
+    previous period's rates, year-to-date pace and per-indicator totals. Seven queries.
+    Drafts are left out of all of it (as if not entered) unless `include_drafts`."""
     indicators = list(Indicator.objects.all())
     children = list(children_for_ranking(parent, period).order_by("name"))
     units = [parent, *children]
     unit_ids = [u.pk for u in units]
-    current = parts_by_unit(period.start, period.end, unit_ids=unit_ids, indicators=indicators)
+
+    def parts(start: dt.date, end: dt.date) -> dict[int, UnitPeriodParts]:
+        return parts_by_unit(
+            start, end, unit_ids=unit_ids, indicators=indicators, include_drafts=include_drafts
+        )
+
+    current = parts(period.start, period.end)
     try:
         previous_spec: periods.PeriodSpec | None = period.spec.previous()
     except periods.PeriodError:
         previous_spec = None
-    previous = (
-        parts_by_unit(
-            previous_spec.start, previous_spec.end, unit_ids=unit_ids, indicators=indicators
-        )
-        if previous_spec
-        else {}
-    )
+    previous = parts(previous_spec.start, previous_spec.end) if previous_spec else {}
     targets = _targets(unit_ids, period.year)
     so_far = _year_to_date(period)
-    year_to_date = (
-        parts_by_unit(so_far[0].start, so_far[0].end, unit_ids=unit_ids, indicators=indicators)
-        if so_far
-        else {}
-    )
+    year_to_date = parts(so_far[0].start, so_far[0].end) if so_far else {}
     elapsed, days_in_year = (so_far[1], so_far[2]) if so_far else (0, 0)
 
     rows = []
@@ -180,7 +181,7 @@ def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> Complian
     _rank_children(rows[1:], len(indicators))
     previous_code = previous_spec.code if previous_spec else None
     matrix = ComplianceMatrix(parent, period, previous_code, indicators, rows)
-    matrix.summaries = _summaries(matrix, children)
+    matrix.summaries = _summaries(matrix, children, include_drafts=include_drafts)
     return matrix
 
 
@@ -194,12 +195,14 @@ def _rank_children(rows: list[UnitRow], indicator_count: int) -> None:
 
 
 def _summaries(
-    matrix: ComplianceMatrix, children: list[AdministrativeUnit]
+    matrix: ComplianceMatrix, children: list[AdministrativeUnit], *, include_drafts: bool
 ) -> list[IndicatorSummary]:
     """x/y đơn vị đạt per indicator and the children's total as a ratio of sums, summed in
     the database (one query)."""
     aggregates = {}
-    figures = period_figures(matrix.period.start, matrix.period.end).filter(unit__in=children)
+    figures = period_figures(
+        matrix.period.start, matrix.period.end, include_drafts=include_drafts
+    ).filter(unit__in=children)
     for indicator in matrix.indicators:
         definition = indicator.definition
         complete = complete_parts_q(definition)

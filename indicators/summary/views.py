@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from indicators import selectors
 from indicators.access import get_unit_for_user, home_page, require_unit
-from indicators.scope import bad_query, scope_or_defaults
+from indicators.models import FiguresStatus
+from indicators.scope import bad_query, read_include_drafts, scope_or_defaults
 from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
 from kpi_portal.spreadsheets.text import csv_text
@@ -34,13 +35,25 @@ def summary(request: AuthenticatedRequest) -> HttpResponse:
     if choice.period is None or choice.parent is None:
         return render(request, "indicators/no_data.html")
     parent, period = require_unit(user, choice.parent), choice.period
-    matrix = compliance_selectors.compliance_matrix(parent=parent, period=period)
-    coverage = selectors.period_coverage(period=period, units=[row.unit for row in matrix.rows])
+    include_drafts = read_include_drafts(request.GET)
+    matrix = compliance_selectors.compliance_matrix(
+        parent=parent, period=period, include_drafts=include_drafts
+    )
+    coverage = selectors.period_coverage(
+        period=period, units=[row.unit for row in matrix.rows], include_drafts=include_drafts
+    )
+    drafts = {unit.pk for unit in coverage.drafts}
+    for row in matrix.rows:
+        if row.figures_status is None and row.unit.pk in drafts:
+            row.figures_status = FiguresStatus.DRAFT  # entered, left out of the figures
     visible = user.visible_units()
     context = {
         "matrix": matrix,
+        "include_drafts": include_drafts,
         "coverage_notes": coverage.notes,
         "coverage_refused": coverage.refused.items(),
+        "coverage_behind": coverage.behind_vi,
+        "coverage_drafts": coverage.drafts,
         "period": period,
         "parent": parent,
         "error": choice.error,
