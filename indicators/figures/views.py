@@ -23,6 +23,7 @@ from indicators.access import (
 )
 from indicators.domain import checks, formulas, periods
 from indicators.figures import services
+from indicators.figures.bulk import bulk_context
 from indicators.figures.forms import FiguresForm, ReviewForm
 from indicators.figures.selectors import (
     figures_changes,
@@ -75,12 +76,14 @@ def figures_list(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "indicators/no_data.html")
     parent, period = require_unit(user, choice.parent), choice.period
     visible = user.visible_units()
+    rows = figures_status_rows(parent=parent, period=period)
     context = {
         "period": period,
         "parent": parent,
         "periods": periods_with_figures(visible),
         "parents": parents_for_ranking(visible, period),
-        "rows": figures_status_rows(parent=parent, period=period),
+        "rows": rows,
+        **bulk_context(user, rows),
     }
     return render(request, "indicators/figures_list.html", context)
 

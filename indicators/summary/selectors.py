@@ -274,3 +274,56 @@ def reminder_rows(
         for unit, figures in figures_status_rows(parent=parent, period=period)
         if figures is None or figures.status != FiguresStatus.APPROVED
     ]
+
+
+@dataclass
+class TodoItem:
+    """One month a commune reports: its figures (None: not entered yet) and what is left."""
+
+    spec: periods.PeriodSpec
+    figures: UnitFigures | None
+    is_current: bool
+
+    @property
+    def step(self) -> str:
+        """ "enter", "submit" or "done" (submitted or approved: the office above acts)."""
+        if self.figures is None:
+            return "enter"
+        if self.figures.status == FiguresStatus.DRAFT:
+            return "submit"
+        return "done"
+
+
+@dataclass
+class CommuneTodo:
+    months: list[TodoItem]
+    returned: list[UnitFigures]
+
+
+def commune_todo(*, unit: AdministrativeUnit, today: dt.date) -> CommuneTodo:
+    """A commune's to-do on its landing page: the current Decree 09 month (the one that
+    holds today) and the month before it, which closed on the 14th and is the one due now,
+    each entered or not, submitted or not; and every figure sent back to it, with the
+    reviewer's reason. Two queries."""
+    current = periods.reporting_period_containing(
+        today, periods.PeriodKind.MONTH, periods.Convention.DECREE09
+    )
+    months = [current.previous(), current]
+    stored = {
+        f.period.code: f
+        for f in UnitFigures.objects.filter(
+            unit=unit, period__code__in=[m.code for m in months]
+        ).select_related("period")
+    }
+    returned = list(
+        UnitFigures.objects.filter(unit=unit, status=FiguresStatus.DRAFT)
+        .exclude(review_comment="")
+        .select_related("period")
+        .order_by("-period__end")
+    )
+    return CommuneTodo(
+        months=[
+            TodoItem(spec=m, figures=stored.get(m.code), is_current=m == current) for m in months
+        ],
+        returned=returned,
+    )

@@ -7,6 +7,7 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
 from kpi_portal.spreadsheets.text import csv_text
 from units.http import AuthenticatedRequest
+from units.models import UnitLevel
 
 
 @login_required
@@ -77,18 +79,24 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     indicators, history = compliance_selectors.unit_history(unit=unit)
     code = request.GET.get("indicator", "online")
     indicator = next((i for i in indicators if i.code == code), indicators[0])
+    can_edit = user.can_edit_figures(unit)
     context: dict[str, object] = {
         "unit": unit,
         "indicators": indicators,
         "indicator": indicator,
         "history": history,
-        "can_edit": user.can_edit_figures(unit),
+        "can_edit": can_edit,
     }
+    if can_edit and unit.level == UnitLevel.COMMUNE:
+        # The commune's landing page: this month's to-do and what was sent back.
+        context["todo"] = compliance_selectors.commune_todo(unit=unit, today=timezone.localdate())
     if history:
         latest = history[0].period
         # Rank and gaps among siblings; only this unit's own row is shown.
         parent = unit.parent or unit
-        matrix = compliance_selectors.compliance_matrix(parent=parent, period=latest)
+        matrix = compliance_selectors.compliance_matrix(
+            parent=parent, period=latest, include_drafts=read_include_drafts(request.GET)
+        )
         row = next((r for r in matrix.rows if r.unit.pk == unit.pk), None)
         context.update(
             {
