@@ -349,6 +349,21 @@ class URLScopeTestCase(BaseTestCase):
                 cases.append(Case("get", url, allowed=frozenset({METHOD_NOT_ALLOWED})))
             return cases
 
+        def approve_bulk(user: User, outside: Outside) -> list[Case]:
+            # Refused as a whole: back to the list with a message naming no outside unit.
+            url = reverse("indicators:figures_approve_bulk")
+            cases = []
+            for unit in outside.units:
+                for figures in UnitFigures.objects.filter(unit=unit):
+                    data = {
+                        "figures": f"{figures.pk}:{figures.version}",
+                        "parent": unit.code,
+                        "period": figures.period.code,
+                    }
+                    cases.append(Case("post", url, data, allowed=frozenset({302})))
+            cases.append(Case("get", url, allowed=frozenset({METHOD_NOT_ALLOWED})))
+            return cases
+
         def plan_urls(name: str) -> Callable[[User, Outside], list[Case]]:
             def build(user: User, outside: Outside) -> list[Case]:
                 cases = []
@@ -465,6 +480,7 @@ class URLScopeTestCase(BaseTestCase):
             "indicators:figures_edit": unit_urls("indicators:figures_edit"),
             "indicators:figures_history": unit_urls("indicators:figures_history"),
             "indicators:figures_action": figures_action,
+            "indicators:figures_approve_bulk": approve_bulk,
             "indicators:summary": list_page("indicators:summary"),
             "indicators:unit_page": unit_urls("indicators:unit_page"),
             "indicators:reminders_csv": list_page("indicators:reminders_csv"),
@@ -655,6 +671,7 @@ class URLScopeTestCase(BaseTestCase):
         }
         post_only = {
             "indicators:figures_action",
+            "indicators:figures_approve_bulk",
             "indicators:import_commit",
             "indicators:targets_apply",
         }

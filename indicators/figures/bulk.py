@@ -39,8 +39,9 @@ def _back(post: QueryDict) -> str:
     """Back to the list the user came from (its period and parent, read again there)."""
     query = QueryDict(mutable=True)
     for key in ("period", "parent"):
-        if post.get(key):
-            query[key] = post[key]
+        value = post.get(key, "")
+        if value:
+            query[key] = str(value)
     url = reverse("indicators:figures_list")
     return f"{url}?{query.urlencode()}" if query else url
 

@@ -286,6 +286,11 @@ def figures_approve_bulk(
             [],
         )
     chosen = [found[pk] for pk in wanted]
+    if not all(user.can_see(f.unit) for f in chosen):
+        # Not named: the user may not know these units.
+        raise BulkApproveRefused(
+            "Có đơn vị đã chọn nằm ngoài phạm vi của bạn; chưa duyệt đơn vị nào.", []
+        )
     forbidden = [f for f in chosen if not user.can_review_figures(f.unit)]
     if forbidden:
         raise BulkApproveRefused(
