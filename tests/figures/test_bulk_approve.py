@@ -124,6 +124,16 @@ class BulkApprovePageTestCase(BulkApproveCase):
             self.assertIn(f'value="{figures.pk}:{figures.version}" form="bulk-approve"', html)
         self.assertEqual(html.count('form="bulk-approve"'), 3)
 
+    def test_it_counts_the_units_still_in_draft_on_the_list(self) -> None:
+        UnitFigures.objects.filter(period=self.h1, unit=self.hoai_duc).update(
+            status=FiguresStatus.DRAFT
+        )
+        self.login(self.district)
+        html = self.client.get(
+            reverse("indicators:figures_list"), {"parent": "543", "period": H1}
+        ).content.decode()
+        self.assertIn('data-reporting="behind">1 đơn vị còn nháp.</p>', html)
+
     def test_it_offers_nothing_to_a_commune(self) -> None:
         self.login(self.commune)
         html = self.client.get(
