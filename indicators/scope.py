@@ -323,3 +323,14 @@ def command_scope(
     except forms.ValidationError as error:
         raise CommandError(" ".join(error.messages), returncode=returncode) from error
     return CommandScope(parent=parent, spec=spec, period=period)
+
+
+# --------------------------------------------------------------------------- drafts
+
+INCLUDE_DRAFTS = "include_drafts"
+
+
+def read_include_drafts(query: Mapping[str, Any]) -> bool:
+    """?include_drafts=1: the user asked for draft figures in ranks, totals and downloads
+    (the "Gồm cả số liệu nháp" box). Anything else, or nothing, leaves drafts out."""
+    return str(query.get(INCLUDE_DRAFTS, "")).strip().lower() in ("1", "on", "true", "yes")

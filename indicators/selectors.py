@@ -6,7 +6,7 @@ database: the number of queries does not grow with the number of units."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import add
 from typing import Any
@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Length
+from django.utils.translation import gettext as _
 
 from indicators.domain import formulas, periods, rollup
 from indicators.models import (
@@ -41,10 +42,27 @@ from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 from units.selectors import children_of
 
 
-def period_figures(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
+def entered_figures(*, include_drafts: bool = False) -> QuerySet[UnitFigures]:
+    """The figures the roll-up reads: submitted and approved ones, drafts only when the user
+    asks for them. A draft is the unit's work in progress, not yet its figure: it is left
+    out as if it had not been entered, so a year with one draft month is built from the
+    other months and says so ("11/12 tháng có số liệu"), and a draft year beside submitted
+    months gives way to them. Ranks, totals, headlines, exports, the dispatch and the
+    target baseline all read through here."""
+    figures = UnitFigures.objects.all()
+    if include_drafts:
+        return figures
+    return figures.exclude(status=FiguresStatus.DRAFT)
+
+
+def period_figures(
+    start: dt.date, end: dt.date, *, include_drafts: bool = False
+) -> QuerySet[UnitFigures]:
     """The entered figures that make up the period [start, end], for every unit: the roll-up
     rule of indicators/domain/rollup.py in SQL, so that sums over the rows are the period's
     figures whatever was entered (the whole period, its months, a quarter and its months).
+    Drafts count only with `include_drafts` (see entered_figures): without it they are not
+    there at all, in the pieces nor in the rows that would hold or cross them.
 
     A row counts when its period lies inside [start, end] and no other entered period of
     the unit that also lies inside holds it (the larger figure stands; of two for the same
@@ -52,7 +70,8 @@ def period_figures(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
     all when one of its entered periods reaches over the edges of [start, end], or two of
     them inside overlap without nesting: the period cannot be built from them."""
     inside = Q(period__start__gte=start, period__end__lte=end)
-    same_unit = UnitFigures.objects.filter(unit=OuterRef("unit"))
+    entered = entered_figures(include_drafts=include_drafts)
+    same_unit = entered.filter(unit=OuterRef("unit"))
     holding = same_unit.filter(
         inside,
         period__start__lte=OuterRef("period__start"),
@@ -78,11 +97,9 @@ def period_figures(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
             period__start__gte=OuterRef("period__start"), period__end__lte=OuterRef("period__end")
         )
     )
-    crossing_in_unit = UnitFigures.objects.filter(inside, unit=OuterRef("unit")).filter(
-        Exists(crossing)
-    )
+    crossing_in_unit = entered.filter(inside, unit=OuterRef("unit")).filter(Exists(crossing))
     return (
-        UnitFigures.objects.filter(inside)
+        entered.filter(inside)
         .exclude(Exists(holding))
         .exclude(~Exists(whole) & (Exists(straddling) | Exists(crossing_in_unit)))
     )
@@ -94,12 +111,17 @@ def overlapping_figures(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
 
 
 def unit_parts(
-    definition: formulas.IndicatorDef, start: dt.date, end: dt.date, *, unit: OuterRef
+    definition: formulas.IndicatorDef,
+    start: dt.date,
+    end: dt.date,
+    *,
+    unit: OuterRef,
+    include_drafts: bool = False,
 ) -> tuple[Subquery, Subquery]:
     """Numerator and denominator of `unit` (an OuterRef) over the period [start, end], as
     two subqueries: sums over the rows that report both parts (ratio of sums)."""
     rows = (
-        period_figures(start, end)
+        period_figures(start, end, include_drafts=include_drafts)
         .filter(unit=unit)
         .filter(complete_parts_q(definition))
         .order_by()
@@ -142,7 +164,12 @@ class UnitPeriodParts:
 
 
 def parts_by_unit(
-    start: dt.date, end: dt.date, *, unit_ids: list[int], indicators: list[Indicator]
+    start: dt.date,
+    end: dt.date,
+    *,
+    unit_ids: list[int],
+    indicators: list[Indicator],
+    include_drafts: bool = False,
 ) -> dict[int, UnitPeriodParts]:
     """Every indicator's numerator and denominator for each unit over [start, end], from
     the figures that make up the period (ratio of sums over the rows reporting both parts).
@@ -154,7 +181,7 @@ def parts_by_unit(
         aggregates[f"{indicator.code}__n"] = Sum(numerator_expression(definition), filter=complete)
         aggregates[f"{indicator.code}__d"] = Sum(definition.denominator, filter=complete)
     rows = (
-        period_figures(start, end)
+        period_figures(start, end, include_drafts=include_drafts)
         .filter(unit_id__in=unit_ids)
         .order_by()
         .values("unit_id")
@@ -179,11 +206,13 @@ class UnitCounts:
     is_sample: bool
 
 
-def counts_by_unit(start: dt.date, end: dt.date, *, unit_ids: list[int]) -> dict[int, UnitCounts]:
+def counts_by_unit(
+    start: dt.date, end: dt.date, *, unit_ids: list[int], include_drafts: bool = False
+) -> dict[int, UnitCounts]:
     """Every count of each unit over [start, end], rolled up from the figures that make up
     the period (flows summed, the stock of the first piece, the total rebuilt). One grouped
     query; units without figures are absent."""
-    rows_of_period = period_figures(start, end)
+    rows_of_period = period_figures(start, end, include_drafts=include_drafts)
     first = rows_of_period.filter(unit_id=OuterRef("unit_id")).order_by("period__start")
     sums = {f"sum_{name}": Sum(name) for name in formulas.COUNT_FIELDS}
     rows = (
@@ -215,23 +244,53 @@ def counts_by_unit(start: dt.date, end: dt.date, *, unit_ids: list[int]) -> dict
 @dataclass
 class PeriodCoverage:
     """How the period is built for the units of a page: a note for each unit its entered
-    periods cover only in part ("9/12 tháng có số liệu"), and the units whose figures
-    cannot build it at all, grouped by the reason (a Vietnamese sentence)."""
+    periods cover only in part ("9/12 tháng có số liệu"), the units whose figures cannot
+    build it at all, grouped by the reason (a Vietnamese sentence), and who is behind: the
+    units with draft figures inside the period (left out of the roll-up unless asked for)
+    and those with nothing entered inside it."""
 
     notes: dict[int, str]
     refused: dict[str, list[AdministrativeUnit]]
+    drafts: list[AdministrativeUnit] = field(default_factory=list)
+    missing: list[AdministrativeUnit] = field(default_factory=list)
+
+    @property
+    def behind_vi(self) -> str:
+        """ "3 đơn vị còn nháp, 5 đơn vị chưa báo cáo" (empty when nobody is behind)."""
+        parts = []
+        if self.drafts:
+            parts.append(_("%(count)s đơn vị còn nháp") % {"count": len(self.drafts)})
+        if self.missing:
+            parts.append(_("%(count)s đơn vị chưa báo cáo") % {"count": len(self.missing)})
+        return ", ".join(parts)
 
 
-def period_coverage(*, period: Period, units: list[AdministrativeUnit]) -> PeriodCoverage:
-    """The coverage of `period` for each unit, from the periods it entered (one query)."""
+def period_coverage(
+    *,
+    period: Period,
+    units: list[AdministrativeUnit],
+    include_drafts: bool = False,
+    reporting: list[AdministrativeUnit] | None = None,
+) -> PeriodCoverage:
+    """The coverage of `period` for each unit, from the periods it entered that the roll-up
+    uses (drafts only with `include_drafts`, as period_figures), so a draft month left out
+    reads "11/12 tháng có số liệu". `reporting` (default: `units`) are the units counted
+    as behind when they have drafts or nothing inside the period: a page passes its rows,
+    not a parent that reports nothing itself. One query."""
     by_pk = {unit.pk: unit for unit in units}
+    shown = set(by_pk)
+    if reporting is not None:
+        by_pk.update((unit.pk, unit) for unit in reporting)
     entered: dict[int, list[periods.PeriodSpec]] = {}
+    with_drafts: set[int] = set()
+    with_figures: set[int] = set()
     rows = (
         overlapping_figures(period.start, period.end)
         .filter(unit_id__in=list(by_pk))
         .order_by()
         .values_list(
             "unit_id",
+            "status",
             "period__kind",
             "period__convention",
             "period__year",
@@ -240,7 +299,13 @@ def period_coverage(*, period: Period, units: list[AdministrativeUnit]) -> Perio
             "period__end",
         )
     )
-    for unit_id, kind, convention, year, number, start, end in rows:
+    for unit_id, status, kind, convention, year, number, start, end in rows:
+        if start >= period.start and end <= period.end:
+            with_figures.add(unit_id)
+            if status == FiguresStatus.DRAFT:
+                with_drafts.add(unit_id)
+        if status == FiguresStatus.DRAFT and not include_drafts:
+            continue
         spec = periods.PeriodSpec(
             periods.PeriodKind(kind), periods.Convention(convention), year, number, start, end
         )
@@ -248,12 +313,20 @@ def period_coverage(*, period: Period, units: list[AdministrativeUnit]) -> Perio
     notes: dict[int, str] = {}
     refused: dict[str, list[AdministrativeUnit]] = {}
     for unit_id, specs in entered.items():
+        if unit_id not in shown:
+            continue
         built = rollup.coverage(period.spec, specs)
         if built.refusal:
             refused.setdefault(built.refusal, []).append(by_pk[unit_id])
         elif built.note_vi:
             notes[unit_id] = built.note_vi
-    return PeriodCoverage(notes=notes, refused=refused)
+    counted = units if reporting is None else reporting
+    return PeriodCoverage(
+        notes=notes,
+        refused=refused,
+        drafts=[u for u in counted if u.pk in with_drafts],
+        missing=[u for u in counted if u.pk not in with_figures],
+    )
 
 
 def numerator_expression(definition: formulas.IndicatorDef, prefix: str = "") -> F | object:

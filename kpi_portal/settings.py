@@ -142,7 +142,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "indicators:ranking"
+# "/" sends each role to its own home page (indicators.access.home_page); a `next` is
+# followed only when it is a URL of this site (Django's LoginView checks it).
+LOGIN_REDIRECT_URL = "indicators:index"
 LOGOUT_REDIRECT_URL = "login"
 # The lockout check first (django-axes), then the ordinary username/password check.
 AUTHENTICATION_BACKENDS = [

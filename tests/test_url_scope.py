@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from indicators.domain.periods import parse_period_code
 from indicators.models import (
     FiguresChange,
+    FiguresStatus,
     ImportBatch,
     Indicator,
     Period,
@@ -178,7 +179,12 @@ class URLScopeTestCase(BaseTestCase):
             UnitFigures.objects.update_or_create(
                 unit=unit,
                 period=period,
-                defaults={"received": received, "received_online": online, "total": received},
+                defaults={
+                    "received": received,
+                    "received_online": online,
+                    "total": received,
+                    "status": FiguresStatus.SUBMITTED,
+                },
             )
 
         online_indicator = Indicator.objects.get(code="online")  # `online` is a count above
@@ -343,6 +349,21 @@ class URLScopeTestCase(BaseTestCase):
                 cases.append(Case("get", url, allowed=frozenset({METHOD_NOT_ALLOWED})))
             return cases
 
+        def approve_bulk(user: User, outside: Outside) -> list[Case]:
+            # Refused as a whole: back to the list with a message naming no outside unit.
+            url = reverse("indicators:figures_approve_bulk")
+            cases = []
+            for unit in outside.units:
+                for figures in UnitFigures.objects.filter(unit=unit):
+                    data = {
+                        "figures": f"{figures.pk}:{figures.version}",
+                        "parent": unit.code,
+                        "period": figures.period.code,
+                    }
+                    cases.append(Case("post", url, data, allowed=frozenset({302})))
+            cases.append(Case("get", url, allowed=frozenset({METHOD_NOT_ALLOWED})))
+            return cases
+
         def plan_urls(name: str) -> Callable[[User, Outside], list[Case]]:
             def build(user: User, outside: Outside) -> list[Case]:
                 cases = []
@@ -459,6 +480,7 @@ class URLScopeTestCase(BaseTestCase):
             "indicators:figures_edit": unit_urls("indicators:figures_edit"),
             "indicators:figures_history": unit_urls("indicators:figures_history"),
             "indicators:figures_action": figures_action,
+            "indicators:figures_approve_bulk": approve_bulk,
             "indicators:summary": list_page("indicators:summary"),
             "indicators:unit_page": unit_urls("indicators:unit_page"),
             "indicators:reminders_csv": list_page("indicators:reminders_csv"),
@@ -649,6 +671,7 @@ class URLScopeTestCase(BaseTestCase):
         }
         post_only = {
             "indicators:figures_action",
+            "indicators:figures_approve_bulk",
             "indicators:import_commit",
             "indicators:targets_apply",
         }

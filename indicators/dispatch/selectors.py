@@ -177,21 +177,29 @@ def dispatch_parents(visible: UnitQuerySet, period: Period) -> UnitQuerySet:
     return parents_for_ranking(visible, period).exclude(level=UnitLevel.COMMUNE)
 
 
-def dispatch_data(*, parent: AdministrativeUnit, period: Period) -> DispatchData:
-    """Everything the dispatch and its appendix need, for every indicator."""
+def dispatch_data(
+    *, parent: AdministrativeUnit, period: Period, include_drafts: bool = False
+) -> DispatchData:
+    """Everything the dispatch and its appendix need, for every indicator. A dispatch praises
+    and criticises figures the units stand by: drafts only with `include_drafts`."""
     indicators = list(Indicator.objects.all())
     targets = _issuer_targets(parent, period, indicators)
     sections = [
         IndicatorSection(
             indicator=indicator,
-            ranking=ranking_for(parent=parent, period=period, indicator=indicator),
+            ranking=ranking_for(
+                parent=parent, period=period, indicator=indicator, include_drafts=include_drafts
+            ),
             issuers=targets.get(indicator.code, []),
         )
         for indicator in indicators
     ]
     children = list(children_for_ranking(parent, period))
     counts = counts_by_unit(
-        period.start, period.end, unit_ids=[parent.pk, *(child.pk for child in children)]
+        period.start,
+        period.end,
+        unit_ids=[parent.pk, *(child.pk for child in children)],
+        include_drafts=include_drafts,
     )
     children_counts = sorted(
         ((child, counts[child.pk].counts) for child in children if child.pk in counts),

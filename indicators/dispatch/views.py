@@ -19,7 +19,7 @@ from indicators.dispatch import renderers
 from indicators.dispatch import selectors as dispatch_selectors
 from indicators.dispatch.drafting import dispatch_build
 from indicators.models import Period
-from indicators.scope import ScopeForm, redirect_to_defaults
+from indicators.scope import ScopeForm, read_include_drafts, redirect_to_defaults
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, UnitQuerySet
 
@@ -36,6 +36,7 @@ class _Resolved:
     form: ScopeForm
     parent: AdministrativeUnit
     period: Period
+    include_drafts: bool
 
 
 def _resolve(request: AuthenticatedRequest) -> _Resolved | HttpResponse:
@@ -48,7 +49,12 @@ def _resolve(request: AuthenticatedRequest) -> _Resolved | HttpResponse:
         return response
     visible = user.visible_units()
     form = ScopeForm(request.GET)
-    context: dict[str, object] = {"form": form, "periods": selectors.periods_with_figures(visible)}
+    include_drafts = read_include_drafts(request.GET)
+    context: dict[str, object] = {
+        "form": form,
+        "periods": selectors.periods_with_figures(visible),
+        "include_drafts": include_drafts,
+    }
     if not form.is_valid():
         return render(request, "indicators/dispatch.html", context, status=400)
     parent = require_unit(user, form.parent_unit)
@@ -63,7 +69,7 @@ def _resolve(request: AuthenticatedRequest) -> _Resolved | HttpResponse:
             }
         )
         return render(request, "indicators/dispatch.html", context, status=400)
-    return _Resolved(form=form, parent=parent, period=period)
+    return _Resolved(form=form, parent=parent, period=period, include_drafts=include_drafts)
 
 
 @login_required
@@ -73,8 +79,18 @@ def dispatch_page(request: AuthenticatedRequest) -> HttpResponse:
         return resolved
     parent, period = resolved.parent, resolved.period
     visible = request.user.visible_units()
-    data = dispatch_selectors.dispatch_data(parent=parent, period=period)
+    data = _data(resolved)
+    coverage = selectors.period_coverage(
+        period=period,
+        units=[row.unit for row in data.sections[0].ranking.rows] if data.sections else [],
+        include_drafts=resolved.include_drafts,
+    )
     context = {
+        "include_drafts": resolved.include_drafts,
+        "coverage_notes": coverage.notes,
+        "coverage_refused": coverage.refused.items(),
+        "coverage_behind": coverage.behind_vi,
+        "coverage_drafts": coverage.drafts,
         "form": resolved.form,
         "periods": selectors.periods_with_figures(visible),
         "parents": dispatch_selectors.dispatch_parents(visible, period),
@@ -84,6 +100,12 @@ def dispatch_page(request: AuthenticatedRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "indicators/dispatch.html", context)
+
+
+def _data(resolved: _Resolved) -> dispatch_selectors.DispatchData:
+    return dispatch_selectors.dispatch_data(
+        parent=resolved.parent, period=resolved.period, include_drafts=resolved.include_drafts
+    )
 
 
 def _attachment(
@@ -101,7 +123,7 @@ def dispatch_docx(request: AuthenticatedRequest) -> HttpResponse:
     resolved = _resolve(request)
     if isinstance(resolved, HttpResponse):
         return resolved
-    data = dispatch_selectors.dispatch_data(parent=resolved.parent, period=resolved.period)
+    data = _data(resolved)
     return _attachment(renderers.dispatch_docx(dispatch_build(data)), DOCX_TYPE, resolved, "docx")
 
 
@@ -110,5 +132,5 @@ def dispatch_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     resolved = _resolve(request)
     if isinstance(resolved, HttpResponse):
         return resolved
-    data = dispatch_selectors.dispatch_data(parent=resolved.parent, period=resolved.period)
+    data = _data(resolved)
     return _attachment(renderers.dispatch_appendix_xlsx(data), XLSX_TYPE, resolved, "xlsx")

@@ -242,3 +242,104 @@ def figures_transition(
         details={"figures_id": current.pk, "version": current.version, "comment": comment},
     )
     return current
+
+
+def figures_submit_imported(*, figures_ids: list[int], user: User | None, comment: str) -> None:
+    """Mark figures just written by an import as submitted: the import is the submission.
+    Each gets a "Nộp" line in its history naming the import (`comment`); the import itself
+    is one audit event (written by the caller). The caller holds the transaction. Two
+    queries and one insert, whatever the number of units."""
+    now = timezone.now()
+    UnitFigures.objects.filter(pk__in=figures_ids, status=FiguresStatus.DRAFT).update(
+        status=FiguresStatus.SUBMITTED,
+        submitted_at=now,
+        review_comment="",
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    FiguresChange.objects.bulk_create(
+        FiguresChange(
+            figures_id=pk,
+            action=FiguresChange.Action.SUBMIT,
+            comment=comment[:1000],
+            changed_by=user,
+            version=version,
+        )
+        for pk, version in UnitFigures.objects.filter(pk__in=figures_ids).values_list(
+            "pk", "version"
+        )
+    )
+
+
+class BulkApproveRefused(FiguresError):
+    """A bulk approval refused as a whole (nothing approved); `units` are those concerned."""
+
+    def __init__(self, message: str, units: list[AdministrativeUnit]) -> None:
+        self.units = units
+        super().__init__(message)
+
+
+def _names(figures: list[UnitFigures]) -> str:
+    return ", ".join(f.unit.full_name for f in figures)
+
+
+@transaction.atomic
+def figures_approve_bulk(
+    *, figures_ids: list[int], user: User, expected_versions: dict[int, int]
+) -> list[UnitFigures]:
+    """Approve several units' submitted figures at once, all or nothing: each through the
+    same transition as one approval (its own history line and audit event), in one
+    transaction. Refused as a whole, with the units named, when the user may not review
+    one of them (nobody approves their own unit), when one is no longer submitted, or when
+    one changed since the page was shown (`expected_versions`: figures id → the version
+    the page showed)."""
+    wanted = list(dict.fromkeys(figures_ids))
+    if not wanted:
+        raise BulkApproveRefused("Chưa chọn đơn vị nào để duyệt.", [])
+    found = {
+        f.pk: f
+        for f in UnitFigures.objects.select_related("unit", "period")
+        .select_for_update(of=("self",))
+        .filter(pk__in=wanted)
+    }
+    if len(found) != len(wanted):
+        raise BulkApproveRefused(
+            "Một số số liệu đã chọn không còn tồn tại; chưa duyệt đơn vị nào. Hãy tải lại trang.",
+            [],
+        )
+    chosen = [found[pk] for pk in wanted]
+    if not all(user.can_see(f.unit) for f in chosen):
+        # Not named: the user may not know these units.
+        raise BulkApproveRefused(
+            "Có đơn vị đã chọn nằm ngoài phạm vi của bạn; chưa duyệt đơn vị nào.", []
+        )
+    forbidden = [f for f in chosen if not user.can_review_figures(f.unit)]
+    if forbidden:
+        raise BulkApproveRefused(
+            f"Bạn không có quyền duyệt số liệu của: {_names(forbidden)} (không ai tự duyệt "
+            "số liệu của đơn vị mình). Chưa duyệt đơn vị nào.",
+            [f.unit for f in forbidden],
+        )
+    changed = [f for f in chosen if expected_versions.get(f.pk) != f.version]
+    if changed:
+        raise BulkApproveRefused(
+            f"Số liệu của {_names(changed)} vừa được thay đổi sau khi bạn mở trang; chưa duyệt "
+            "đơn vị nào. Hãy tải lại trang, xem lại rồi duyệt.",
+            [f.unit for f in changed],
+        )
+    not_submitted = [f for f in chosen if f.status != FiguresStatus.SUBMITTED]
+    if not_submitted:
+        raise BulkApproveRefused(
+            f"Chỉ duyệt được số liệu đã nộp; {_names(not_submitted)} chưa ở trạng thái "
+            "“Đã nộp”. Chưa duyệt đơn vị nào.",
+            [f.unit for f in not_submitted],
+        )
+    return [
+        figures_transition(
+            figures=f,
+            action=FiguresChange.Action.APPROVE,
+            user=user,
+            expected_version=f.version,
+        )
+        for f in chosen
+    ]

@@ -23,6 +23,7 @@ from indicators.access import (
 )
 from indicators.domain import checks, formulas, periods
 from indicators.figures import services
+from indicators.figures.bulk import bulk_context
 from indicators.figures.forms import FiguresForm, ReviewForm
 from indicators.figures.selectors import (
     figures_changes,
@@ -84,6 +85,7 @@ def figures_list(request: AuthenticatedRequest) -> HttpResponse:
         "periods": periods_with_figures(visible),
         "parents": parents_for_ranking(visible, period),
         "rows": rows,
+        **bulk_context(user, rows),
     }
     return render(request, "indicators/figures_list.html", context)
 

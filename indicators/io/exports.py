@@ -32,19 +32,26 @@ def export_units(parent: AdministrativeUnit, spec: PeriodSpec) -> list[Administr
 
 
 def _figures(
-    parent: AdministrativeUnit, period: Period
+    parent: AdministrativeUnit, period: Period, *, include_drafts: bool
 ) -> list[tuple[AdministrativeUnit, UnitCounts]]:
     """The desk and the children with figures for the period, rolled up from what they
-    entered (a quarter from its months), in export order."""
+    entered (a quarter from its months), in export order; drafts only when asked for."""
     units = export_units(parent, period.spec)
-    counts = counts_by_unit(period.start, period.end, unit_ids=[unit.pk for unit in units])
+    counts = counts_by_unit(
+        period.start,
+        period.end,
+        unit_ids=[unit.pk for unit in units],
+        include_drafts=include_drafts,
+    )
     return [(unit, counts[unit.pk]) for unit in units if unit.pk in counts]
 
 
-def figures_export_xlsx(*, parent: AdministrativeUnit, period: Period) -> bytes:
+def figures_export_xlsx(
+    *, parent: AdministrativeUnit, period: Period, include_drafts: bool = False
+) -> bytes:
     """The official appendix layout (Hoài Nhơn's H1 2023 dispatch) from stored figures;
     units without figures are left out, totals are ratios of sums (appendix_write_xlsx)."""
-    rows = _figures(parent, period)
+    rows = _figures(parent, period, include_drafts=include_drafts)
     sample = any(f.is_sample for _u, f in rows)
 
     def counts(figures: UnitCounts) -> dict[str, int | None]:
@@ -61,13 +68,15 @@ def figures_export_xlsx(*, parent: AdministrativeUnit, period: Period) -> bytes:
     )
 
 
-def figures_export_csv(*, parent: AdministrativeUnit, period: Period) -> bytes:
+def figures_export_csv(
+    *, parent: AdministrativeUnit, period: Period, include_drafts: bool = False
+) -> bytes:
     """Every count of the desk and the children with figures; UTF-8 with BOM so Excel
     shows the Vietnamese names. Blank = not reported."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for unit, figures in _figures(parent, period):
+    for unit, figures in _figures(parent, period, include_drafts=include_drafts):
         writer.writerow(
             [
                 period.code,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.domain.periods import PeriodSpec
-from indicators.figures.services import FiguresError, figures_write
+from indicators.figures.services import FiguresError, figures_submit_imported, figures_write
 from indicators.io.analysis import figures_import_analyse
 from indicators.io.records import ImportAnalysis, ImportPreview, ImportRefused, ImportResult
 from indicators.models import FiguresChange, ImportBatch, Period, UnitFigures
@@ -18,8 +18,16 @@ from units.audit.services import audit_log
 from units.models import AdministrativeUnit, AuditAction, User
 
 
-def _write_rows(analysis: ImportAnalysis, *, user: User | None, source: str) -> ImportResult:
-    """Write every row; the caller holds the transaction (one failure rolls back all)."""
+def _write_rows(
+    analysis: ImportAnalysis, *, user: User | None, source: str, submission: str
+) -> ImportResult:
+    """Write every row; the caller holds the transaction (one failure rolls back all).
+
+    The import is the submission: an office imports the figures its own system closed, so
+    every row written is stored as submitted (in the history as submitted by this import,
+    `submission` naming it), never approved, which stays a separate step by the office
+    above. Approved figures are locked: the analysis refuses them, and figures_write
+    refuses them again should one be approved between preview and commit."""
     period = analysis.period or Period.objects.for_spec(analysis.spec)
     created = replaced = 0
     written: list[int] = []
@@ -41,6 +49,7 @@ def _write_rows(analysis: ImportAnalysis, *, user: User | None, source: str) -> 
             replaced += 1
     if written:
         UnitFigures.objects.filter(pk__in=written).update(source=source[:300])
+        figures_submit_imported(figures_ids=written, user=user, comment=submission)
     unchanged = sum(1 for r in analysis.rows if r.action == "unchanged")
     return ImportResult(period=period, created=created, replaced=replaced, unchanged=unchanged)
 
@@ -52,7 +61,9 @@ def figures_import_apply(
     if not analysis.ok:
         raise ImportRefused(f"Tệp có {len(analysis.errors)} lỗi; không ghi gì.")
     with transaction.atomic():
-        result = _write_rows(analysis, user=user, source=source)
+        result = _write_rows(
+            analysis, user=user, source=source, submission=f"Nộp bằng lần nhập tệp: {source}"
+        )
         audit_log(
             user=user,
             action=AuditAction.IMPORT,
@@ -141,6 +152,7 @@ def figures_import_commit(*, batch: ImportBatch, user: User) -> ImportResult:
                 analysis,
                 user=user,
                 source=f"Nhập từ tệp {current.filename} (lần nhập #{current.pk})",
+                submission=f"Nộp bằng lần nhập tệp #{current.pk} ({current.filename})",
             )
             ImportBatch.objects.filter(pk=current.pk).update(report=report)
             audit_log(

@@ -26,7 +26,7 @@ from indicators.io.records import ImportRefused
 from indicators.io.report import import_report_problems, import_report_rows, report_indicators
 from indicators.io.services import figures_import_commit, figures_import_preview
 from indicators.models import ImportBatch, Period
-from indicators.scope import ScopeForm, bad_query
+from indicators.scope import ScopeForm, bad_query, read_include_drafts
 from indicators.selectors import periods_with_figures
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, User
@@ -210,7 +210,7 @@ def _export(
         return scope
     parent, period = scope.parent, scope.period
     assert period is not None
-    content = export(parent=parent, period=period)
+    content = export(parent=parent, period=period, include_drafts=read_include_drafts(request.GET))
     return _attachment(content, name.format(parent=parent.code, period=period.code), content_type)
 
 

@@ -91,14 +91,14 @@ def matrix_for(
     period: Period,
     units: UnitQuerySet,
     indicators: list[Indicator],
+    include_drafts: bool = False,
 ) -> Matrix:
     """Every unit × every indicator: counts, rate and target per cell in one query, the
     total per indicator (ratio of sums over the units) in a second one. Units are ranked by
-    the number of indicators they meet, then by name."""
+    the number of indicators they meet, then by name. Drafts only with `include_drafts`."""
+    figures = period_figures(period.start, period.end, include_drafts=include_drafts)
     annotations: dict[str, object] = {
-        "is_sample": Exists(
-            period_figures(period.start, period.end).filter(unit=OuterRef("pk"), is_sample=True)
-        )
+        "is_sample": Exists(figures.filter(unit=OuterRef("pk"), is_sample=True))
     }
     totals_aggregates: dict[str, object] = {}
     for indicator in indicators:
@@ -106,7 +106,11 @@ def matrix_for(
         complete = complete_parts_q(definition)
         code = indicator.code
         annotations[f"n_{code}"], annotations[f"d_{code}"] = unit_parts(
-            definition, period.start, period.end, unit=OuterRef("pk")
+            definition,
+            period.start,
+            period.end,
+            unit=OuterRef("pk"),
+            include_drafts=include_drafts,
         )
         annotations[f"t_{code}"] = Subquery(
             target_subquery(indicator, period.year).values("value")[:1]
@@ -121,11 +125,7 @@ def matrix_for(
         "list[WithAnnotations[AdministrativeUnit, SampleAnnotation]]",
         list(units.annotate(**annotations).order_by("name", "pk")),
     )
-    totals = (
-        period_figures(period.start, period.end)
-        .filter(unit__in=units)
-        .aggregate(**totals_aggregates)
-    )
+    totals = figures.filter(unit__in=units).aggregate(**totals_aggregates)
 
     rows = [
         MatrixRow(

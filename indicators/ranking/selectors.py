@@ -33,11 +33,11 @@ from indicators.models import (
     Indicator,
     Period,
     Target,
-    UnitFigures,
 )
 from indicators.selectors import (
     children_for_ranking,
     complete_parts_q,
+    entered_figures,
     numerator_expression,
     period_figures,
     target_subquery,
@@ -124,18 +124,23 @@ class PreviousAnnotations(FiguresAnnotations):
     previous_denominator: int | None
 
 
-def _figures_annotations(indicator: Indicator, period: Period) -> dict[str, object]:
+def _figures_annotations(
+    indicator: Indicator, period: Period, *, include_drafts: bool
+) -> dict[str, object]:
     """A unit's counts for the period (rolled up from what it entered), target and sample
     flag, as subqueries on OuterRef('pk')."""
     numerator, denominator = unit_parts(
-        indicator.definition, period.start, period.end, unit=OuterRef("pk")
+        indicator.definition,
+        period.start,
+        period.end,
+        unit=OuterRef("pk"),
+        include_drafts=include_drafts,
     )
+    rows = period_figures(period.start, period.end, include_drafts=include_drafts)
     return {
         "numerator": numerator,
         "denominator": denominator,
-        "is_sample": Exists(
-            period_figures(period.start, period.end).filter(unit=OuterRef("pk"), is_sample=True)
-        ),
+        "is_sample": Exists(rows.filter(unit=OuterRef("pk"), is_sample=True)),
         "target_value": Subquery(target_subquery(indicator, period.year).values("value")[:1]),
         "target_pk": Subquery(target_subquery(indicator, period.year).values("pk")[:1]),
     }
@@ -147,14 +152,16 @@ def ranking_for(
     period: Period,
     indicator: Indicator,
     children: UnitQuerySet | None = None,
+    include_drafts: bool = False,
 ) -> Ranking:
     """Children of `parent` ranked by their rate for `indicator` in `period`, best first,
     with the parent's own desk and both totals as ratios of sums. Three queries.
 
     `children` replaces the natural children (another tier of the subtree: all communes of
     a province, its agencies). Each row also carries its rank among the same units in the
-    period just before (same kind and convention), read in the same query."""
-    annotations = _figures_annotations(indicator, period)
+    period just before (same kind and convention), read in the same query. Drafts are left
+    out of the ranks and totals, in both periods, unless `include_drafts`."""
+    annotations = _figures_annotations(indicator, period, include_drafts=include_drafts)
     rate_expr = ExpressionWrapper(
         F("numerator") * Value(100.0) / NullIf(F("denominator"), 0), output_field=FloatField()
     )
@@ -166,7 +173,11 @@ def ranking_for(
     previous_annotations: dict[str, object] = {}
     if previous is not None:
         previous_numerator, previous_denominator = unit_parts(
-            definition, previous.start, previous.end, unit=OuterRef("pk")
+            definition,
+            previous.start,
+            previous.end,
+            unit=OuterRef("pk"),
+            include_drafts=include_drafts,
         )
         previous_annotations = {
             "previous_numerator": previous_numerator,
@@ -190,7 +201,9 @@ def ranking_for(
     )
 
     complete = complete_parts_q(definition)
-    figures = period_figures(period.start, period.end).filter(complete)
+    figures = period_figures(period.start, period.end, include_drafts=include_drafts).filter(
+        complete
+    )
     child_ids = [c.pk for c in children_list]
     totals = figures.filter(Q(unit_id__in=child_ids) | Q(unit_id=parent.pk)).aggregate(
         # "Not the parent" rather than "in child_ids": an empty IN list compiles to a bare
@@ -273,7 +286,7 @@ class TrendPoint:
 
 
 def trend_for(
-    *, unit: AdministrativeUnit, indicator: Indicator, period: Period
+    *, unit: AdministrativeUnit, indicator: Indicator, period: Period, include_drafts: bool = False
 ) -> list[TrendPoint]:
     """The unit's rate for `indicator` in every period of the same kind and convention as
     `period` where it reported, oldest first, each with the target of that period's year.
@@ -290,9 +303,8 @@ def trend_for(
         .order_by("-issuer_depth", "-plan__decision_date", "-pk")
     )
     figures = (
-        UnitFigures.objects.filter(
-            unit=unit, period__kind=period.kind, period__convention=period.convention
-        )
+        entered_figures(include_drafts=include_drafts)
+        .filter(unit=unit, period__kind=period.kind, period__convention=period.convention)
         .filter(complete_parts_q(definition))
         .select_related("period")
         .annotate(

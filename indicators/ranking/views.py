@@ -23,7 +23,12 @@ from indicators.ranking.selectors import (
     trend_for,
     units_for_tier,
 )
-from indicators.scope import parent_of_first_reporting_unit, redirect_to_defaults, reported_under
+from indicators.scope import (
+    parent_of_first_reporting_unit,
+    read_include_drafts,
+    redirect_to_defaults,
+    reported_under,
+)
 from indicators.selectors import (
     PeriodCoverage,
     ReportCount,
@@ -59,6 +64,7 @@ class RankingPage:
     coverage: PeriodCoverage | None = None
     reported: ReportCount | None = None
     reconciliation: dict[int, str] | None = None
+    include_drafts: bool = False
 
     def context(self) -> dict[str, object]:
         """The template's context: the keys of what was read, no others."""
@@ -75,6 +81,7 @@ class RankingPage:
             "query": self.query,
             "query_without_unit": self.query_without_unit,
             "reported": self.reported,
+            "include_drafts": self.include_drafts,
         }
         if self.matrix is not None:
             context["matrix"] = self.matrix
@@ -87,6 +94,8 @@ class RankingPage:
                 {
                     "coverage_notes": self.coverage.notes,
                     "coverage_refused": self.coverage.refused.items(),
+                    "coverage_behind": self.coverage.behind_vi,
+                    "coverage_drafts": self.coverage.drafts,
                 }
             )
         if self.reconciliation is not None:
@@ -114,6 +123,7 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
             "periods": periods,
             "indicators": indicators,
             "all_indicators": ALL_INDICATORS,
+            "include_drafts": read_include_drafts(request.GET),
         }
         return render(request, "indicators/ranking.html", context, status=400)
 
@@ -123,6 +133,7 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
     units = units_for_tier(parent, period, tier)
     without_unit = request.GET.copy()
     without_unit.pop("unit", None)
+    include_drafts = read_include_drafts(request.GET)
     page = RankingPage(
         form=form,
         periods=periods,
@@ -135,29 +146,48 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
         query=request.GET.urlencode(),
         query_without_unit=without_unit.urlencode(),
         reported=reported_under(parent, period),
+        include_drafts=include_drafts,
     )
     chosen: Indicator | str = form.cleaned_data["indicator"]
     if chosen == ALL_INDICATORS:
         page.matrix = matrix_for(
-            parent=parent, period=period, units=units, indicators=list(indicators)
+            parent=parent,
+            period=period,
+            units=units,
+            indicators=list(indicators),
+            include_drafts=include_drafts,
         )
         matrix_units = [r.unit for r in page.matrix.rows]
-        page.coverage = period_coverage(period=period, units=matrix_units)
+        page.coverage = period_coverage(
+            period=period, units=matrix_units, include_drafts=include_drafts
+        )
         page.reconciliation = period_reconciliation(period=period, units=matrix_units)
         return page
 
     assert isinstance(chosen, Indicator)
     result = ranking_for(
-        parent=parent, period=period, indicator=chosen, children=units if tier else None
+        parent=parent,
+        period=period,
+        indicator=chosen,
+        children=units if tier else None,
+        include_drafts=include_drafts,
     )
     page.ranking, page.indicator = result, chosen
-    table_units = [parent, *(r.unit for r in result.rows)]
-    page.coverage = period_coverage(period=period, units=table_units)
-    page.reconciliation = period_reconciliation(period=period, units=table_units)
+    ranked = [r.unit for r in result.rows]
+    page.coverage = period_coverage(
+        period=period,
+        units=[parent, *ranked],
+        include_drafts=include_drafts,
+        # The parent's desk is counted as behind only when it reports at all (a row).
+        reporting=[*([parent] if result.parent_row else []), *ranked],
+    )
+    page.reconciliation = period_reconciliation(period=period, units=[parent, *ranked])
     trend_unit = _table_unit(result, form.cleaned_data.get("unit") or "")
     if trend_unit is not None:
         page.trend_unit = trend_unit
-        page.trend = trend_for(unit=trend_unit, indicator=chosen, period=period)
+        page.trend = trend_for(
+            unit=trend_unit, indicator=chosen, period=period, include_drafts=include_drafts
+        )
     return page
 
 

@@ -3,6 +3,7 @@ number of queries, whatever the number of units."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from indicators.domain.status import Status, count_judged, count_met
 from indicators.figures.selectors import figures_status_rows
 from indicators.models import FiguresStatus, Indicator, Period, Target, UnitFigures
 from indicators.selectors import (
+    UnitPeriodParts,
     children_for_ranking,
     complete_parts_q,
     numerator_expression,
@@ -121,32 +123,31 @@ def _year_to_date(period: Period) -> tuple[periods.PeriodSpec, int, int] | None:
     return periods.custom(year.start, period.end), elapsed, year.days
 
 
-def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> ComplianceMatrix:
+def compliance_matrix(
+    *, parent: AdministrativeUnit, period: Period, include_drafts: bool = False
+) -> ComplianceMatrix:
     """The parent's own desk and its children × every indicator, with targets, the
-    previous period's rates, year-to-date pace and per-indicator totals. Seven queries."""
+    previous period's rates, year-to-date pace and per-indicator totals. Seven queries.
+    Drafts are left out of all of it (as if not entered) unless `include_drafts`."""
     indicators = list(Indicator.objects.all())
     children = list(children_for_ranking(parent, period).order_by("name"))
     units = [parent, *children]
     unit_ids = [u.pk for u in units]
-    current = parts_by_unit(period.start, period.end, unit_ids=unit_ids, indicators=indicators)
+
+    def parts(start: dt.date, end: dt.date) -> dict[int, UnitPeriodParts]:
+        return parts_by_unit(
+            start, end, unit_ids=unit_ids, indicators=indicators, include_drafts=include_drafts
+        )
+
+    current = parts(period.start, period.end)
     try:
         previous_spec: periods.PeriodSpec | None = period.spec.previous()
     except periods.PeriodError:
         previous_spec = None
-    previous = (
-        parts_by_unit(
-            previous_spec.start, previous_spec.end, unit_ids=unit_ids, indicators=indicators
-        )
-        if previous_spec
-        else {}
-    )
+    previous = parts(previous_spec.start, previous_spec.end) if previous_spec else {}
     targets = _targets(unit_ids, period.year)
     so_far = _year_to_date(period)
-    year_to_date = (
-        parts_by_unit(so_far[0].start, so_far[0].end, unit_ids=unit_ids, indicators=indicators)
-        if so_far
-        else {}
-    )
+    year_to_date = parts(so_far[0].start, so_far[0].end) if so_far else {}
     elapsed, days_in_year = (so_far[1], so_far[2]) if so_far else (0, 0)
 
     rows = []
@@ -180,7 +181,7 @@ def compliance_matrix(*, parent: AdministrativeUnit, period: Period) -> Complian
     _rank_children(rows[1:], len(indicators))
     previous_code = previous_spec.code if previous_spec else None
     matrix = ComplianceMatrix(parent, period, previous_code, indicators, rows)
-    matrix.summaries = _summaries(matrix, children)
+    matrix.summaries = _summaries(matrix, children, include_drafts=include_drafts)
     return matrix
 
 
@@ -194,12 +195,14 @@ def _rank_children(rows: list[UnitRow], indicator_count: int) -> None:
 
 
 def _summaries(
-    matrix: ComplianceMatrix, children: list[AdministrativeUnit]
+    matrix: ComplianceMatrix, children: list[AdministrativeUnit], *, include_drafts: bool
 ) -> list[IndicatorSummary]:
     """x/y đơn vị đạt per indicator and the children's total as a ratio of sums, summed in
     the database (one query)."""
     aggregates = {}
-    figures = period_figures(matrix.period.start, matrix.period.end).filter(unit__in=children)
+    figures = period_figures(
+        matrix.period.start, matrix.period.end, include_drafts=include_drafts
+    ).filter(unit__in=children)
     for indicator in matrix.indicators:
         definition = indicator.definition
         complete = complete_parts_q(definition)
@@ -271,3 +274,56 @@ def reminder_rows(
         for unit, figures in figures_status_rows(parent=parent, period=period)
         if figures is None or figures.status != FiguresStatus.APPROVED
     ]
+
+
+@dataclass
+class TodoItem:
+    """One month a commune reports: its figures (None: not entered yet) and what is left."""
+
+    spec: periods.PeriodSpec
+    figures: UnitFigures | None
+    is_current: bool
+
+    @property
+    def step(self) -> str:
+        """ "enter", "submit" or "done" (submitted or approved: the office above acts)."""
+        if self.figures is None:
+            return "enter"
+        if self.figures.status == FiguresStatus.DRAFT:
+            return "submit"
+        return "done"
+
+
+@dataclass
+class CommuneTodo:
+    months: list[TodoItem]
+    returned: list[UnitFigures]
+
+
+def commune_todo(*, unit: AdministrativeUnit, today: dt.date) -> CommuneTodo:
+    """A commune's to-do on its landing page: the current Decree 09 month (the one that
+    holds today) and the month before it, which closed on the 14th and is the one due now,
+    each entered or not, submitted or not; and every figure sent back to it, with the
+    reviewer's reason. Two queries."""
+    current = periods.reporting_period_containing(
+        today, periods.PeriodKind.MONTH, periods.Convention.DECREE09
+    )
+    months = [current.previous(), current]
+    stored = {
+        f.period.code: f
+        for f in UnitFigures.objects.filter(
+            unit=unit, period__code__in=[m.code for m in months]
+        ).select_related("period")
+    }
+    returned = list(
+        UnitFigures.objects.filter(unit=unit, status=FiguresStatus.DRAFT)
+        .exclude(review_comment="")
+        .select_related("period")
+        .order_by("-period__end")
+    )
+    return CommuneTodo(
+        months=[
+            TodoItem(spec=m, figures=stored.get(m.code), is_current=m == current) for m in months
+        ],
+        returned=returned,
+    )

@@ -9,16 +9,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from indicators import selectors
 from indicators.access import get_unit_for_user, home_page, require_unit
-from indicators.scope import bad_query, open_period, read_spec, scope_or_defaults
+from indicators.models import FiguresStatus
+from indicators.scope import (
+    bad_query,
+    open_period,
+    read_include_drafts,
+    read_spec,
+    scope_or_defaults,
+)
 from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
 from kpi_portal.spreadsheets.text import csv_text
 from units.http import AuthenticatedRequest
+from units.models import UnitLevel
 
 
 @login_required
@@ -36,16 +45,26 @@ def summary(request: AuthenticatedRequest) -> HttpResponse:
     if choice.period is None or choice.parent is None:
         return render(request, "indicators/no_data.html")
     parent, period = require_unit(user, choice.parent), choice.period
-    matrix = compliance_selectors.compliance_matrix(parent=parent, period=period)
+    include_drafts = read_include_drafts(request.GET)
+    matrix = compliance_selectors.compliance_matrix(
+        parent=parent, period=period, include_drafts=include_drafts
+    )
     units = [row.unit for row in matrix.rows]
-    coverage = selectors.period_coverage(period=period, units=units)
+    coverage = selectors.period_coverage(period=period, units=units, include_drafts=include_drafts)
+    drafts = {unit.pk for unit in coverage.drafts}
+    for row in matrix.rows:
+        if row.figures_status is None and row.unit.pk in drafts:
+            row.figures_status = FiguresStatus.DRAFT  # entered, left out of the figures
     visible = user.visible_units()
     context = {
         "choice": choice,
         "matrix": matrix,
+        "include_drafts": include_drafts,
         "coverage_notes": coverage.notes,
         "coverage_refused": coverage.refused.items(),
         "reconciliation_notes": selectors.period_reconciliation(period=period, units=units),
+        "coverage_behind": coverage.behind_vi,
+        "coverage_drafts": coverage.drafts,
         "period": period,
         "parent": parent,
         "error": choice.error,
@@ -69,14 +88,18 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     indicators, history = compliance_selectors.unit_history(unit=unit)
     code = request.GET.get("indicator", "online")
     indicator = next((i for i in indicators if i.code == code), indicators[0])
+    can_edit = user.can_edit_figures(unit)
     context: dict[str, object] = {
         "unit": unit,
         "indicators": indicators,
         "indicator": indicator,
         "history": history,
-        "can_edit": user.can_edit_figures(unit),
+        "can_edit": can_edit,
         "periods": [h.period for h in history],
     }
+    if can_edit and unit.level == UnitLevel.COMMUNE:
+        # The commune's landing page: this month's to-do and what was sent back.
+        context["todo"] = compliance_selectors.commune_todo(unit=unit, today=timezone.localdate())
     chosen = None
     if code := request.GET.get("period", ""):
         # The drill-down from the summary and the ranking keeps the period they showed.
@@ -88,7 +111,9 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         latest = chosen or history[0].period
         # Rank and gaps among siblings; only this unit's own row is shown.
         parent = unit.parent or unit
-        matrix = compliance_selectors.compliance_matrix(parent=parent, period=latest)
+        matrix = compliance_selectors.compliance_matrix(
+            parent=parent, period=latest, include_drafts=read_include_drafts(request.GET)
+        )
         row = next((r for r in matrix.rows if r.unit.pk == unit.pk), None)
         reconciliation = selectors.period_reconciliation(period=latest, units=[unit])
         context.update(

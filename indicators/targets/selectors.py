@@ -33,7 +33,7 @@ from units.selectors import predecessors_of
 
 
 def yearly_result(
-    *, unit: AdministrativeUnit, indicator: Indicator, year: int
+    *, unit: AdministrativeUnit, indicator: Indicator, year: int, include_drafts: bool = False
 ) -> tuple[int | None, int | None, str]:
     """Numerator and denominator of `unit` for `year` (the Decree 09 year first, then the
     calendar year), rolled up from whatever was entered for it (the year, its months…), or
@@ -46,7 +46,7 @@ def yearly_result(
     def summed(unit_ids: list[int]) -> tuple[int | None, int | None, periods.PeriodSpec | None]:
         for spec in years:
             parts = (
-                period_figures(spec.start, spec.end)
+                period_figures(spec.start, spec.end, include_drafts=include_drafts)
                 .filter(unit_id__in=unit_ids)
                 .filter(complete)
                 .aggregate(n=Sum(numerator_expression(definition)), d=Sum(definition.denominator))

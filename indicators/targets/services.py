@@ -46,13 +46,17 @@ def _units_for_plan(parent: AdministrativeUnit, year: int) -> list[Administrativ
     return [parent, *children]
 
 
-def targets_compute(*, plan: TargetPlan, parent: AdministrativeUnit) -> list[ComputedTarget]:
+def targets_compute(
+    *, plan: TargetPlan, parent: AdministrativeUnit, include_drafts: bool = False
+) -> list[ComputedTarget]:
     """Apply the Phổ Ninh principle of `plan` to `parent` and its children (no writes)."""
     minimums = list(PlanMinimum.objects.filter(plan=plan).select_related("indicator"))
     results: list[ComputedTarget] = []
     for unit in _units_for_plan(parent, plan.year):
         for minimum in minimums:
-            baseline, note = _baseline(unit, minimum.indicator, plan.year - 1)
+            baseline, note = _baseline(
+                unit, minimum.indicator, plan.year - 1, include_drafts=include_drafts
+            )
             decision = rules.phoninh_target(
                 baseline=baseline,
                 national_minimum=minimum.value,
@@ -65,9 +69,11 @@ def targets_compute(*, plan: TargetPlan, parent: AdministrativeUnit) -> list[Com
 
 
 def _baseline(
-    unit: AdministrativeUnit, indicator: Indicator, year: int
+    unit: AdministrativeUnit, indicator: Indicator, year: int, *, include_drafts: bool = False
 ) -> tuple[Decimal | None, str]:
-    numerator, denominator, note = yearly_result(unit=unit, indicator=indicator, year=year)
+    numerator, denominator, note = yearly_result(
+        unit=unit, indicator=indicator, year=year, include_drafts=include_drafts
+    )
     value = formulas.rate(numerator, denominator)
     if value is not None:
         return value, note
@@ -78,9 +84,11 @@ def _baseline(
 
 
 @transaction.atomic
-def targets_apply(*, plan: TargetPlan, parent: AdministrativeUnit) -> list[ComputedTarget]:
+def targets_apply(
+    *, plan: TargetPlan, parent: AdministrativeUnit, include_drafts: bool = False
+) -> list[ComputedTarget]:
     """Compute and store rule targets; manual overrides are kept as they are."""
-    computed = targets_compute(plan=plan, parent=parent)
+    computed = targets_compute(plan=plan, parent=parent, include_drafts=include_drafts)
     manual = set(
         Target.objects.filter(plan=plan, source=TargetSource.MANUAL).values_list(
             "unit_id", "indicator_id"

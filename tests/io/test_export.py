@@ -12,11 +12,17 @@ from openpyxl import load_workbook
 from indicators.domain import formulas
 from indicators.io.records import APPENDIX_FIELDS
 from indicators.io.services import figures_import_commit
-from indicators.models import UnitFigures
+from indicators.models import FiguresStatus, UnitFigures
 from tests.io.test_import_service import H1, H2, ImportCase
 
 
 class ExportTestCase(ImportCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        # Exports leave drafts out (tests/drafts/); submitted figures are in.
+        UnitFigures.objects.filter(period=cls.h1).update(status=FiguresStatus.SUBMITTED)
+
     def get(self, name: str, parent: str = "543", period: str = H1):
         return self.client.get(reverse(f"indicators:{name}"), {"parent": parent, "period": period})
 

@@ -44,9 +44,17 @@ class ImportCommandTestCase(ImportCase):
         )
         self.assertIn("18 tạo mới", output)
         self.assertEqual(UnitFigures.objects.filter(period__code=H2).count(), 18)
-        change = FiguresChange.objects.filter(figures__period__code=H2).first()
-        assert change is not None
-        self.assertEqual((change.action, change.changed_by), ("import", self.district))
+        changes = FiguresChange.objects.filter(figures__period__code=H2).order_by("pk")
+        first, last = changes.first(), changes.last()
+        assert first is not None and last is not None
+        self.assertEqual((first.action, first.changed_by), ("import", self.district))
+        # The import is the submission, recorded as such.
+        self.assertEqual((last.action, last.changed_by), ("submit", self.district))
+        self.assertIn("phu-luc.xlsx", last.comment)
+        self.assertEqual(
+            set(UnitFigures.objects.filter(period__code=H2).values_list("status", flat=True)),
+            {"submitted"},
+        )
         event = AuditEvent.objects.get(action="import")
         self.assertEqual((event.user, event.ip_address), (self.district, None))
         self.assertEqual((event.details["via"], event.details["created"]), ("command", 18))
@@ -104,6 +112,8 @@ class ImportCommandTestCase(ImportCase):
         self.assertEqual(caught.exception.code, 0)
 
     def test_it_exports_both_formats(self) -> None:
+        # Exports leave drafts out (tests/drafts/); submitted figures are in.
+        UnitFigures.objects.filter(period__code=H1).update(status="submitted")
         for fmt in ("xlsx", "csv"):
             path = Path(self.tmp.name) / f"out.{fmt}"
             out = io.StringIO()

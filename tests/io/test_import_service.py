@@ -123,10 +123,19 @@ class AppendixImportTestCase(ImportCase):
             self.assertEqual(
                 {n: getattr(figures, n) for n in APPENDIX_FIELDS}, expected[figures.unit.code]
             )
-            self.assertEqual(figures.status, FiguresStatus.DRAFT)
+            # The import is the submission: submitted, never approved by it.
+            self.assertEqual(figures.status, FiguresStatus.SUBMITTED)
+            self.assertIsNotNone(figures.submitted_at)
+            self.assertIsNone(figures.approved_by)
             self.assertEqual(figures.entered_by, self.district)
         changes = FiguresChange.objects.filter(figures__period__code=H2)
-        self.assertEqual(set(changes.values_list("action", flat=True)), {"import"})
+        self.assertEqual(set(changes.values_list("action", flat=True)), {"import", "submit"})
+        submits = changes.filter(action="submit")
+        self.assertEqual(submits.count(), 18)
+        self.assertEqual(
+            {c.comment for c in submits},
+            {f"Nộp bằng lần nhập tệp #{preview.batch.pk} (phu-luc.xlsx)"},
+        )
 
     def test_it_leaves_identical_figures_alone(self) -> None:
         before = self.snapshot()
@@ -156,7 +165,7 @@ class AppendixImportTestCase(ImportCase):
         self.assertEqual(
             (figures.total, figures.received, figures.received_online), (1088, 1072, 662)
         )
-        self.assertEqual(figures.status, FiguresStatus.DRAFT)
+        self.assertEqual(figures.status, FiguresStatus.SUBMITTED)  # submitted again, by the import
         change = figures.changes.get(field="total")
         self.assertEqual(
             (change.action, change.old_value, change.new_value, change.changed_by),

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from indicators.domain import periods
 from indicators.models import (
+    FiguresStatus,
     Indicator,
     Period,
     Target,
@@ -55,6 +56,7 @@ def put_online(period: Period, unit_code: str, online: int, received: int = 100)
         received=received,
         received_in_person=received - online,
         received_online=online,
+        status=FiguresStatus.SUBMITTED,
     )
 
 
@@ -261,7 +263,12 @@ class TiersTestCase(BaseTestCase):
             structure="legacy",
         )
         UnitFigures.objects.create(
-            unit=agency, period=h1, received=40, received_in_person=10, received_online=30
+            unit=agency,
+            period=h1,
+            received=40,
+            received_in_person=10,
+            received_online=30,
+            status=FiguresStatus.SUBMITTED,
         )
         self.login(self.district)
         html = self.client.get(URL, {**H1, "tier": "agency"}).content.decode()

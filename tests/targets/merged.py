@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from indicators.domain.periods import Convention, year_period
-from indicators.models import Indicator, Period, PlanMinimum, TargetPlan, UnitFigures
+from indicators.models import FiguresStatus, Indicator, Period, PlanMinimum, TargetPlan, UnitFigures
 from units.models import AdministrativeUnit
 from units.selectors import unit_by_code
 
@@ -25,6 +25,7 @@ def merged_bong_son_plan() -> tuple[AdministrativeUnit, AdministrativeUnit, Targ
             period=year_2025,
             received=received,
             received_online=online,
+            status=FiguresStatus.APPROVED,
         )
     plan = TargetPlan.objects.create(issuer=gia_lai, year=2026, title="Thử nghiệm 2026")
     PlanMinimum.objects.create(

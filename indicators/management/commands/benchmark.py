@@ -23,6 +23,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--repeat", type=int, default=20)
         parser.add_argument("--indicator", default="online")
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="Tính cả số liệu nháp (mặc định chỉ số liệu đã nộp, đã duyệt).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         repeat: int = options["repeat"]
@@ -53,7 +58,10 @@ class Command(BaseCommand):
                 with CaptureQueriesContext(connection) as queries:
                     started = time.perf_counter()
                     result = selectors.ranking_for(
-                        parent=parent, period=period, indicator=indicator
+                        parent=parent,
+                        period=period,
+                        indicator=indicator,
+                        include_drafts=options["include_drafts"],
                     )
                     timings.append((time.perf_counter() - started) * 1000)
             timings.sort()

@@ -56,6 +56,11 @@ class Command(BaseCommand):
             "--parent", required=True, help="Mã ĐVHC (đọc theo ngày 01/01 của năm)."
         )
         parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="Kết quả năm trước gồm cả số liệu nháp (mặc định chỉ số liệu đã nộp, đã duyệt).",
+        )
         parser.add_argument("--format", choices=["csv", "table"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,9 +73,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         plan = plan_for(parent, year)
         if options["dry_run"]:
-            computed = services.targets_compute(plan=plan, parent=parent)
+            computed = services.targets_compute(
+                plan=plan, parent=parent, include_drafts=options["include_drafts"]
+            )
         else:
-            computed = services.targets_apply(plan=plan, parent=parent)
+            computed = services.targets_apply(
+                plan=plan, parent=parent, include_drafts=options["include_drafts"]
+            )
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(COLUMNS)

@@ -24,6 +24,11 @@ class Command(BaseCommand):
             "--output",
             help="Ghi ra tệp .docx (hoặc .xlsx: phụ lục) thay vì in văn bản ra màn hình.",
         )
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="Tính cả số liệu nháp (mặc định chỉ số liệu đã nộp, đã duyệt).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scope = command_scope(options)
@@ -31,7 +36,9 @@ class Command(BaseCommand):
         assert period is not None  # a stored period is required
         if not selectors.children_for_ranking(parent, period).exists():
             raise CommandError(f"{parent} không có đơn vị trực thuộc trong kỳ này.")
-        data = dispatch_selectors.dispatch_data(parent=parent, period=period)
+        data = dispatch_selectors.dispatch_data(
+            parent=parent, period=period, include_drafts=options["include_drafts"]
+        )
         output = options.get("output")
         if not output:
             self.stdout.write(dispatch_text(dispatch_build(data)), ending="")

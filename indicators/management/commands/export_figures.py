@@ -21,15 +21,22 @@ class Command(BaseCommand):
         add_scope_arguments(parser, parent_help="Mã ĐVHC của đơn vị cấp trên.")
         parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
         parser.add_argument("--output", required=True, help="Tệp kết quả ('-' = stdout, CSV).")
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="Tính cả số liệu nháp (mặc định chỉ số liệu đã nộp, đã duyệt).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scope = command_scope(options)
         parent, period = scope.parent, scope.period
         assert period is not None  # a stored period is required
-        if options["format"] == "xlsx":
-            content = exports.figures_export_xlsx(parent=parent, period=period)
-        else:
-            content = exports.figures_export_csv(parent=parent, period=period)
+        export = (
+            exports.figures_export_xlsx
+            if options["format"] == "xlsx"
+            else exports.figures_export_csv
+        )
+        content = export(parent=parent, period=period, include_drafts=options["include_drafts"])
         if options["output"] == "-":
             if options["format"] == "xlsx":
                 raise CommandError("Tệp .xlsx cần --output là đường dẫn tệp.")

@@ -28,6 +28,11 @@ class Command(BaseCommand):
             help=f"Mã chỉ số: {', '.join(formulas.INDICATORS_BY_CODE)}.",
         )
         parser.add_argument("--format", choices=["csv", "table"], default="table")
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="Tính cả số liệu nháp (mặc định chỉ số liệu đã nộp, đã duyệt).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -38,7 +43,12 @@ class Command(BaseCommand):
         parent, period = scope.parent, scope.period
         assert period is not None  # a stored period is required
         indicator = Indicator.objects.get(code=definition.code)
-        result = ranking_for(parent=parent, period=period, indicator=indicator)
+        result = ranking_for(
+            parent=parent,
+            period=period,
+            indicator=indicator,
+            include_drafts=options["include_drafts"],
+        )
         machine = options["format"] == "csv"
         number = str if machine else formatting.format_int_vi
         percent = (
