@@ -12,11 +12,17 @@ from django.utils.translation import gettext as _
 
 from indicators import selectors
 from indicators.access import get_unit_for_user, home_page, require_unit
-from indicators.scope import bad_query, scope_or_defaults
+from indicators.scope import (
+    bad_query,
+    first_ranked_parent,
+    scope_or_defaults,
+    the_whole_country,
+)
 from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
 from kpi_portal.spreadsheets.text import csv_text
 from units.http import AuthenticatedRequest
+from units.selectors import is_country
 
 
 @login_required
@@ -28,14 +34,21 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def summary(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    choice = scope_or_defaults(request.GET, user=user)
+    fallback = the_whole_country if user.sees_everything else first_ranked_parent
+    choice = scope_or_defaults(request.GET, user=user, fallback=fallback, country=True)
     if "period" in choice.errors:
         return _bad_filter(request, choice.errors["period"])
     if choice.period is None or choice.parent is None:
         return render(request, "indicators/no_data.html")
     parent, period = require_unit(user, choice.parent), choice.period
-    matrix = compliance_selectors.compliance_matrix(parent=parent, period=period)
-    coverage = selectors.period_coverage(period=period, units=[row.unit for row in matrix.rows])
+    if is_country(parent):
+        # Provinces × indicators on their whole subtrees; coverage notes are per unit's
+        # own entries, which a province's row is not.
+        matrix = compliance_selectors.country_compliance_matrix(period=period)
+        coverage = selectors.PeriodCoverage(notes={}, refused={})
+    else:
+        matrix = compliance_selectors.compliance_matrix(parent=parent, period=period)
+        coverage = selectors.period_coverage(period=period, units=[row.unit for row in matrix.rows])
     visible = user.visible_units()
     context = {
         "matrix": matrix,
