@@ -190,7 +190,7 @@ def country_compliance_matrix(*, period: Period) -> ComplianceMatrix:
     """The country's provinces (of the structure in force when the period closes) × every
     indicator, each cell the ratio of sums over the province's whole subtree, with the
     province's targets, the previous period's rates, year-to-date pace and the country's
-    totals. No desk row: the country has none. Five queries, whatever the number of
+    totals. No desk row: the country has none. Six queries, whatever the number of
     units."""
     indicators = list(Indicator.objects.all())
     provinces = list(

@@ -40,7 +40,9 @@ def rate_vi(numerator: int, denominator: int) -> str:
 
 def ranks_of(keys: list[Fraction | None]) -> list[int | None]:
     """Competition ranks ("1224") of the keys, larger first, written for the oracle."""
-    return [None if k is None else 1 + sum(1 for o in keys if o is not None and o > k) for k in keys]
+    return [
+        None if k is None else 1 + sum(1 for o in keys if o is not None and o > k) for k in keys
+    ]
 
 
 class CountryTestCase(BaseTestCase):
@@ -92,9 +94,11 @@ class ProvincesRankingTestCase(CountryTestCase):
                 expected = self.oracle(code)
                 got = {r.unit.code: (r.numerator, r.denominator) for r in ranking.rows}
                 self.assertEqual(got, {k: v or (None, None) for k, v in expected.items()})
-                # Best first.
-                keys = [Fraction(*expected[r.unit.code]) for r in ranking.rows]
-                self.assertEqual(keys, sorted(keys, reverse=True))
+                # Best first, units without figures last.
+                keys = [expected[r.unit.code] for r in ranking.rows]
+                ranked = [Fraction(*k) for k in keys if k is not None]
+                self.assertEqual(ranked, sorted(ranked, reverse=True))
+                self.assertEqual(keys[: len(ranked)], [k for k in keys if k is not None])
                 html = response.content.decode()
                 for numerator, denominator in filter(None, expected.values()):
                     self.assertIn(rate_vi(numerator, denominator), html)
