@@ -17,7 +17,7 @@ from indicators.models import Indicator, Period
 from indicators.ranking import charts
 from indicators.ranking import downloads as exports_charts
 from indicators.ranking.forms import ALL_INDICATORS, RankingTableForm
-from indicators.ranking.matrix import Matrix, matrix_for
+from indicators.ranking.matrix import Matrix, matrix_for, provinces_matrix
 from indicators.ranking.selectors import (
     Ranking,
     TrendPoint,
@@ -181,15 +181,17 @@ def _country_data(
     whole: bool = False,
 ) -> HttpResponse | RankingPage:
     """The country's table: its provinces ranked on their subtrees, or (tier "commune")
-    every commune of the country, one page at a time (`whole`: every row, the download).
-    One indicator at a time: a units × indicators matrix of the country is not drawn."""
+    every commune of the country, one page at a time (`whole`: every row, the download);
+    all indicators at once for the provinces only (a matrix of every commune is not
+    drawn)."""
     chosen: Indicator | str = form.cleaned_data["indicator"]
-    if tier not in COUNTRY_TIERS or not isinstance(chosen, Indicator):
+    if tier not in COUNTRY_TIERS or (tier and not isinstance(chosen, Indicator)):
         form.add_error(
             None,
             _(
-                "Cả nước được xếp hạng theo từng chỉ số, theo cấp tỉnh hoặc toàn bộ cấp xã; "
-                "hãy chọn một chỉ số và cấp đơn vị “Đơn vị trực thuộc” hoặc “Cấp xã”."
+                "Cả nước được xếp hạng theo cấp tỉnh (từng chỉ số hoặc tất cả chỉ số) hoặc "
+                "toàn bộ cấp xã theo từng chỉ số; hãy chọn cấp đơn vị “Đơn vị trực thuộc”, "
+                "hoặc “Cấp xã” với một chỉ số."
             ),
         )
         context = {
@@ -199,6 +201,22 @@ def _country_data(
             "all_indicators": ALL_INDICATORS,
         }
         return render(request, "indicators/ranking.html", context, status=400)
+    if not isinstance(chosen, Indicator):
+        indicators = list(Indicator.objects.all())
+        matrix = provinces_matrix(period=period, indicators=indicators)
+        return RankingPage(
+            form=form,
+            periods=periods,
+            indicators=Indicator.objects.all(),
+            parent=matrix.parent,
+            period=period,
+            tier=tier,
+            colour=form.cleaned_data.get("colour") or "status",
+            parents=parents_for_ranking(request.user.visible_units(), period),
+            query=request.GET.urlencode(),
+            query_without_unit=request.GET.urlencode(),
+            matrix=matrix,
+        )
     if tier == UnitLevel.COMMUNE:
         number = None if whole else request.GET.get("page") or 1
         result = communes_ranking(period=period, indicator=chosen, page=number)

@@ -12,10 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Indicator, UnitFigures
+from indicators.ranking.matrix import provinces_matrix
 from indicators.ranking.selectors import communes_ranking, provinces_ranking
 from tests.base import BaseTestCase, make_user
 from tests.ranking.country import (
     LEGACY_PERIOD,
+    PARTS,
     REFORM_MONTHS,
     REFORM_QUARTER,
     period_of,
@@ -125,6 +127,28 @@ class ProvincesRankingTestCase(CountryTestCase):
         )
         self.assertEqual({r.unit.pk for r in legacy.rows}, {p.pk for p in self.legacy_provinces})
         self.assertEqual({r.unit.pk for r in reform.rows}, {p.pk for p in self.reform_provinces})
+
+    def test_it_draws_provinces_by_every_indicator_on_their_subtrees(self) -> None:
+        self.login(self.national)
+        response = self.client.get(URL, {**COUNTRY, "indicator": "all"})
+        self.assertEqual(response.status_code, 200)
+        matrix = response.context["matrix"]
+        period = period_of(LEGACY_PERIOD)
+        self.assertEqual(
+            sorted(r.unit.pk for r in matrix.rows), sorted(p.pk for p in self.legacy_provinces)
+        )
+        for row in matrix.rows:
+            for cell in row.cells:
+                if cell.indicator.code in PARTS:
+                    expected = subtree_parts(
+                        row.unit, period.start, period.end, cell.indicator.code
+                    )
+                    self.assertEqual((cell.numerator, cell.denominator), expected or (None, None))
+        heatmap = self.client.get("/xep-hang/du-lieu/heatmap.csv", {**COUNTRY, "indicator": "all"})
+        self.assertEqual(heatmap.status_code, 200)
+        indicators = list(Indicator.objects.all())
+        with self.assertNumQueries(2):
+            provinces_matrix(period=period, indicators=indicators)
 
     def test_it_opens_on_the_country_for_those_who_see_everything(self) -> None:
         for user in (self.national, self.admin):
@@ -322,4 +346,4 @@ class CommunesRankingTestCase(CountryTestCase):
         self.login(self.national)
         response = self.client.get(URL, {**COUNTRY, "indicator": "all", "tier": "commune"})
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "Cả nước được xếp hạng theo từng chỉ số", status_code=400)
+        self.assertContains(response, "Cả nước được xếp hạng theo cấp tỉnh", status_code=400)
