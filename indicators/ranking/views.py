@@ -40,7 +40,7 @@ from indicators.selectors import (
 )
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
-from units.selectors import is_country
+from units.selectors import is_country, the_country
 
 # What the country is ranked on: its provinces ("") or every commune of the country.
 COUNTRY_TIERS = ("", UnitLevel.COMMUNE)
@@ -110,8 +110,8 @@ def _ranking_data(
     request: AuthenticatedRequest, *, whole: bool = False
 ) -> HttpResponse | RankingPage:
     """Everything the page and its downloads need, or the response to send instead (a
-    redirect to the default filters: the user's unit, or for an administrator the parent
-    of the first unit with figures; the no-data page; the form with its errors)."""
+    redirect to the default filters: the user's unit, or for those who see every unit the
+    country; the no-data page; the form with its errors)."""
     user = request.user
     fallback = the_whole_country if user.sees_everything else parent_of_first_reporting_unit
     response = redirect_to_defaults(request, fallback=fallback, indicator="online")
@@ -201,27 +201,6 @@ def _country_data(
             "all_indicators": ALL_INDICATORS,
         }
         return render(request, "indicators/ranking.html", context, status=400)
-    if not isinstance(chosen, Indicator):
-        indicators = list(Indicator.objects.all())
-        matrix = provinces_matrix(period=period, indicators=indicators)
-        return RankingPage(
-            form=form,
-            periods=periods,
-            indicators=Indicator.objects.all(),
-            parent=matrix.parent,
-            period=period,
-            tier=tier,
-            colour=form.cleaned_data.get("colour") or "status",
-            parents=parents_for_ranking(request.user.visible_units(), period),
-            query=request.GET.urlencode(),
-            query_without_unit=request.GET.urlencode(),
-            matrix=matrix,
-        )
-    if tier == UnitLevel.COMMUNE:
-        number = None if whole else request.GET.get("page") or 1
-        result = communes_ranking(period=period, indicator=chosen, page=number)
-    else:
-        result = provinces_ranking(period=period, indicator=chosen)
     without_unit = request.GET.copy()
     without_unit.pop("unit", None)
     without_page = without_unit.copy()
@@ -230,18 +209,24 @@ def _country_data(
         form=form,
         periods=periods,
         indicators=Indicator.objects.all(),
-        parent=result.parent,
+        parent=the_country(),
         period=period,
         tier=tier,
-        colour="status",
+        colour=form.cleaned_data.get("colour") or "status",
         parents=parents_for_ranking(request.user.visible_units(), period),
         query=request.GET.urlencode(),
         query_without_unit=without_unit.urlencode(),
-        ranking=result,
-        indicator=chosen,
-        country_page=result.page,
         query_without_page=without_page.urlencode(),
     )
+    if not isinstance(chosen, Indicator):
+        page.matrix = provinces_matrix(period=period, indicators=list(page.indicators))
+        return page
+    if tier == UnitLevel.COMMUNE:
+        number = None if whole else request.GET.get("page") or 1
+        result = communes_ranking(period=period, indicator=chosen, page=number)
+    else:
+        result = provinces_ranking(period=period, indicator=chosen)
+    page.ranking, page.indicator, page.country_page = result, chosen, result.page
     trend_unit = _table_unit(result, form.cleaned_data.get("unit") or "")
     if trend_unit is not None:
         page.trend_unit = trend_unit
