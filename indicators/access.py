@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import FiguresChange, ImportBatch, TargetPlan, UnitFigures
 from units.models import AdministrativeUnit, Role, User
+from units.selectors import COUNTRY_CODE
 
 # --------------------------------------------------------------------------- units
 
@@ -37,10 +38,10 @@ def get_unit_for_user(user: User, unit_id: int) -> AdministrativeUnit:
 
 def home_page(user: User) -> str:
     """Where each role lands: a commune official on their unit's page, the chairman on the
-    summary, everyone else on the ranking."""
+    summary (the national role: the country's), everyone else on the ranking."""
     if user.role == Role.COMMUNE_OFFICIAL and user.unit_id is not None:
         return reverse("indicators:unit_page", kwargs={"unit_id": user.unit_id})
-    if user.role == Role.CHAIRMAN:
+    if user.role in (Role.CHAIRMAN, Role.NATIONAL):
         return reverse("indicators:summary")
     return reverse("indicators:ranking")
 
@@ -76,7 +77,7 @@ def get_import_batch_for_user(user: User, batch_id: int) -> ImportBatch:
     """A batch the user uploaded (any batch for an administrator), for a unit they see;
     others' batches are 404."""
     batches = ImportBatch.objects.select_related("parent", "period", "uploaded_by")
-    if not user.sees_everything:
+    if not user.is_portal_admin:
         batches = batches.filter(uploaded_by=user)
     batch = get_object_or_404(batches, pk=batch_id)
     require_unit(user, batch.parent)
@@ -131,7 +132,7 @@ def can_manage_plan(user: User, plan: TargetPlan) -> bool:
     """Who may apply the rule and override targets: administrators for every plan; staff
     of a district or province office for plans issued by their unit or a unit below it.
     A central plan is managed by administrators only."""
-    if user.sees_everything:
+    if user.is_portal_admin:
         return True
     if user.role not in MANAGING_ROLES or user.unit is None or plan.issuer is None:
         return False
@@ -153,9 +154,14 @@ class PortalPerms:
     """What the page frame (base.html) may offer the user."""
 
     can_draft_dispatch: bool = False
+    # The whole country may be chosen as the parent (?parent=VN) on the ranking and summary.
+    sees_country: bool = False
+    country_code: str = COUNTRY_CODE
 
 
 def portal_perms_for(user: AbstractBaseUser | AnonymousUser) -> PortalPerms:
     if not isinstance(user, User) or not user.is_authenticated:
         return PortalPerms()
-    return PortalPerms(can_draft_dispatch=can_draft_dispatch(user))
+    return PortalPerms(
+        can_draft_dispatch=can_draft_dispatch(user), sees_country=user.sees_everything
+    )

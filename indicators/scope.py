@@ -46,7 +46,13 @@ from indicators.selectors import (
 )
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, UnitQuerySet, User
-from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
+from units.selectors import (
+    COUNTRY_CODE,
+    AmbiguousUnit,
+    UnitNotFound,
+    the_country,
+    unit_by_code_during,
+)
 
 T = TypeVar("T")
 # The parent a page opens on for a user without a unit: (the user's units, period) -> unit.
@@ -113,8 +119,21 @@ def open_period(spec: periods.PeriodSpec, *, today: dt.date | None = None) -> Pe
     return period or Period.objects.for_spec(spec)
 
 
-def read_parent(code: str, *, spec: periods.PeriodSpec | Period) -> AdministrativeUnit:
-    """The unit the GSO `code` named during the period."""
+def read_parent(
+    code: str, *, spec: periods.PeriodSpec | Period, country: bool = False
+) -> AdministrativeUnit:
+    """The unit the GSO `code` named during the period; with `country`, "VN" is the whole
+    country (the pages that rank provinces say so; the others refuse it)."""
+    if code.strip().upper() == COUNTRY_CODE:
+        if country:
+            return the_country()
+        raise forms.ValidationError(
+            _(
+                "Trang này xem theo từng đơn vị; cả nước (mã %(code)s) chỉ có trên trang "
+                "Xếp hạng và Tổng hợp."
+            )
+            % {"code": COUNTRY_CODE}
+        )
     try:
         return unit_by_code_during(code, start=spec.start, end=spec.end)
     except (UnitNotFound, AmbiguousUnit) as error:
@@ -129,6 +148,8 @@ class ScopeForm(forms.Form):
 
     period = forms.CharField(label=_("Kỳ báo cáo"), max_length=40)
     parent = forms.CharField(label=_("Đơn vị"), max_length=12)
+    # Whether ?parent=VN (the whole country) may be asked for on this page.
+    country_scope = False
 
     def __init__(
         self,
@@ -158,7 +179,7 @@ class ScopeForm(forms.Form):
         code = cleaned.get("parent")
         if spec is not None and code:
             try:
-                cleaned["parent"] = read_parent(code, spec=spec)
+                cleaned["parent"] = read_parent(code, spec=spec, country=self.country_scope)
             except forms.ValidationError as error:
                 self.add_error("parent", error)
         return cleaned
@@ -191,6 +212,12 @@ def parent_of_first_reporting_unit(
         .first()
     )
     return unit.parent if unit is not None else None
+
+
+def the_whole_country(visible: UnitQuerySet, period: Period) -> AdministrativeUnit | None:
+    """The parent a page opens on for those who see every unit (administrators, the
+    national role): the country, its provinces ranked."""
+    return the_country()
 
 
 @dataclass(frozen=True)
@@ -246,6 +273,7 @@ def scope_or_defaults(
     user: User,
     fallback: ParentFallback = first_ranked_parent,
     count: bool = False,
+    country: bool = False,
 ) -> ScopeChoice:
     """?period= and ?parent= where given and readable, the defaults otherwise: the period
     of `default_period` in the user's units, the user's unit or else `fallback`. Period
@@ -258,7 +286,9 @@ def scope_or_defaults(
     period = period or default_period(visible)
     if period is None:
         return ScopeChoice(period=None, parent=None, errors=errors)
-    parent = _read(query, "parent", errors, lambda code: read_parent(code, spec=period))
+    parent = _read(
+        query, "parent", errors, lambda code: read_parent(code, spec=period, country=country)
+    )
     parent = parent or user.unit or fallback(visible, period)
     reported = reported_under(parent, period) if count and parent is not None else None
     return ScopeChoice(
@@ -312,13 +342,18 @@ class CommandScope:
 
 
 def command_scope(
-    options: Mapping[str, Any], *, require_stored_period: bool = True, returncode: int = 1
+    options: Mapping[str, Any],
+    *,
+    require_stored_period: bool = True,
+    returncode: int = 1,
+    country: bool = False,
 ) -> CommandScope:
     """A command's --parent and --period read as the pages read ?parent= and ?period=; a
-    CommandError with the same Vietnamese message otherwise."""
+    CommandError with the same Vietnamese message otherwise. With `country`, --parent VN
+    is the whole country."""
     try:
         spec = read_spec(options["period"])
-        parent = read_parent(options["parent"], spec=spec)
+        parent = read_parent(options["parent"], spec=spec, country=country)
         period = stored_period(spec) if require_stored_period else period_for_spec(spec)
     except forms.ValidationError as error:
         raise CommandError(" ".join(error.messages), returncode=returncode) from error

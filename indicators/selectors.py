@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Length
+from django.db.models.functions import Cast, Coalesce, Length, StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from indicators.domain import formulas, periods, rollup
@@ -191,6 +191,56 @@ def parts_by_unit(
         row["unit_id"]: UnitPeriodParts(
             parts={i.code: (row[f"{i.code}__n"], row[f"{i.code}__d"]) for i in indicators},
             status=_STATUS_ORDER[row["least_status"]],
+        )
+        for row in rows
+    }
+
+
+@dataclass
+class SubtreeParts(UnitPeriodParts):
+    """UnitPeriodParts summed over a whole subtree (a province and everything under it),
+    and whether any of its figures is sample data."""
+
+    is_sample: bool = False
+
+
+def _root_id() -> Cast:
+    """The id of the root of a figure's unit, read off its path ("/12/345/" -> 12): the
+    province, whose path starts at the root."""
+    tail = Substr("unit__path", 2)
+    return Cast(Substr("unit__path", 2, StrIndex(tail, Value("/")) - 1), IntegerField())
+
+
+def parts_by_subtree(
+    start: dt.date, end: dt.date, *, root_ids: list[int], indicators: list[Indicator]
+) -> dict[int, SubtreeParts]:
+    """Every indicator's numerator and denominator summed over each root's whole subtree
+    (its own desk, its districts, communes and agencies) over [start, end]: the ratio of
+    sums of the figures that make up the period, as `parts_by_unit` per unit. One query
+    grouped by the root's id, whatever the number of units; roots without figures are
+    absent."""
+    aggregates: dict[str, Any] = {
+        "least_status": _least_status(),
+        "samples": Count("pk", filter=Q(is_sample=True)),
+    }
+    for indicator in indicators:
+        definition = indicator.definition
+        complete = complete_parts_q(definition)
+        aggregates[f"{indicator.code}__n"] = Sum(numerator_expression(definition), filter=complete)
+        aggregates[f"{indicator.code}__d"] = Sum(definition.denominator, filter=complete)
+    rows = (
+        period_figures(start, end)
+        .annotate(root_id=_root_id())
+        .filter(root_id__in=root_ids)
+        .order_by()
+        .values("root_id")
+        .annotate(**aggregates)
+    )
+    return {
+        row["root_id"]: SubtreeParts(
+            parts={i.code: (row[f"{i.code}__n"], row[f"{i.code}__d"]) for i in indicators},
+            status=_STATUS_ORDER[row["least_status"]],
+            is_sample=row["samples"] > 0,
         )
         for row in rows
     }

@@ -107,7 +107,8 @@ class AdministrativeUnit(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.unit_type} {self.name}"
+        # strip(): the country (units.selectors.the_country) has a name and no type.
+        return f"{self.unit_type} {self.name}".strip()
 
     @property
     def depth(self) -> int:
@@ -161,6 +162,9 @@ class Role(models.TextChoices):
     DISTRICT_STAFF = "district_staff", _("Chuyên viên Văn phòng cấp huyện")
     CHAIRMAN = "chairman", _("Chủ tịch UBND")
     PROVINCE_STAFF = "province_staff", _("Chuyên viên Văn phòng cấp tỉnh")
+    # Reads the whole country (provinces ranked, every commune); enters, approves and plans
+    # nothing: that stays with the units' own offices.
+    NATIONAL = "national", _("Chuyên viên cấp Trung ương (Bộ, Văn phòng Chính phủ)")
     ADMIN = "admin", _("Quản trị hệ thống")
 
 
@@ -184,8 +188,14 @@ class User(AbstractUser):
         verbose_name_plural = _("người dùng")
 
     @property
-    def sees_everything(self) -> bool:
+    def is_portal_admin(self) -> bool:
+        """Administrators may do anything anywhere (approve, manage any plan)."""
         return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def sees_everything(self) -> bool:
+        """Reads every unit of the country: administrators and the national role."""
+        return self.is_portal_admin or self.role == Role.NATIONAL
 
     def can_see(self, unit: AdministrativeUnit) -> bool:
         if self.sees_everything:
@@ -194,13 +204,13 @@ class User(AbstractUser):
 
     def can_edit_figures(self, unit: AdministrativeUnit) -> bool:
         """Commune officials enter their own unit's figures; office staff may correct any
-        unit they oversee. The chairman only reads."""
-        return self.role != Role.CHAIRMAN and self.can_see(unit)
+        unit they oversee. The chairman and the national role only read."""
+        return self.role not in (Role.CHAIRMAN, Role.NATIONAL) and self.can_see(unit)
 
     def can_review_figures(self, unit: AdministrativeUnit) -> bool:
         """Approving, sending back and unlocking belong to the office above the unit:
         nobody approves their own unit's figures."""
-        if self.sees_everything:
+        if self.is_portal_admin:
             return True
         reviewers = (Role.DISTRICT_STAFF, Role.PROVINCE_STAFF)
         return self.role in reviewers and self.can_see(unit) and unit.pk != self.unit_id

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
+from django.utils.translation import gettext as _
+
+from units.models import LEGACY_END, AdministrativeUnit, Structure, UnitLevel, UnitQuerySet
 
 # Official code widths: province 2 digits, district 3, commune 5.
 CODE_WIDTHS: dict[str, int] = {
@@ -122,3 +124,38 @@ def children_of(
 def predecessors_of(unit: AdministrativeUnit) -> UnitQuerySet:
     """The units merged (wholly or partly) into ``unit`` by a reform."""
     return AdministrativeUnit.objects.filter(successor_links__successor=unit).order_by("code")
+
+
+# --------------------------------------------------------------------------- the country
+
+# The whole country in URLs and commands (?parent=VN): no GSO code is two letters.
+COUNTRY_CODE = "VN"
+
+
+def the_country() -> AdministrativeUnit:
+    """The whole country as a scope. No row stands above the provinces (their paths start
+    at the root), so it is an unsaved stand-in: path "/" holds every unit (`is_within`,
+    `in_subtree`), pk None; pages and selectors ask `is_country` before querying by it."""
+    return AdministrativeUnit(
+        code=COUNTRY_CODE, unit_type="", name=_("Cả nước"), path="/", level="", structure=""
+    )
+
+
+def is_country(unit: AdministrativeUnit | None) -> bool:
+    return unit is not None and unit.pk is None and unit.code == COUNTRY_CODE
+
+
+def structure_at(day: dt.date) -> str:
+    """The structure in force on `day`: three tiers until 30/06/2025, two after."""
+    return Structure.LEGACY if day <= LEGACY_END else Structure.REFORM_2025
+
+
+def country_units(level: str, *, start: dt.date, end: dt.date) -> UnitQuerySet:
+    """Every unit of `level` that existed during [start, end], of the structure in force
+    when the period closes (reports are filed on it; a year across the 2025 reform is read
+    on the two-tier country, as `unit_by_code_during` reads a code)."""
+    return (
+        AdministrativeUnit.objects.filter(level=level, structure=structure_at(end))
+        .valid_during(start, end)
+        .order_by("code", "name")
+    )

@@ -118,7 +118,7 @@ def figures_import_commit(*, batch: ImportBatch, user: User) -> ImportResult:
     unit approved since the preview) or raised while writing rolls everything back and
     marks the batch REJECTED with the reason.
     """
-    if batch.uploaded_by_id != user.pk and not user.sees_everything:
+    if batch.uploaded_by_id != user.pk and not user.is_portal_admin:
         raise ImportRefused("Chỉ người đã tải tệp lên mới được ghi lần nhập này.")
     current = ImportBatch.objects.select_related("parent", "period").get(pk=batch.pk)
     if current.status != ImportBatch.Status.PREVIEW:

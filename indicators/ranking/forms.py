@@ -17,6 +17,8 @@ class RankingTableForm(ScopeForm):
     "all" (units × indicators)."""
 
     indicator = forms.CharField(label=_("Chỉ số"), max_length=20)
+    # ?parent=VN: the country's provinces, or with tier=commune every commune of it.
+    country_scope = True
     # Which tier of the parent's subtree to rank ("" = its natural children), the unit
     # whose trend is drawn, and how the heat map is coloured.
     tier = forms.ChoiceField(

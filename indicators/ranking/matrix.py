@@ -24,11 +24,13 @@ from indicators.ranking.selectors import TotalRow
 from indicators.selectors import (
     complete_parts_q,
     numerator_expression,
+    parts_by_subtree,
     period_figures,
     target_subquery,
     unit_parts,
 )
-from units.models import AdministrativeUnit, UnitQuerySet
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
+from units.selectors import country_units, the_country
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -161,5 +163,65 @@ def matrix_for(
         rows=rows,
         totals=[TotalRow(i.code, totals[f"n_{i.code}"], totals[f"d_{i.code}"]) for i in indicators],
         children_level=unit_rows[0].get_level_display() if unit_rows else None,
+        met_counts=[count_met(r.cells[k].status for r in rows) for k in range(len(indicators))],
+    )
+
+
+def provinces_matrix(*, period: Period, indicators: list[Indicator]) -> Matrix:
+    """The country's provinces (of the structure in force when the period closes) × every
+    indicator, each cell the ratio of sums over the province's whole subtree, ranked as
+    `matrix_for` ranks units; the totals are the country's. Two queries, whatever the
+    number of units."""
+    targets = {
+        f"t_{i.code}": Subquery(target_subquery(i, period.year).values("value")[:1])
+        for i in indicators
+    }
+    provinces = list(
+        country_units(UnitLevel.PROVINCE, start=period.start, end=period.end)
+        .annotate(**targets)
+        .order_by("name", "pk")
+    )
+    parts = parts_by_subtree(
+        period.start, period.end, root_ids=[p.pk for p in provinces], indicators=indicators
+    )
+    rows = []
+    for province in provinces:
+        summed = parts.get(province.pk)
+        cells = []
+        for indicator in indicators:
+            numerator, denominator = summed.of(indicator.code) if summed else (None, None)
+            target = getattr(province, f"t_{indicator.code}")
+            cells.append(MatrixCell(indicator, numerator, denominator, target))
+        rows.append(MatrixRow(province, cells, is_sample=bool(summed and summed.is_sample)))
+    rows.sort(key=lambda r: (-r.met, -r.with_target))
+    ranks = competition_ranks(
+        [
+            (row.met, row.with_target) if any(c.rate is not None for c in row.cells) else None
+            for row in rows
+        ]
+    )
+    for row, rank in zip(rows, ranks, strict=True):
+        row.rank = rank
+    totals = []
+    for index, indicator in enumerate(indicators):
+        reported = [
+            r.cells[index]
+            for r in rows
+            if r.cells[index].numerator is not None and r.cells[index].denominator is not None
+        ]
+        totals.append(
+            TotalRow(
+                indicator.code,
+                sum(c.numerator or 0 for c in reported) if reported else None,
+                sum(c.denominator or 0 for c in reported) if reported else None,
+            )
+        )
+    return Matrix(
+        parent=the_country(),
+        period=period,
+        indicators=indicators,
+        rows=rows,
+        totals=totals,
+        children_level=str(UnitLevel.PROVINCE.label),
         met_counts=[count_met(r.cells[k].status for r in rows) for k in range(len(indicators))],
     )

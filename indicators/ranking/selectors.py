@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypedDict, cast
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -27,6 +30,7 @@ from django.db.models.functions import Coalesce, Length, NullIf
 
 from indicators.domain import formulas, periods
 from indicators.domain.compliance import AgainstTarget
+from indicators.domain.formulas import compliance_status
 from indicators.domain.ranking import competition_ranks, exact_ratio
 from indicators.domain.status import count_met
 from indicators.models import (
@@ -39,11 +43,13 @@ from indicators.selectors import (
     complete_parts_q,
     entered_figures,
     numerator_expression,
+    parts_by_subtree,
     period_figures,
     target_subquery,
     unit_parts,
 )
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
+from units.selectors import country_units, the_country
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -251,6 +257,219 @@ def _row(unit: WithAnnotations[AdministrativeUnit, FiguresAnnotations]) -> Ranki
         target=unit.target_value,
         target_id=unit.target_pk,
         is_sample=unit.is_sample,
+    )
+
+
+# --------------------------------------------------------------------------- the country
+
+# Rows per page of the ranking of every commune of the country.
+COUNTRY_PAGE_SIZE = 100
+
+
+@dataclass
+class CountryRanking(Ranking):
+    """A ranking of the whole country: the provinces, or every commune one page at a time
+    (`page`: Django's page of the ranked list; ranks are over the whole country)."""
+
+    page: Page | None = None
+    unit_count: int = 0
+
+
+def _previous_spec(period: Period) -> periods.PeriodSpec | None:
+    try:
+        return period.spec.previous()
+    except periods.PeriodError:
+        return None
+
+
+def _total(rows: list[RankingRow]) -> TotalRow:
+    """The ratio of sums over the rows' (already summed) parts: every figure belongs to one
+    row, so the sum of the rows' sums is the country's."""
+    reported = [r for r in rows if r.numerator is not None and r.denominator is not None]
+    if not reported:
+        return TotalRow("children", None, None)
+    return TotalRow(
+        "children",
+        sum(cast(int, r.numerator) for r in reported),
+        sum(cast(int, r.denominator) for r in reported),
+    )
+
+
+def _best_first(key: Fraction | None, name: str) -> tuple[bool, Fraction, str]:
+    """The order of a ranked table: best rate first, units without data last, then by name."""
+    return (key is None, -(key or Fraction(0)), name)
+
+
+def _rank(rows: list[RankingRow], previous_keys: list[Fraction | None]) -> None:
+    ranks = competition_ranks([exact_ratio(r.numerator, r.denominator) for r in rows])
+    previous_ranks = competition_ranks(previous_keys)
+    previous_ranked = any(rank is not None for rank in previous_ranks)
+    for row, rank, previous_rank in zip(rows, ranks, previous_ranks, strict=True):
+        row.rank, row.previous_rank, row.previous_ranked = rank, previous_rank, previous_ranked
+
+
+def _targets(indicator: Indicator, period: Period) -> dict[str, Any]:
+    return {
+        "target_value": Subquery(target_subquery(indicator, period.year).values("value")[:1]),
+        "target_pk": Subquery(target_subquery(indicator, period.year).values("pk")[:1]),
+    }
+
+
+def provinces_ranking(*, period: Period, indicator: Indicator) -> CountryRanking:
+    """The provinces of the country during the period (of the structure in force when it
+    closes) ranked best first by the ratio of sums over each province's whole subtree (its
+    desk, districts, communes and agencies), with the previous period's ranks and the
+    country's total. Three queries, whatever the number of units."""
+    provinces = list(
+        country_units(UnitLevel.PROVINCE, start=period.start, end=period.end).annotate(
+            **_targets(indicator, period)
+        )
+    )
+    ids = [p.pk for p in provinces]
+    current = parts_by_subtree(period.start, period.end, root_ids=ids, indicators=[indicator])
+    previous_spec = _previous_spec(period)
+    previous = (
+        parts_by_subtree(
+            previous_spec.start, previous_spec.end, root_ids=ids, indicators=[indicator]
+        )
+        if previous_spec is not None
+        else {}
+    )
+    rows = []
+    for province in provinces:
+        parts = current.get(province.pk)
+        numerator, denominator = parts.of(indicator.code) if parts else (None, None)
+        rows.append(
+            RankingRow(
+                unit=province,
+                numerator=numerator,
+                denominator=denominator,
+                target=province.target_value,  # type: ignore[attr-defined]
+                target_id=province.target_pk,  # type: ignore[attr-defined]
+                is_sample=bool(parts and parts.is_sample),
+            )
+        )
+    rows.sort(key=lambda r: _best_first(exact_ratio(r.numerator, r.denominator), r.unit.name))
+    before = [previous.get(r.unit.pk) for r in rows]
+    _rank(rows, [exact_ratio(*b.of(indicator.code)) if b else None for b in before])
+    total = _total(rows)
+    return CountryRanking(
+        parent=the_country(),
+        period=period,
+        indicator=indicator,
+        rows=rows,
+        parent_row=None,
+        children_total=total,
+        all_total=total,
+        children_level=str(UnitLevel.PROVINCE.label),
+        met_count=count_met(r.status for r in rows),
+        unit_count=len(rows),
+    )
+
+
+def _parts_of_units(
+    units: UnitQuerySet, indicator: Indicator, start: Any, end: Any
+) -> dict[int, tuple[int | None, int | None, bool]]:
+    """(numerator, denominator, any sample figure) of each unit over [start, end], rolled
+    up; one grouped query."""
+    definition = indicator.definition
+    complete = complete_parts_q(definition)
+    rows = (
+        period_figures(start, end)
+        .filter(unit__in=units.values("pk"))
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            n=Sum(numerator_expression(definition), filter=complete),
+            d=Sum(definition.denominator, filter=complete),
+            samples=Count("pk", filter=Q(is_sample=True)),
+        )
+    )
+    return {row["unit_id"]: (row["n"], row["d"], row["samples"] > 0) for row in rows}
+
+
+def communes_ranking(
+    *, period: Period, indicator: Indicator, page: int | str | None
+) -> CountryRanking:
+    """Every commune of the country during the period (of the structure in force when it
+    closes), ranked best first on its own figures; ranks, previous ranks and the total are
+    over the whole country. `page` is one page of COUNTRY_PAGE_SIZE rows (Django's
+    Paginator, a bad number gives the nearest page); None is every row (the download).
+
+    Four queries for any number of communes: their ids, names and targets, the current and
+    previous counts grouped by unit, the rows shown."""
+    communes = country_units(UnitLevel.COMMUNE, start=period.start, end=period.end)
+    listed = list(
+        communes.annotate(target_value=_targets(indicator, period)["target_value"]).values_list(
+            "pk", "name", "target_value"
+        )
+    )
+    names = [(pk, name) for pk, name, _target in listed]
+    current = _parts_of_units(communes, indicator, period.start, period.end)
+    previous_spec = _previous_spec(period)
+    previous = (
+        _parts_of_units(communes, indicator, previous_spec.start, previous_spec.end)
+        if previous_spec is not None
+        else {}
+    )
+
+    def key(parts: tuple[int | None, int | None, bool] | None) -> Fraction | None:
+        return exact_ratio(parts[0], parts[1]) if parts else None
+
+    ordered = sorted(names, key=lambda unit: _best_first(key(current.get(unit[0])), unit[1]))
+    ranks = competition_ranks([key(current.get(pk)) for pk, _name in ordered])
+    previous_ranks = competition_ranks([key(previous.get(pk)) for pk, _name in ordered])
+    previous_ranked = any(rank is not None for rank in previous_ranks)
+    place = {pk: index for index, (pk, _name) in enumerate(ordered)}
+    numbers = [(n or 0, d or 0) for n, d, _s in current.values() if n is not None and d is not None]
+    total = TotalRow(
+        "children",
+        sum(n for n, _d in numbers) if numbers else None,
+        sum(d for _n, d in numbers) if numbers else None,
+    )
+
+    shown_page: Page | None = None
+    if page is None:
+        shown = communes
+    else:
+        shown_page = Paginator([pk for pk, _name in ordered], COUNTRY_PAGE_SIZE).get_page(page)
+        shown = AdministrativeUnit.objects.filter(pk__in=list(shown_page.object_list))
+    units = sorted(
+        shown.select_related("parent").annotate(**_targets(indicator, period)),
+        key=lambda unit: place[unit.pk],
+    )
+    rows = []
+    for unit in units:
+        numerator, denominator, is_sample = current.get(unit.pk, (None, None, False))
+        index = place[unit.pk]
+        rows.append(
+            RankingRow(
+                unit=unit,
+                numerator=numerator,
+                denominator=denominator,
+                target=unit.target_value,  # type: ignore[attr-defined]
+                target_id=unit.target_pk,  # type: ignore[attr-defined]
+                is_sample=is_sample,
+                rank=ranks[index],
+                previous_rank=previous_ranks[index],
+                previous_ranked=previous_ranked,
+            )
+        )
+    return CountryRanking(
+        parent=the_country(),
+        period=period,
+        indicator=indicator,
+        rows=rows,
+        parent_row=None,
+        children_total=total,
+        all_total=total,
+        children_level=str(UnitLevel.COMMUNE.label),
+        met_count=count_met(
+            compliance_status(formulas.rate(*current.get(pk, (None, None, False))[:2]), target)
+            for pk, _name, target in listed
+        ),
+        page=shown_page,
+        unit_count=len(ordered),
     )
 
 

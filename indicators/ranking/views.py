@@ -6,19 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from indicators.access import require_unit
 from indicators.models import Indicator, Period
 from indicators.ranking import charts
 from indicators.ranking import downloads as exports_charts
 from indicators.ranking.forms import ALL_INDICATORS, RankingTableForm
-from indicators.ranking.matrix import Matrix, matrix_for
+from indicators.ranking.matrix import Matrix, matrix_for, provinces_matrix
 from indicators.ranking.selectors import (
     Ranking,
     TrendPoint,
+    communes_ranking,
+    provinces_ranking,
     ranking_for,
     trend_for,
     units_for_tier,
@@ -28,6 +32,7 @@ from indicators.scope import (
     read_include_drafts,
     redirect_to_defaults,
     reported_under,
+    the_whole_country,
 )
 from indicators.selectors import (
     PeriodCoverage,
@@ -38,7 +43,11 @@ from indicators.selectors import (
     periods_with_figures,
 )
 from units.http import AuthenticatedRequest
-from units.models import AdministrativeUnit, UnitQuerySet
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
+from units.selectors import is_country, the_country
+
+# What the country is ranked on: its provinces ("") or every commune of the country.
+COUNTRY_TIERS = ("", UnitLevel.COMMUNE)
 
 
 @dataclass
@@ -65,6 +74,9 @@ class RankingPage:
     reported: ReportCount | None = None
     reconciliation: dict[int, str] | None = None
     include_drafts: bool = False
+    # The country's every-commune ranking: the page shown, and the query without ?page=.
+    country_page: Page | None = None
+    query_without_page: str = ""
 
     def context(self) -> dict[str, object]:
         """The template's context: the keys of what was read, no others."""
@@ -89,6 +101,10 @@ class RankingPage:
             context.update({"ranking": self.ranking, "indicator": self.indicator})
         if self.trend_unit is not None:
             context.update({"trend_unit": self.trend_unit, "trend": self.trend})
+        if self.country_page is not None:
+            context.update(
+                {"country_page": self.country_page, "query_without_page": self.query_without_page}
+            )
         if self.coverage is not None:
             context.update(
                 {
@@ -103,14 +119,15 @@ class RankingPage:
         return context
 
 
-def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
+def _ranking_data(
+    request: AuthenticatedRequest, *, whole: bool = False
+) -> HttpResponse | RankingPage:
     """Everything the page and its downloads need, or the response to send instead (a
-    redirect to the default filters: the user's unit, or for an administrator the parent
-    of the first unit with figures; the no-data page; the form with its errors)."""
+    redirect to the default filters: the user's unit, or for those who see every unit the
+    country; the no-data page; the form with its errors)."""
     user = request.user
-    response = redirect_to_defaults(
-        request, fallback=parent_of_first_reporting_unit, indicator="online"
-    )
+    fallback = the_whole_country if user.sees_everything else parent_of_first_reporting_unit
+    response = redirect_to_defaults(request, fallback=fallback, indicator="online")
     if response is not None:
         return response
     form = RankingTableForm(request.GET)
@@ -130,6 +147,8 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
     parent = require_unit(user, form.parent_unit)
     period: Period = form.cleaned_data["period"]
     tier: str = form.cleaned_data.get("tier") or ""
+    if is_country(parent):
+        return _country_data(request, form, period=period, tier=tier, periods=periods, whole=whole)
     units = units_for_tier(parent, period, tier)
     without_unit = request.GET.copy()
     without_unit.pop("unit", None)
@@ -191,6 +210,69 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
     return page
 
 
+def _country_data(
+    request: AuthenticatedRequest,
+    form: RankingTableForm,
+    *,
+    period: Period,
+    tier: str,
+    periods: QuerySet[Period],
+    whole: bool = False,
+) -> HttpResponse | RankingPage:
+    """The country's table: its provinces ranked on their subtrees, or (tier "commune")
+    every commune of the country, one page at a time (`whole`: every row, the download);
+    all indicators at once for the provinces only (a matrix of every commune is not
+    drawn)."""
+    chosen: Indicator | str = form.cleaned_data["indicator"]
+    if tier not in COUNTRY_TIERS or (tier and not isinstance(chosen, Indicator)):
+        form.add_error(
+            None,
+            _(
+                "Cả nước được xếp hạng theo cấp tỉnh (từng chỉ số hoặc tất cả chỉ số) hoặc "
+                "toàn bộ cấp xã theo từng chỉ số; hãy chọn cấp đơn vị “Đơn vị trực thuộc”, "
+                "hoặc “Cấp xã” với một chỉ số."
+            ),
+        )
+        context = {
+            "form": form,
+            "periods": periods,
+            "indicators": Indicator.objects.all(),
+            "all_indicators": ALL_INDICATORS,
+        }
+        return render(request, "indicators/ranking.html", context, status=400)
+    without_unit = request.GET.copy()
+    without_unit.pop("unit", None)
+    without_page = without_unit.copy()
+    without_page.pop("page", None)
+    page = RankingPage(
+        form=form,
+        periods=periods,
+        indicators=Indicator.objects.all(),
+        parent=the_country(),
+        period=period,
+        tier=tier,
+        colour=form.cleaned_data.get("colour") or "status",
+        parents=parents_for_ranking(request.user.visible_units(), period),
+        query=request.GET.urlencode(),
+        query_without_unit=without_unit.urlencode(),
+        query_without_page=without_page.urlencode(),
+    )
+    if not isinstance(chosen, Indicator):
+        page.matrix = provinces_matrix(period=period, indicators=list(page.indicators))
+        return page
+    if tier == UnitLevel.COMMUNE:
+        number = None if whole else request.GET.get("page") or 1
+        result = communes_ranking(period=period, indicator=chosen, page=number)
+    else:
+        result = provinces_ranking(period=period, indicator=chosen)
+    page.ranking, page.indicator, page.country_page = result, chosen, result.page
+    trend_unit = _table_unit(result, form.cleaned_data.get("unit") or "")
+    if trend_unit is not None:
+        page.trend_unit = trend_unit
+        page.trend = trend_for(unit=trend_unit, indicator=chosen, period=period)
+    return page
+
+
 def _table_unit(result: Ranking, code: str) -> AdministrativeUnit | None:
     """The unit of this code among the table's rows or the parent's desk, so one the
     user may see; None for any other code."""
@@ -232,7 +314,8 @@ def ranking_chart_data(request: AuthenticatedRequest, chart: str, fmt: str) -> H
     as csv or xlsx."""
     if fmt not in DOWNLOAD_TYPES or chart not in ("bars", "trend", "heatmap"):
         raise Http404
-    page = _ranking_data(request)
+    # A download holds every row (the country's communes are paged on screen only).
+    page = _ranking_data(request, whole=True)
     if isinstance(page, HttpResponse):
         return page
     if chart == "heatmap" and page.matrix is not None:

@@ -20,10 +20,12 @@ from indicators.selectors import (
     children_for_ranking,
     complete_parts_q,
     numerator_expression,
+    parts_by_subtree,
     parts_by_unit,
     period_figures,
 )
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, UnitLevel
+from units.selectors import country_units, the_country
 
 
 @dataclass
@@ -183,6 +185,88 @@ def compliance_matrix(
     matrix = ComplianceMatrix(parent, period, previous_code, indicators, rows)
     matrix.summaries = _summaries(matrix, children, include_drafts=include_drafts)
     return matrix
+
+
+def country_compliance_matrix(*, period: Period) -> ComplianceMatrix:
+    """The country's provinces (of the structure in force when the period closes) × every
+    indicator, each cell the ratio of sums over the province's whole subtree, with the
+    province's targets, the previous period's rates, year-to-date pace and the country's
+    totals. No desk row: the country has none. Six queries, whatever the number of
+    units."""
+    indicators = list(Indicator.objects.all())
+    provinces = list(
+        country_units(UnitLevel.PROVINCE, start=period.start, end=period.end).order_by("name")
+    )
+    ids = [p.pk for p in provinces]
+    current = parts_by_subtree(period.start, period.end, root_ids=ids, indicators=indicators)
+    try:
+        previous_spec: periods.PeriodSpec | None = period.spec.previous()
+    except periods.PeriodError:
+        previous_spec = None
+    previous = (
+        parts_by_subtree(
+            previous_spec.start, previous_spec.end, root_ids=ids, indicators=indicators
+        )
+        if previous_spec
+        else {}
+    )
+    targets = _targets(ids, period.year)
+    so_far = _year_to_date(period)
+    year_to_date = (
+        parts_by_subtree(so_far[0].start, so_far[0].end, root_ids=ids, indicators=indicators)
+        if so_far
+        else {}
+    )
+    elapsed, days_in_year = (so_far[1], so_far[2]) if so_far else (0, 0)
+    rows = []
+    for province in provinces:
+        counts, before, ytd = current.get(province.pk), previous.get(province.pk), None
+        ytd = year_to_date.get(province.pk)
+        cells = []
+        for indicator in indicators:
+            numerator, denominator = counts.of(indicator.code) if counts else (None, None)
+            cell = Cell(
+                unit=province,
+                indicator=indicator,
+                numerator=numerator,
+                denominator=denominator,
+                target=targets.get((province.pk, indicator.code)),
+                previous_rate=formulas.rate(*before.of(indicator.code)) if before else None,
+            )
+            if ytd and cell.target is not None:
+                ytd_num, ytd_den = ytd.of(indicator.code)
+                cell.year_to_date = (ytd_num, ytd_den)
+                if ytd_num is not None and ytd_den:
+                    cell.projection = compliance.project_to_year_end(
+                        numerator_so_far=ytd_num,
+                        denominator_so_far=ytd_den,
+                        days_elapsed=elapsed,
+                        days_in_year=days_in_year,
+                        target=cell.target,
+                    )
+            cells.append(cell)
+        rows.append(UnitRow(province, cells, counts.status if counts else None))
+    _rank_children(rows, len(indicators))
+    previous_code = previous_spec.code if previous_spec else None
+    matrix = ComplianceMatrix(the_country(), period, previous_code, indicators, rows)
+    matrix.summaries = [
+        _country_summary(indicator, [row.cells[index] for row in rows])
+        for index, indicator in enumerate(indicators)
+    ]
+    return matrix
+
+
+def _country_summary(indicator: Indicator, cells: list[Cell]) -> IndicatorSummary:
+    """x/y provinces met, and the country's total: the sum of the provinces' subtree sums
+    (every figure lies in exactly one province), as a ratio of sums."""
+    reported = [c for c in cells if c.numerator is not None and c.denominator is not None]
+    return IndicatorSummary(
+        indicator=indicator,
+        met=count_met(c.status for c in cells),
+        with_data=count_judged(c.status for c in cells),
+        total_numerator=sum(c.numerator or 0 for c in reported) if reported else None,
+        total_denominator=sum(c.denominator or 0 for c in reported) if reported else None,
+    )
 
 
 def _rank_children(rows: list[UnitRow], indicator_count: int) -> None:

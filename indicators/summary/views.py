@@ -18,16 +18,19 @@ from indicators.access import get_unit_for_user, home_page, require_unit
 from indicators.models import FiguresStatus
 from indicators.scope import (
     bad_query,
+    first_ranked_parent,
     open_period,
     read_include_drafts,
     read_spec,
     scope_or_defaults,
+    the_whole_country,
 )
 from indicators.summary import charts as compliance_charts
 from indicators.summary import selectors as compliance_selectors
 from kpi_portal.spreadsheets.text import csv_text
 from units.http import AuthenticatedRequest
 from units.models import UnitLevel
+from units.selectors import is_country
 
 
 @login_required
@@ -39,18 +42,29 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def summary(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    choice = scope_or_defaults(request.GET, user=user, count=True)
+    fallback = the_whole_country if user.sees_everything else first_ranked_parent
+    choice = scope_or_defaults(request.GET, user=user, fallback=fallback, country=True, count=True)
     if "period" in choice.errors:
         return _bad_filter(request, choice.errors["period"])
     if choice.period is None or choice.parent is None:
         return render(request, "indicators/no_data.html")
     parent, period = require_unit(user, choice.parent), choice.period
     include_drafts = read_include_drafts(request.GET)
-    matrix = compliance_selectors.compliance_matrix(
-        parent=parent, period=period, include_drafts=include_drafts
-    )
-    units = [row.unit for row in matrix.rows]
-    coverage = selectors.period_coverage(period=period, units=units, include_drafts=include_drafts)
+    if is_country(parent):
+        # Provinces × indicators on their whole subtrees (drafts left out); coverage notes
+        # are per unit's own entries, which a province's row is not.
+        include_drafts = False
+        matrix = compliance_selectors.country_compliance_matrix(period=period)
+        units = []
+        coverage = selectors.PeriodCoverage(notes={}, refused={})
+    else:
+        matrix = compliance_selectors.compliance_matrix(
+            parent=parent, period=period, include_drafts=include_drafts
+        )
+        units = [row.unit for row in matrix.rows]
+        coverage = selectors.period_coverage(
+            period=period, units=units, include_drafts=include_drafts
+        )
     drafts = {unit.pk for unit in coverage.drafts}
     for row in matrix.rows:
         if row.figures_status is None and row.unit.pk in drafts:

@@ -192,3 +192,19 @@ class UsersImportAdminTests(BaseTestCase):
         self.assertContains(response, "Không tạo người dùng nào: tệp có 1 lỗi.")
         self.assertContains(response, "Dòng 6:")
         self.assertFalse(User.objects.filter(username="xa.hoaithanh").exists())
+
+
+class NationalRoleImportTests(BaseTestCase):
+    def test_it_creates_a_national_user_without_a_unit(self) -> None:
+        label = "Chuyên viên cấp Trung ương (Bộ, Văn phòng Chính phủ)"
+        rows: list[list[object]] = [
+            ["bo.noivu", "Đỗ Văn Bộ", "", label, "", ""],
+            ["vpcp", "Hà Thị Chính", "", "national", "", ""],
+        ]
+        users_import_xlsx(data=xlsx(rows), by=self.admin)
+        for username in ("bo.noivu", "vpcp"):
+            user = User.objects.get(username=username)
+            self.assertEqual(user.role, Role.NATIONAL)
+            self.assertIsNone(user.unit)
+            self.assertTrue(user.sees_everything)
+            self.assertFalse(user.is_portal_admin)

@@ -40,6 +40,7 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.DISTRICT_STAFF: (UnitLevel.DISTRICT,),
     Role.CHAIRMAN: (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE),
     Role.PROVINCE_STAFF: (UnitLevel.PROVINCE,),
+    Role.NATIONAL: (),
     Role.ADMIN: (),
 }
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -7,9 +7,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.domain import formatting, formulas
-from indicators.models import Indicator
-from indicators.ranking.selectors import ranking_for
-from indicators.scope import add_scope_arguments, command_scope
+from indicators.models import Indicator, Period
+from indicators.ranking.selectors import (
+    Ranking,
+    communes_ranking,
+    provinces_ranking,
+    ranking_for,
+)
+from indicators.scope import PERIOD_HELP, command_scope
+from units.models import AdministrativeUnit, UnitLevel
+from units.selectors import COUNTRY_CODE, is_country
 
 COLUMNS = ["rank", "code", "name", "numerator", "denominator", "rate", "target", "status"]
 
@@ -17,11 +24,22 @@ COLUMNS = ["rank", "code", "name", "numerator", "denominator", "rate", "target",
 class Command(BaseCommand):
     help = (
         "In bảng xếp hạng các đơn vị trực thuộc theo một chỉ số trong một kỳ. "
-        "Ví dụ: ranking --parent 543 --period 2023-H1-CAL --indicator online --format table"
+        "Ví dụ: ranking --parent 543 --period 2023-H1-CAL --indicator online --format table. "
+        "Không có --parent: các tỉnh của cả nước (--level commune: mọi xã của cả nước)."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        add_scope_arguments(parser, parent_help="Mã ĐVHC của đơn vị cấp trên.")
+        parser.add_argument(
+            "--parent",
+            default=COUNTRY_CODE,
+            help=f"Mã ĐVHC của đơn vị cấp trên; bỏ trống hoặc {COUNTRY_CODE}: cả nước.",
+        )
+        parser.add_argument("--period", required=True, help=PERIOD_HELP)
+        parser.add_argument(
+            "--level",
+            choices=[UnitLevel.COMMUNE],
+            help="Cả nước: xếp hạng mọi xã thay cho các tỉnh.",
+        )
         parser.add_argument(
             "--indicator",
             required=True,
@@ -39,14 +57,15 @@ class Command(BaseCommand):
             definition = formulas.get_indicator(options["indicator"])
         except formulas.UnknownIndicator as error:
             raise CommandError(str(error)) from error
-        scope = command_scope(options)
+        scope = command_scope(options, country=True)
         parent, period = scope.parent, scope.period
         assert period is not None  # a stored period is required
         indicator = Indicator.objects.get(code=definition.code)
-        result = ranking_for(
-            parent=parent,
-            period=period,
-            indicator=indicator,
+        result = self._ranking(
+            parent,
+            period,
+            indicator,
+            level=options.get("level"),
             include_drafts=options["include_drafts"],
         )
         machine = options["format"] == "csv"
@@ -91,6 +110,27 @@ class Command(BaseCommand):
         heading = f"{indicator.name_vi} — {parent} — {period.label_vi} ({scope.spec.range_vi})"
         self.stdout.write(heading)
         self._table([COLUMNS, *rows])
+
+    def _ranking(
+        self,
+        parent: AdministrativeUnit,
+        period: Period,
+        indicator: Indicator,
+        *,
+        level: str | None,
+        include_drafts: bool,
+    ) -> Ranking:
+        if not is_country(parent):
+            if level:
+                raise CommandError("--level chỉ dùng khi xếp hạng cả nước (không có --parent).")
+            return ranking_for(
+                parent=parent, period=period, indicator=indicator, include_drafts=include_drafts
+            )
+        if include_drafts:
+            raise CommandError("--include-drafts chưa dùng được khi xếp hạng cả nước.")
+        if level == UnitLevel.COMMUNE:
+            return communes_ranking(period=period, indicator=indicator, page=None)
+        return provinces_ranking(period=period, indicator=indicator)
 
     def _table(self, rows: list[list[str]]) -> None:
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
