@@ -165,7 +165,8 @@ def demo_load(*, sample: bool = True, users: bool = True) -> DemoReport:
         report.published += 1
     if sample:
         report.figures_sample = sample_figures_generate()
-    for plan_data in (*data["plans"], *DEMO_PLANS):
+    # The sample plan goes with the sample figures its baselines are read from.
+    for plan_data in (*data["plans"], *(DEMO_PLANS if sample else ())):
         report.targets += _load_plan(plan_data, data["national_minimums"], indicators)
     if users:
         report.users = demo_users_create()

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from indicators.access import require_unit
+from indicators.figures.selectors import published_rates
 from indicators.models import Indicator, Period
 from indicators.ranking import charts
 from indicators.ranking import downloads as exports_charts
@@ -141,6 +142,12 @@ def _ranking_data(request: AuthenticatedRequest) -> HttpResponse | RankingPage:
         parent=parent, period=period, indicator=chosen, children=units if tier else None
     )
     page.ranking, page.indicator = result, chosen
+    rows = [*result.rows, *([result.parent_row] if result.parent_row else [])]
+    published = published_rates(
+        unit_ids=[parent.pk, *(r.unit.pk for r in result.rows)], period=period
+    )
+    for row in rows:
+        row.published = published.get((row.unit.pk, chosen.code))
     page.coverage = period_coverage(period=period, units=[parent, *(r.unit for r in result.rows)])
     trend_unit = _table_unit(result, form.cleaned_data.get("unit") or "")
     if trend_unit is not None:
