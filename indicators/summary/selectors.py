@@ -362,7 +362,11 @@ def unit_monthly_trend(
     by_index = {row["period__year"] * 12 + row["period__number"] - 1: row for row in rows}
     last = max(by_index, default=_month_index(_month_containing(today)))
     if unit.valid_to and not by_index:
-        last = min(last, _month_index(_month_containing(unit.valid_to)))
+        # A unit that ceased: its last month is the last one closed while it existed
+        # (30/06/2025 → 2025-M06-ND09; the month closing on 14/07 is its successor's).
+        ended = _month_containing(unit.valid_to)
+        closed = _month_index(ended) - (1 if ended.end > unit.valid_to else 0)
+        last = min(last, closed)
     window = [_month_of_index(i) for i in range(last - months + 1, last + 1)]
     targets = _targets_by_year(unit.pk, {spec.year for spec in window if spec.year})
     trend = []

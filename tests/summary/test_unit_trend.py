@@ -115,3 +115,14 @@ class UnitTrendTestCase(BaseTestCase):
         self.assertIn(REFORM_LABEL, json.dumps(figure, ensure_ascii=False))
         self.assertIn("tổng số liệu các đơn vị trước sắp xếp", html)
         self.assertNotIn("<script>", html.split('id="unit-trend-data"', 1)[1].split("</figure>")[0])
+
+
+class CeasedUnitTrendTestCase(BaseTestCase):
+    def test_it_ends_a_ceased_units_months_with_its_last_month(self) -> None:
+        """Hoài Đức (until 30/06/2025) without monthly figures: its 24 months end with
+        2025-M06-ND09, all gaps."""
+        online = Indicator.objects.get(code="online")
+        trend = unit_monthly_trend(unit=self.hoai_duc, indicators=[online], today=TODAY)
+        self.assertEqual(trend.months[-1].period.code, "2025-M06-ND09")
+        self.assertEqual(len(trend.months), 24)
+        self.assertFalse(trend.has_data)
