@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import random
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from indicators.domain import periods
+from indicators.domain import formulas, periods
 from indicators.domain.formulas import COUNT_FIELDS
 from indicators.models import (
     FiguresStatus,
@@ -32,7 +34,16 @@ from indicators.models import (
     UnitFigures,
 )
 from indicators.targets.services import targets_apply, targets_apply_tiers
-from units.models import AdministrativeUnit, Role, Structure, UnitLevel, UnitQuerySet, User
+from units.models import (
+    LEGACY_END,
+    AdministrativeUnit,
+    Role,
+    Structure,
+    UnitLevel,
+    UnitQuerySet,
+    UnitSuccession,
+    User,
+)
 from units.selectors import unit_by_code
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -56,18 +67,17 @@ CSV_COLUMNS = {
     "e_certified_copies": "e_certified_copies",
 }
 
-# Provinces that get sample figures: those of the source documents, Quảng Ngãi (51: Đức Phổ,
-# Phổ Ninh) and Bình Định / Gia Lai (52: Hoài Nhơn).
-SAMPLE_PROVINCES = ("51", "52")
-LEGACY_SAMPLE_PERIODS = (
-    "2023-H1-CAL",
-    "2024-Q1-ND09",
-    "2024-Q2-ND09",
-    "2024-Q3-ND09",
-    "2024-Q4-ND09",
-    "2024-Y-ND09",
-)
-REFORM_SAMPLE_PERIODS = tuple(f"2026-M{m:02d}-ND09" for m in range(1, 11))
+# Sample figures, month by month (Decree 09 months, 15th to 14th) up to the month in which the
+# demo's "today" falls: Gia Lai as it is today (province 52 of the 2025 structure) and, before
+# it, the two provinces it was made of (Bình Định 52 and old Gia Lai 64, with their district
+# desks and communes); Quảng Ngãi (51: Đức Phổ, Phổ Ninh) too, from the start of the Decree 09
+# year 2024 so that the 2025 plans of Đức Phổ and Phổ Ninh keep a whole 2024 as baseline.
+# Old Gia Lai (64) exists only when the whole country is loaded (scripts/run.sh); the tests
+# load 51 and 52.
+DEMO_TODAY = dt.date(2026, 12, 1)
+SAMPLE_FIRST_MONTH = {"51": (2024, 1), "52": (2024, 12), "64": (2024, 12)}
+LEGACY_SAMPLE_PROVINCES = ("51", "52", "64")
+REFORM_SAMPLE_PROVINCES = ("51", "52")
 
 DEMO_PASSWORD = "ChiSo-TTHC-2025"
 
@@ -82,13 +92,38 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
+    # The two-tier era (from 01/07/2025): Gia Lai = old Gia Lai + Bình Định, province 52.
+    DemoAccount("tinh.gialai", Role.PROVINCE_STAFF, "52", dt.date(2026, 1, 1), "province"),
+    DemoAccount("chutich.gialai", Role.CHAIRMAN, "52", dt.date(2026, 1, 1), "province"),
+    # New Phường Bồng Sơn = old Bồng Sơn + Hoài Đức (21640 read as of 2026).
+    DemoAccount("xa.bongson", Role.COMMUNE_OFFICIAL, "21640", dt.date(2026, 1, 1), "commune"),
     DemoAccount("quantri", Role.ADMIN, "", dt.date(2023, 6, 30), ""),
+    # History: the three-tier structure, where the source documents' figures live.
     DemoAccount("tinh.binhdinh", Role.PROVINCE_STAFF, "52", dt.date(2023, 6, 30), "province"),
     DemoAccount("huyen.hoainhon", Role.DISTRICT_STAFF, "543", dt.date(2023, 6, 30), "district"),
     DemoAccount("chutich.hoainhon", Role.CHAIRMAN, "543", dt.date(2023, 6, 30), "district"),
     DemoAccount("xa.hoaiduc", Role.COMMUNE_OFFICIAL, "21685", dt.date(2023, 6, 30), "commune"),
     DemoAccount("huyen.ducpho", Role.DISTRICT_STAFF, "534", dt.date(2024, 12, 14), "district"),
-    DemoAccount("tinh.gialai", Role.PROVINCE_STAFF, "52", dt.date(2026, 1, 1), "province"),
+)
+
+# The province's own plan for 2026, so that the communes of today's Gia Lai have targets
+# (the Phổ Ninh rule on their 2025 results, the latest national minimums). Not from a
+# document: labelled as a sample plan.
+DEMO_PLANS = (
+    {
+        "key": "gia-lai-2026",
+        "issuer": "52",
+        "as_of": "2026-01-01",
+        "year": 2026,
+        "title": "Chỉ tiêu cải cách TTHC năm 2026 của tỉnh Gia Lai (kế hoạch mẫu)",
+        "decision_number": "Kế hoạch mẫu (minh họa)",
+        "decision_date": "2026-01-15",
+        "applies_rule": True,
+        "uplift_mode": "points",
+        "uplift": "10",
+        "minimums_from": "2025",
+        "apply_to": "52",
+    },
 )
 
 
@@ -98,6 +133,7 @@ class DemoReport:
     figures_sample: int = 0
     published: int = 0
     targets: int = 0
+    seconds: float = 0.0
     users: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -112,6 +148,7 @@ def _indicators() -> dict[str, Indicator]:
 @transaction.atomic
 def demo_load(*, sample: bool = True, users: bool = True) -> DemoReport:
     """Load everything a first run shows. Idempotent: rows are matched, not duplicated."""
+    began = time.monotonic()
     report = DemoReport()
     data = json.loads((FIXTURES_DIR / "real_data.json").read_text(encoding="utf-8"))
     indicators = _indicators()
@@ -128,10 +165,12 @@ def demo_load(*, sample: bool = True, users: bool = True) -> DemoReport:
         report.published += 1
     if sample:
         report.figures_sample = sample_figures_generate()
-    for plan_data in data["plans"]:
+    # The sample plan goes with the sample figures its baselines are read from.
+    for plan_data in (*data["plans"], *(DEMO_PLANS if sample else ())):
         report.targets += _load_plan(plan_data, data["national_minimums"], indicators)
     if users:
         report.users = demo_users_create()
+    report.seconds = time.monotonic() - began
     return report
 
 
@@ -172,7 +211,7 @@ def _load_plan(
 ) -> int:
     issuer = unit_by_code(plan_data["issuer"], on=dt.date.fromisoformat(plan_data["as_of"]))
     decision_date = plan_data.get("decision_date")
-    plan, _created = TargetPlan.objects.update_or_create(
+    plan, created = TargetPlan.objects.update_or_create(
         issuer=issuer,
         year=plan_data["year"],
         title=plan_data["title"],
@@ -196,123 +235,332 @@ def _load_plan(
             defaults={"value": Decimal(tier["value"])},
         )
     written = targets_apply_tiers(plan=plan)
-    if plan.applies_rule and plan_data.get("apply_to"):
+    # The rule reads every unit's last-year result (about a second per ten units): applied
+    # once, when the plan is new, so that running the command again stays quick.
+    if plan.applies_rule and plan_data.get("apply_to") and created:
         parent = unit_by_code(plan_data["apply_to"], on=dt.date(plan.year, 1, 1))
         written += len(targets_apply(plan=plan, parent=parent))
     return written
 
 
-def sample_figures_generate() -> int:
-    """Plausible figures for the sample provinces' units in periods without real data."""
-    legacy = _in_sample_provinces(Structure.LEGACY).filter(
-        level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]
+def sample_months(first: tuple[int, int], today: dt.date = DEMO_TODAY) -> list[periods.PeriodSpec]:
+    """Decree 09 months from `first` (year, month) to the one that contains `today`: the last
+    one is the month being reported now, the first days of it only."""
+    last = periods.reporting_period_containing(
+        today, periods.PeriodKind.MONTH, periods.Convention.DECREE09
     )
-    reform = _in_sample_provinces(Structure.REFORM_2025).filter(level=UnitLevel.COMMUNE)
-    created = 0
-    for codes, units in ((LEGACY_SAMPLE_PERIODS, legacy), (REFORM_SAMPLE_PERIODS, reform)):
-        unit_list = list(units)
-        for code in codes:
-            period = _period(code)
-            taken = set(UnitFigures.objects.filter(period=period).values_list("unit_id", flat=True))
-            # A published real result for the unit and period wins over any sample.
-            taken |= set(
-                PublishedResult.objects.filter(period__year=period.year).values_list(
-                    "unit_id", flat=True
-                )
+    year, number = first
+    months = []
+    while True:
+        spec = periods.month(year, number, periods.Convention.DECREE09)
+        months.append(spec)
+        if spec.code == last.code:
+            return months
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+
+
+def _month_index(spec: periods.PeriodSpec) -> int:
+    assert spec.year is not None and spec.number is not None
+    return spec.year * 12 + spec.number
+
+
+def _in_force_at_end(spec: periods.PeriodSpec) -> str:
+    """The structure a month is reported on: the one in force when it closes (as GSO codes
+    are read, units.selectors.unit_by_code_during). The Decree 09 month 15/06–14/07/2025
+    straddles the merger of 01/07/2025; it is 2025-M07-ND09 and is reported by the new
+    communes (their first month, its first half on their predecessors' ground), so the
+    legacy structure reports up to 2025-M06-ND09 (15/05–14/06) and no day is counted twice
+    or lost."""
+    return Structure.LEGACY if spec.end <= LEGACY_END else Structure.REFORM_2025
+
+
+# Each rate a sample unit has, with the count fields it is the share of and the range a unit
+# without a real figure draws its level from. "portal" (received with a national-portal
+# account) is no indicator but a share like the others.
+_SHARE_RANGES: dict[str, tuple[float, float]] = {
+    "online": (0.45, 0.95),
+    "payment": (0.40, 0.95),
+    "digitization": (0.50, 0.98),
+    "e_results": (0.50, 0.98),
+    "reuse": (0.10, 0.70),
+    "feedback": (0.85, 1.0),
+    "satisfaction": (0.88, 0.995),
+    "on_time": (0.93, 1.0),
+    "population_db": (0.50, 1.0),
+    "portal": (0.50, 0.95),
+}
+
+
+@dataclass
+class SampleProfile:
+    """How a unit reports: dossiers received a month and, per rate, a level at a month
+    that moves gently towards 100 % (or slowly away from it) at its own pace."""
+
+    monthly: float
+    anchors: dict[str, tuple[float, int]]  # rate -> (share 0–1, month index it holds at)
+    pace: dict[str, float]  # rate -> share of the distance to 100 % closed per month
+
+    def level(self, key: str, month_index: int) -> float:
+        share, anchored_at = self.anchors[key]
+        moved = 1 - (1 - share) * math.exp(-self.pace[key] * (month_index - anchored_at))
+        return min(1.0, max(0.0, moved))
+
+
+def _random_profile(unit: AdministrativeUnit, start_index: int) -> SampleProfile:
+    rng = random.Random(f"unit:{unit.structure}:{unit.code}")
+    monthly = rng.uniform(350, 1000) if unit.level == UnitLevel.DISTRICT else rng.uniform(40, 220)
+    return SampleProfile(
+        monthly=monthly,
+        anchors={key: (rng.uniform(*bounds), start_index) for key, bounds in _SHARE_RANGES.items()},
+        pace={key: rng.uniform(-0.003, 0.02) for key in _SHARE_RANGES},
+    )
+
+
+def _real_anchors(units: list[AdministrativeUnit]) -> dict[int, SampleProfile]:
+    """Profiles of the units a document gives figures or published rates for: the sample
+    continues that level (Hoài Đức's 93,33 % online in H1 2023 stays in the nineties)
+    instead of drawing a new one. Two queries."""
+    by_pk = {unit.pk: unit for unit in units}
+    profiles: dict[int, SampleProfile] = {}
+
+    def profile_of(unit_id: int) -> SampleProfile:
+        if unit_id not in profiles:
+            profiles[unit_id] = _random_profile(by_pk[unit_id], 0)
+        return profiles[unit_id]
+
+    def month_of(day: dt.date) -> int:
+        return _month_index(
+            periods.reporting_period_containing(
+                day, periods.PeriodKind.MONTH, periods.Convention.DECREE09
             )
-            rows = [
+        )
+
+    real = UnitFigures.objects.filter(unit_id__in=list(by_pk), is_sample=False).select_related(
+        "period"
+    )
+    for figures in real.order_by("period__end"):
+        profile = profile_of(figures.unit_id)
+        counts = figures.counts()
+        days = (figures.period.end - figures.period.start).days + 1
+        if counts["received"]:
+            profile.monthly = counts["received"] * 30.4 / days
+        at = month_of(figures.period.end)
+        for code, definition in formulas.INDICATORS_BY_CODE.items():
+            share = formulas.indicator_rate(definition, counts)
+            if share is not None:
+                profile.anchors[code] = (float(share) / 100, at)
+        portal, received = counts["with_portal_account"], counts["received"]
+        if portal is not None and received:
+            profile.anchors["portal"] = (portal / received, at)
+    published = PublishedResult.objects.filter(unit_id__in=list(by_pk)).select_related(
+        "period", "indicator"
+    )
+    for result in published.order_by("period__end"):
+        profile = profile_of(result.unit_id)
+        profile.anchors[result.indicator.code] = (
+            float(result.rate) / 100,
+            month_of(result.period.end),
+        )
+    return profiles
+
+
+def _merged_profile(
+    unit: AdministrativeUnit, parts: list[tuple[SampleProfile, float]], at: int
+) -> SampleProfile:
+    """A 2025 commune continues its predecessors: its volume is theirs (a commune split
+    between several new ones gives each its share) and each level the ratio of sums of
+    their levels at the merger, weighted by their dossiers."""
+    own = _random_profile(unit, at)
+    volume = sum(profile.monthly * weight for profile, weight in parts)
+    if not volume:
+        return own
+    anchors = {
+        key: (sum(p.monthly * w * p.level(key, at) for p, w in parts) / volume, at)
+        for key in _SHARE_RANGES
+    }
+    pace = {key: sum(p.monthly * w * p.pace[key] for p, w in parts) / volume for key in anchors}
+    return SampleProfile(monthly=volume, anchors=anchors, pace=pace)
+
+
+def sample_status(unit: AdministrativeUnit, month_index: int, current: int) -> str | None:
+    """Months up to two months before the current one are approved; the month just closed
+    is mostly submitted or approved with some drafts and a few units missing; the current
+    month, reported in its first days, mostly missing (None = not reported), so the to-do
+    and "who has not reported" screens have content."""
+    if month_index <= current - 2:
+        return FiguresStatus.APPROVED
+    rng = random.Random(f"status:{unit.structure}:{unit.code}:{month_index}")
+    choices: list[str | None]
+    if month_index == current - 1:
+        choices, weights = (
+            [FiguresStatus.APPROVED, FiguresStatus.SUBMITTED, FiguresStatus.DRAFT, None],
+            [55, 30, 8, 7],
+        )
+    else:
+        choices, weights = [None, FiguresStatus.DRAFT, FiguresStatus.SUBMITTED], [60, 25, 15]
+    return rng.choices(choices, weights)[0]
+
+
+def sample_counts(
+    unit: AdministrativeUnit,
+    spec: periods.PeriodSpec,
+    profile: SampleProfile,
+    *,
+    carried_over: int | None,
+    days: int,
+) -> dict[str, int]:
+    """One month's counts around the unit's levels (noise of a few points), passing every
+    check of formulas.check_identities; `carried_over` is what the month before left
+    unresolved (the stock of the roll-up), `days` the days reported so far."""
+    rng = random.Random(f"figures:{unit.structure}:{unit.code}:{spec.code}")
+    index = _month_index(spec)
+
+    def share(key: str) -> float:
+        return min(1.0, max(0.0, profile.level(key, index) + rng.uniform(-0.025, 0.025)))
+
+    received = max(3, round(profile.monthly * days / 30.4 * rng.uniform(0.85, 1.15)))
+    if carried_over is None:
+        carried_over = rng.randint(0, max(1, received // 30))
+    total = carried_over + received
+    resolved = min(total, round(total * rng.uniform(0.93, 0.99)))
+    on_time = round(resolved * share("on_time"))
+    online = round(received * share("online"))
+    digitized = round(received * share("digitization"))
+    digitized_full = round(digitized * rng.uniform(0.7, 1.0))
+    payments_total = round(resolved * rng.uniform(0.4, 0.8))
+    feedback_received = rng.choice([0, 0, 1, 1, 2, 3, 4])
+    ratings_total = round(resolved * rng.uniform(0.1, 0.4))
+    return {
+        "total": total,
+        "carried_over": carried_over,
+        "received": received,
+        "with_portal_account": round(received * share("portal")),
+        "received_in_person": received - online,
+        "received_online": online,
+        "digitized_partial": digitized - digitized_full,
+        "digitized_full": digitized_full,
+        "resolved": resolved,
+        "results_digitized": round(resolved * share("e_results")),
+        "reused": round(received * share("reuse")),
+        "resolved_on_time": on_time,
+        "resolved_late": resolved - on_time,
+        "e_certified_copies": rng.randint(5, 60) * (5 if unit.level == UnitLevel.DISTRICT else 1),
+        "payments_online": round(payments_total * share("payment")),
+        "payments_total": payments_total,
+        "feedback_received": feedback_received,
+        "feedback_on_time": round(feedback_received * share("feedback")),
+        "ratings_satisfied": round(ratings_total * share("satisfaction")),
+        "ratings_total": ratings_total,
+        "population_db_checked": round(received * share("population_db")),
+    }
+
+
+def sample_figures_generate(*, today: dt.date = DEMO_TODAY) -> int:
+    """Monthly sample figures for the sample provinces' units (legacy desks and communes up
+    to 2025-M06-ND09, the 2025 communes from 2025-M07-ND09), where no figure exists yet.
+    A handful of queries and one bulk insert, whatever the number of units and months."""
+    legacy = list(
+        _in_sample_provinces(Structure.LEGACY, LEGACY_SAMPLE_PROVINCES).filter(
+            level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]
+        )
+    )
+    reform = list(
+        _in_sample_provinces(Structure.REFORM_2025, REFORM_SAMPLE_PROVINCES).filter(
+            level=UnitLevel.COMMUNE
+        )
+    )
+    province_codes = dict(
+        AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("pk", "code")
+    )
+    # The province is the first unit of the materialised path.
+    province_of = {u.pk: province_codes[u.ancestor_ids()[0]] for u in [*legacy, *reform]}
+    months = {code: sample_months(first, today) for code, first in SAMPLE_FIRST_MONTH.items()}
+    current = _month_index(months["52"][-1])
+    every_month = {spec.code: spec for specs in months.values() for spec in specs}
+    stored = {code: _period(code) for code in sorted(every_month)}
+
+    taken = set(
+        UnitFigures.objects.filter(period__in=list(stored.values())).values_list(
+            "unit_id", "period_id"
+        )
+    )
+    # A published real result wins over any sample of the days it covers.
+    published = [
+        (unit_id, start, end)
+        for unit_id, start, end in PublishedResult.objects.values_list(
+            "unit_id", "period__start", "period__end"
+        )
+    ]
+
+    def is_published(unit_id: int, spec: periods.PeriodSpec) -> bool:
+        return any(
+            u == unit_id and start <= spec.start and spec.end <= end for u, start, end in published
+        )
+
+    profiles = _real_anchors(legacy)
+    legacy_last = _month_index(periods.month(2025, 6, periods.Convention.DECREE09))
+    for unit in legacy:
+        if unit.pk not in profiles:
+            profiles[unit.pk] = _random_profile(unit, _month_index(months[province_of[unit.pk]][0]))
+    links = list(
+        UnitSuccession.objects.filter(successor__in=reform).values_list(
+            "successor_id", "predecessor_id"
+        )
+    )
+    shares: dict[int, int] = {}
+    for _successor, predecessor in UnitSuccession.objects.filter(
+        predecessor__in=[p for _s, p in links]
+    ).values_list("successor_id", "predecessor_id"):
+        shares[predecessor] = shares.get(predecessor, 0) + 1
+    parts: dict[int, list[tuple[SampleProfile, float]]] = {}
+    for successor, predecessor in links:
+        if predecessor in profiles:
+            parts.setdefault(successor, []).append((profiles[predecessor], 1 / shares[predecessor]))
+    for unit in reform:
+        profiles[unit.pk] = _merged_profile(unit, parts.get(unit.pk, []), legacy_last)
+
+    rows = []
+    for unit in [*legacy, *reform]:
+        carried: int | None = None
+        for spec in months[province_of[unit.pk]]:
+            if _in_force_at_end(spec) != unit.structure or not _reports_during(unit, spec):
+                continue
+            index = _month_index(spec)
+            days = (min(spec.end, today) - spec.start).days + 1
+            counts = sample_counts(unit, spec, profiles[unit.pk], carried_over=carried, days=days)
+            carried = counts["total"] - counts["resolved"]
+            period = stored[spec.code]
+            status = sample_status(unit, index, current)
+            if status is None or (unit.pk, period.pk) in taken or is_published(unit.pk, spec):
+                continue
+            rows.append(
                 UnitFigures(
                     unit=unit,
                     period=period,
                     is_sample=True,
                     source=SAMPLE_SOURCE,
                     status=status,
-                    **sample_counts(unit, period),
+                    **counts,
                 )
-                for unit in unit_list
-                if unit.pk not in taken and (status := sample_status(unit, code)) is not None
-            ]
-            UnitFigures.objects.bulk_create(rows, batch_size=500)
-            created += len(rows)
-    return created
+            )
+    UnitFigures.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
-def _in_sample_provinces(structure: str) -> UnitQuerySet:
+def _reports_during(unit: AdministrativeUnit, spec: periods.PeriodSpec) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= spec.end) and (
+        unit.valid_to is None or unit.valid_to >= spec.start
+    )
+
+
+def _in_sample_provinces(structure: str, codes: tuple[str, ...]) -> UnitQuerySet:
     provinces = AdministrativeUnit.objects.filter(
-        structure=structure, level=UnitLevel.PROVINCE, code__in=SAMPLE_PROVINCES
+        structure=structure, level=UnitLevel.PROVINCE, code__in=codes
     )
     subtrees = Q(pk__in=[])
     for province in provinces:
         subtrees |= Q(path__startswith=province.path)
     return AdministrativeUnit.objects.filter(subtrees)
-
-
-def sample_status(unit: AdministrativeUnit, period_code: str) -> str | None:
-    """Older sample periods are approved; the latest two are still being collected, so the
-    status screens show drafts, submissions and units that have not reported (None)."""
-    recent = REFORM_SAMPLE_PERIODS[-2:]
-    if period_code not in recent:
-        return FiguresStatus.APPROVED
-    rng = random.Random(f"status:{unit.structure}:{unit.code}:{period_code}")
-    if period_code == recent[-1] and rng.random() < 0.15:
-        return None
-    return rng.choices(
-        [FiguresStatus.APPROVED, FiguresStatus.SUBMITTED, FiguresStatus.DRAFT], [5, 3, 2]
-    )[0]
-
-
-def sample_counts(unit: AdministrativeUnit, period: Period) -> dict[str, int]:
-    """Counts that pass every check of formulas.check_identities, with a unit-specific propensity
-    (some communes are good at online filing, some are not) and a trend over time."""
-    unit_rng = random.Random(f"unit:{unit.structure}:{unit.code}")
-    rng = random.Random(f"figures:{unit.structure}:{unit.code}:{period.code}")
-    yearly = (
-        unit_rng.randint(4000, 12000)
-        if unit.level == UnitLevel.DISTRICT
-        else unit_rng.randint(500, 2600)
-    )
-    days = (period.end - period.start).days + 1
-    received = max(5, round(yearly * days / 365 * rng.uniform(0.85, 1.15)))
-    progress = min(1.0, max(0.0, (period.start.year - 2023) / 3 + period.start.month / 36))
-
-    def share(base_low: float, base_high: float, gain: float) -> float:
-        base = unit_rng.uniform(base_low, base_high)
-        return min(1.0, max(0.0, base + gain * progress + rng.uniform(-0.04, 0.04)))
-
-    carried_over = rng.randint(0, max(1, received // 40))
-    received_online = round(received * share(0.25, 0.85, 0.2))
-    digitized_full = round(received * share(0.3, 0.85, 0.15))
-    digitized_partial = round((received - digitized_full) * rng.uniform(0.0, 0.6))
-    total = carried_over + received
-    resolved = round(total * rng.uniform(0.95, 0.995))
-    resolved_late = min(resolved, rng.choice([0, 0, 0, 1, 2, 3, 5]))
-    payments_total = round(resolved * rng.uniform(0.4, 0.8))
-    feedback_received = rng.randint(0, 6)
-    ratings_total = round(resolved * rng.uniform(0.1, 0.4))
-    return {
-        "total": total,
-        "carried_over": carried_over,
-        "received": received,
-        "with_portal_account": round(received * share(0.4, 0.9, 0.1)),
-        "received_in_person": received - received_online,
-        "received_online": received_online,
-        "digitized_partial": digitized_partial,
-        "digitized_full": digitized_full,
-        "resolved": resolved,
-        "results_digitized": round(resolved * share(0.3, 0.9, 0.15)),
-        "reused": round(received * share(0.02, 0.5, 0.2)),
-        "resolved_on_time": resolved - resolved_late,
-        "resolved_late": resolved_late,
-        "e_certified_copies": rng.randint(50, 700),
-        "payments_online": round(payments_total * share(0.3, 0.95, 0.1)),
-        "payments_total": payments_total,
-        "feedback_received": feedback_received,
-        "feedback_on_time": feedback_received
-        - (1 if feedback_received and rng.random() < 0.2 else 0),
-        "ratings_satisfied": round(ratings_total * share(0.85, 0.99, 0.02)),
-        "ratings_total": ratings_total,
-        "population_db_checked": round(received * share(0.4, 1.0, 0.1)),
-    }
 
 
 def demo_users_create() -> list[tuple[str, str, str]]:

@@ -54,8 +54,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PREFIX = "loadtest."
-# Periods only the load test writes (no real or sample data): months of 2025 before the
-# reform, when the legacy communes still exist.
+# Periods the load test writes: months of 2025 before the reform, when the legacy communes
+# still exist. The demo has sample figures for them; setup_data deletes those of the load
+# test's communes first, so every save it checks is its own.
 LOAD_PERIODS = ("2025-M01-ND09", "2025-M02-ND09", "2025-M03-ND09")
 BROWSE_INDICATORS = ("online", "digitization", "on_time", "e_results", "payment", "reuse")
 REQUEST_TIMEOUT = 60.0

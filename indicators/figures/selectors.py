@@ -10,6 +10,7 @@ from indicators.domain import formulas, periods
 from indicators.models import (
     FiguresChange,
     Period,
+    PublishedResult,
     UnitFigures,
 )
 from indicators.selectors import children_for_ranking
@@ -68,3 +69,23 @@ def figures_status_rows(
 
 def figures_queryset() -> QuerySet[UnitFigures]:
     return UnitFigures.objects.select_related("unit", "period", "entered_by", "approved_by")
+
+
+def published_rates(
+    *, unit_ids: list[int], period: Period
+) -> dict[tuple[int, str], PublishedResult]:
+    """(unit, indicator code) → the rate an authority published for the period without its
+    raw counts (Hoài Nhơn's H1 2023 payment and population-database rates). Shown beside
+    the indicator, marked as published; never summed into a total nor ranked. One query
+    for the page's units; a period read from an ISO range finds it by its days."""
+    rows = PublishedResult.objects.filter(
+        unit_id__in=unit_ids, period__start=period.start, period__end=period.end
+    ).select_related("indicator")
+    return {(row.unit_id, row.indicator.code): row for row in rows}
+
+
+def published_rates_of_unit(unit: AdministrativeUnit) -> dict[tuple[int, str], PublishedResult]:
+    """(period, indicator code) → every rate published for the unit (its own page). One
+    query."""
+    rows = PublishedResult.objects.filter(unit=unit).select_related("indicator")
+    return {(row.period_id, row.indicator.code): row for row in rows}

@@ -36,6 +36,7 @@ from indicators.domain.status import count_met
 from indicators.models import (
     Indicator,
     Period,
+    PublishedResult,
     Target,
 )
 from indicators.selectors import (
@@ -68,6 +69,8 @@ class RankingRow(AgainstTarget):
     # previous_ranked says whether that period ranked anyone at all.
     previous_rank: int | None = None
     previous_ranked: bool = False
+    # A rate published without counts (shown, marked, never ranked nor summed).
+    published: PublishedResult | None = None
 
     @property
     def rank_change(self) -> int | None:

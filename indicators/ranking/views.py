@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from indicators.access import require_unit
+from indicators.figures.selectors import published_rates
 from indicators.models import Indicator, Period
 from indicators.ranking import charts
 from indicators.ranking import downloads as exports_charts
@@ -193,6 +194,10 @@ def _ranking_data(
     )
     page.ranking, page.indicator = result, chosen
     ranked = [r.unit for r in result.rows]
+    rows = [*result.rows, *([result.parent_row] if result.parent_row else [])]
+    published = published_rates(unit_ids=[parent.pk, *(u.pk for u in ranked)], period=period)
+    for row in rows:
+        row.published = published.get((row.unit.pk, chosen.code))
     page.coverage = period_coverage(
         period=period,
         units=[parent, *ranked],

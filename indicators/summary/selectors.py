@@ -6,15 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Sum, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, Length
 
 from indicators.domain import compliance, formulas, periods
 from indicators.domain.ranking import competition_ranks, exact_ratio
 from indicators.domain.status import Status, count_judged, count_met
 from indicators.figures.selectors import figures_status_rows
-from indicators.models import FiguresStatus, Indicator, Period, Target, UnitFigures
+from indicators.models import (
+    FiguresStatus,
+    Indicator,
+    Period,
+    PublishedResult,
+    Target,
+    UnitFigures,
+)
 from indicators.selectors import (
     UnitPeriodParts,
     children_for_ranking,
@@ -25,7 +33,7 @@ from indicators.selectors import (
     period_figures,
 )
 from units.models import AdministrativeUnit, UnitLevel
-from units.selectors import country_units, the_country
+from units.selectors import country_units, predecessors_of, the_country
 
 
 @dataclass
@@ -39,6 +47,8 @@ class Cell(compliance.AgainstTarget):
     year_to_date: tuple[int | None, int | None] = (None, None)
     projection: compliance.YearProjection | None = None
     rank: int | None = None
+    # A rate published without counts for this unit and period (shown, never summed).
+    published: PublishedResult | None = None
 
     @property
     def arrow(self) -> str:
@@ -410,4 +420,129 @@ def commune_todo(*, unit: AdministrativeUnit, today: dt.date) -> CommuneTodo:
             TodoItem(spec=m, figures=stored.get(m.code), is_current=m == current) for m in months
         ],
         returned=returned,
+    )
+
+
+TREND_MONTHS = 24
+
+
+@dataclass
+class TrendMonth:
+    """One Decree 09 month of a unit's trend: per indicator code the numerator and
+    denominator (absent = no data, a gap in the line), the target of the month's year, and
+    whether the counts are the unit's own or the sum of its predecessors' (before a merger)."""
+
+    period: periods.PeriodSpec
+    parts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    targets: dict[str, Decimal] = field(default_factory=dict)
+    from_predecessors: bool = False
+
+    def rate(self, code: str) -> Decimal | None:
+        return formulas.rate(*self.parts[code]) if code in self.parts else None
+
+
+@dataclass
+class UnitTrend:
+    unit: AdministrativeUnit
+    months: list[TrendMonth]
+    predecessors: list[AdministrativeUnit]
+
+    @property
+    def has_data(self) -> bool:
+        return any(month.parts for month in self.months)
+
+
+def _month_index(spec: periods.PeriodSpec) -> int:
+    assert spec.year is not None and spec.number is not None
+    return spec.year * 12 + spec.number - 1
+
+
+def _month_of_index(index: int) -> periods.PeriodSpec:
+    return periods.month(index // 12, index % 12 + 1, periods.Convention.DECREE09)
+
+
+def unit_monthly_trend(
+    *,
+    unit: AdministrativeUnit,
+    indicators: list[Indicator],
+    today: dt.date,
+    months: int = TREND_MONTHS,
+) -> UnitTrend:
+    """The unit's last `months` Decree 09 months (ending with the latest month it or its
+    predecessors reported, or the current one), each indicator as a ratio of sums, with
+    the target of each month's year. A unit created by the 2025 merger shows, for the
+    months before it existed, the ratio of sums of its predecessors (marked as such).
+    Three queries, whatever the number of months: the predecessors, one grouped read of
+    the figures, the targets."""
+    predecessors = list(predecessors_of(unit)) if unit.valid_from else []
+    own = Q(unit=unit)
+    before = (
+        Q(unit__in=predecessors, period__end__lt=unit.valid_from)
+        if predecessors and unit.valid_from
+        else Q(pk__in=[])
+    )
+    aggregates: dict[str, Any] = {}
+    for indicator in indicators:
+        definition = indicator.definition
+        complete = complete_parts_q(definition)
+        aggregates[f"{indicator.code}__n"] = Sum(numerator_expression(definition), filter=complete)
+        aggregates[f"{indicator.code}__d"] = Sum(definition.denominator, filter=complete)
+    rows = list(
+        UnitFigures.objects.filter(
+            own | before,
+            period__kind=periods.PeriodKind.MONTH,
+            period__convention=periods.Convention.DECREE09,
+        )
+        .order_by()
+        .values("period__year", "period__number")
+        .annotate(own_rows=Count("pk", filter=own), **aggregates)
+    )
+    by_index = {row["period__year"] * 12 + row["period__number"] - 1: row for row in rows}
+    last = max(by_index, default=_month_index(_month_containing(today)))
+    if unit.valid_to and not by_index:
+        # A unit that ceased: its last month is the last one closed while it existed
+        # (30/06/2025 → 2025-M06-ND09; the month closing on 14/07 is its successor's).
+        ended = _month_containing(unit.valid_to)
+        closed = _month_index(ended) - (1 if ended.end > unit.valid_to else 0)
+        last = min(last, closed)
+    window = [_month_of_index(i) for i in range(last - months + 1, last + 1)]
+    targets = _targets_by_year(unit.pk, {spec.year for spec in window if spec.year})
+    trend = []
+    for spec in window:
+        month = TrendMonth(spec)
+        row = by_index.get(_month_index(spec))
+        if row is not None:
+            month.from_predecessors = not row["own_rows"]
+            for indicator in indicators:
+                numerator, denominator = row[f"{indicator.code}__n"], row[f"{indicator.code}__d"]
+                if numerator is not None and denominator:
+                    month.parts[indicator.code] = (numerator, denominator)
+        assert spec.year is not None
+        month.targets = {
+            i.code: targets[(spec.year, i.code)]
+            for i in indicators
+            if (spec.year, i.code) in targets
+        }
+        trend.append(month)
+    return UnitTrend(unit, trend, predecessors)
+
+
+def _targets_by_year(unit_id: int, years: set[int]) -> dict[tuple[int, str], Decimal]:
+    """(year, indicator) → the target of the plan issued closest to the unit, for several
+    years in one query (as _targets does for one)."""
+    rows = (
+        Target.objects.filter(unit_id=unit_id, plan__year__in=years, plan__is_active=True)
+        .annotate(issuer_depth=Coalesce(Length("plan__issuer__path"), Value(0)))
+        .order_by("plan__year", "indicator__code", "-issuer_depth", "-plan__decision_date", "-pk")
+        .values_list("plan__year", "indicator__code", "value")
+    )
+    chosen: dict[tuple[int, str], Decimal] = {}
+    for year, code, value in rows:
+        chosen.setdefault((year, code), value)
+    return chosen
+
+
+def _month_containing(day: dt.date) -> periods.PeriodSpec:
+    return periods.reporting_period_containing(
+        day, periods.PeriodKind.MONTH, periods.Convention.DECREE09
     )

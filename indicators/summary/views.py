@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from indicators import selectors
 from indicators.access import get_unit_for_user, home_page, require_unit
-from indicators.models import FiguresStatus
+from indicators.figures.selectors import published_rates, published_rates_of_unit
+from indicators.models import FiguresStatus, PublishedResult
 from indicators.scope import (
     bad_query,
     first_ranked_parent,
@@ -69,6 +70,10 @@ def summary(request: AuthenticatedRequest) -> HttpResponse:
     for row in matrix.rows:
         if row.figures_status is None and row.unit.pk in drafts:
             row.figures_status = FiguresStatus.DRAFT  # entered, left out of the figures
+    _mark_published(
+        [cell for row in matrix.rows for cell in row.cells],
+        published_rates(unit_ids=[row.unit.pk for row in matrix.rows], period=period),
+    )
     visible = user.visible_units()
     context = {
         "choice": choice,
@@ -89,6 +94,15 @@ def summary(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "indicators/summary.html", context, status=400 if choice.errors else 200)
 
 
+def _mark_published(
+    cells: list[compliance_selectors.Cell], published: dict[tuple[int, str], PublishedResult]
+) -> None:
+    """Give each cell the rate published for its unit and indicator, if any (display only:
+    the totals and ranks were computed from counts)."""
+    for cell in cells:
+        cell.published = published.get((cell.unit.pk, cell.indicator.code))
+
+
 def _bad_filter(request: AuthenticatedRequest, message: str) -> HttpResponse:
     """A period that cannot be read: the message, and the way back to the latest one."""
     context = {"title": _("Tổng hợp đạt / chưa đạt"), "message": message}
@@ -100,20 +114,31 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     user = request.user
     unit = get_unit_for_user(user, unit_id)
     indicators, history = compliance_selectors.unit_history(unit=unit)
-    code = request.GET.get("indicator", "online")
-    indicator = next((i for i in indicators if i.code == code), indicators[0])
+    # ?indicator=online&indicator=payment: one line each on the trend chart.
+    codes = request.GET.getlist("indicator") or ["online"]
+    chosen_indicators = [i for i in indicators if i.code in codes] or indicators[:1]
+    trend = compliance_selectors.unit_monthly_trend(
+        unit=unit, indicators=chosen_indicators, today=timezone.localdate()
+    )
     can_edit = user.can_edit_figures(unit)
     context: dict[str, object] = {
         "unit": unit,
         "indicators": indicators,
-        "indicator": indicator,
+        "indicator": chosen_indicators[0],
+        "chosen": chosen_indicators,
         "history": history,
+        "trend": trend,
+        "chart": compliance_charts.unit_trend(trend, chosen_indicators),
         "can_edit": can_edit,
         "periods": [h.period for h in history],
     }
     if can_edit and unit.level == UnitLevel.COMMUNE:
         # The commune's landing page: this month's to-do and what was sent back.
         context["todo"] = compliance_selectors.commune_todo(unit=unit, today=timezone.localdate())
+    published = published_rates_of_unit(unit)
+    for h in history:
+        for cell in h.cells:
+            cell.published = published.get((h.period.pk, cell.indicator.code))
     chosen = None
     if code := request.GET.get("period", ""):
         # The drill-down from the summary and the ranking keeps the period they showed.
@@ -129,6 +154,8 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
             parent=parent, period=latest, include_drafts=read_include_drafts(request.GET)
         )
         row = next((r for r in matrix.rows if r.unit.pk == unit.pk), None)
+        for cell in row.cells if row else []:
+            cell.published = published.get((latest.pk, cell.indicator.code))
         reconciliation = selectors.period_reconciliation(period=latest, units=[unit])
         context.update(
             {
@@ -136,7 +163,6 @@ def unit_page(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
                 "latest": latest,
                 "row": row,
                 "siblings": len(matrix.rows) - 1,
-                "chart": compliance_charts.unit_trend(history, indicator),
             }
         )
     return render(request, "indicators/unit_page.html", context)

@@ -156,5 +156,6 @@ class RankingQueryCountTestCase(BaseTestCase):
         self.assertEqual(len(communes), len(districts))
         # 11 reads of the page, one for the coverage notes of the period (its months), one
         # for how many units are in ("18/18 đơn vị đã nộp hoặc được duyệt"), one for the
-        # reconciliation notes (a whole-period figure beside its months that disagree).
-        self.assertEqual(len(communes), 14)
+        # reconciliation notes (a whole-period figure beside its months that disagree), one
+        # for the rates published without counts.
+        self.assertEqual(len(communes), 15)

@@ -108,7 +108,9 @@ class UnitPageTestCase(BaseTestCase):
         self.assertIn("93,33 %", online)
         self.assertIn("1/17", online)  # first of the 17 Hoài Nhơn communes
         self.assertIn("6 tháng đầu năm 2023", html)
+        # The trend is by month: the seed holds a half-year only, so the chart says so.
         self.assertIn('id="unit-trend-data"', html)
+        self.assertIn("Chưa có số liệu theo tháng", html)
 
     def test_it_tells_a_red_unit_how_many_dossiers_it_needs(self) -> None:
         hoai_huong = AdministrativeUnit.objects.get(code="21670", structure="legacy")
