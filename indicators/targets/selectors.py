@@ -9,14 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    Prefetch,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.db.models import Prefetch, Q, QuerySet
 
-from indicators.domain import periods
+from indicators.domain import baselines, formulas, periods
 from indicators.domain.periods import Convention
 from indicators.models import (
     Indicator,
@@ -27,43 +22,105 @@ from indicators.models import (
     TargetSource,
     TierTarget,
 )
-from indicators.selectors import complete_parts_q, numerator_expression, period_figures
-from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet, User
-from units.selectors import predecessors_of
+from indicators.selectors import period_figures
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet, UnitSuccession, User
+
+
+def baseline_predecessors(unit: AdministrativeUnit) -> list[baselines.Predecessor]:
+    """The units merged into `unit`, by code, with the merger date; a predecessor split
+    between several new units names the one that took its main part when that is not
+    `unit` (its figures then count there, not here). One query, two with a split."""
+    links = list(
+        UnitSuccession.objects.filter(successor=unit)
+        .select_related("predecessor")
+        .order_by("predecessor__code", "predecessor__name")
+    )
+    elsewhere = [link.predecessor_id for link in links if not link.is_default]
+    main: dict[int, str] = {}
+    if elsewhere:
+        main = {
+            link.predecessor_id: link.successor.full_name
+            for link in UnitSuccession.objects.filter(
+                predecessor_id__in=elsewhere, is_default=True
+            ).select_related("successor")
+        }
+    return [
+        baselines.Predecessor(
+            unit_id=link.predecessor_id,
+            name=link.predecessor.name,
+            merged_on=link.effective_date,
+            # A split predecessor without any main successor recorded counts here.
+            main_successor="" if link.is_default else main.get(link.predecessor_id, ""),
+        )
+        for link in links
+    ]
+
+
+def year_pieces(*, unit_ids: list[int], year: periods.PeriodSpec) -> list[baselines.Piece]:
+    """The entered figures that make up `year` for each of these units (the roll-up of
+    indicators.selectors.period_figures), with their dates and counts. One query; a unit
+    and its predecessors hold a few dozen such rows at most."""
+    fields = list(formulas.COUNT_FIELDS)
+    rows = (
+        period_figures(year.start, year.end)
+        .filter(unit_id__in=unit_ids)
+        .order_by("period__start", "unit_id")
+        .values_list("unit_id", "period__start", "period__end", *fields)
+    )
+    return [
+        baselines.Piece(
+            unit_id=unit_id, start=start, end=end, counts=dict(zip(fields, counts, strict=True))
+        )
+        for unit_id, start, end, *counts in rows
+    ]
+
+
+@dataclass(frozen=True)
+class YearResult:
+    numerator: int | None
+    denominator: int | None
+    note: str  # which periods of which units, or why there is no result
+
+
+def yearly_results(
+    *, unit: AdministrativeUnit, indicators: list[Indicator], year: int
+) -> dict[int, YearResult]:
+    """Numerator, denominator and note of `unit` for `year`, per indicator id: rolled up
+    from whatever was entered in the year (the year, its months…), under Decree 09 or the
+    calendar, whichever covers more of it; for a unit created by a merger, its
+    predecessors' pieces before the merger plus its own (indicators/domain/baselines.py
+    says which piece counts where). Three queries for all the indicators."""
+    predecessors = baseline_predecessors(unit)
+    unit_ids = [unit.pk, *(p.unit_id for p in predecessors if p.counted)]
+    conventions = (Convention.DECREE09, Convention.CALENDAR)
+    read = [
+        (spec, year_pieces(unit_ids=unit_ids, year=spec))
+        for spec in (periods.year_period(year, c) for c in conventions)
+    ]
+    results: dict[int, YearResult] = {}
+    for indicator in indicators:
+        best = baselines.best_baseline(
+            [
+                baselines.year_baseline(
+                    indicator=indicator.definition,
+                    year=spec,
+                    unit_id=unit.pk,
+                    pieces=pieces,
+                    predecessors=predecessors,
+                )
+                for spec, pieces in read
+            ]
+        )
+        results[indicator.pk] = YearResult(best.numerator, best.denominator, best.note)
+    return results
 
 
 def yearly_result(
     *, unit: AdministrativeUnit, indicator: Indicator, year: int
 ) -> tuple[int | None, int | None, str]:
-    """Numerator and denominator of `unit` for `year` (the Decree 09 year first, then the
-    calendar year), rolled up from whatever was entered for it (the year, its months…), or
-    of its predecessors when the unit was created by a merger. Returns a note saying which.
-    """
-    definition = indicator.definition
-    complete = complete_parts_q(definition)
-    years = [periods.year_period(year, c) for c in (Convention.DECREE09, Convention.CALENDAR)]
-
-    def summed(unit_ids: list[int]) -> tuple[int | None, int | None, periods.PeriodSpec | None]:
-        for spec in years:
-            parts = (
-                period_figures(spec.start, spec.end)
-                .filter(unit_id__in=unit_ids)
-                .filter(complete)
-                .aggregate(n=Sum(numerator_expression(definition)), d=Sum(definition.denominator))
-            )
-            if parts["d"] is not None:
-                return parts["n"], parts["d"], spec
-        return None, None, None
-
-    n, d, period = summed([unit.pk])
-    if period is not None:
-        return n, d, f"số liệu {period.label_vi}"
-    predecessor_ids = list(predecessors_of(unit).values_list("pk", flat=True))
-    if predecessor_ids:
-        n, d, period = summed(predecessor_ids)
-        if period is not None:
-            return n, d, f"tổng các đơn vị trước sắp xếp, {period.label_vi}"
-    return None, None, ""
+    """yearly_results for one indicator: (numerator, denominator, note)."""
+    result = yearly_results(unit=unit, indicators=[indicator], year=year)[indicator.pk]
+    return result.numerator, result.denominator, result.note
 
 
 def published_result(
@@ -77,9 +134,6 @@ def published_result(
         .order_by("period__convention")
         .first()
     )
-
-
-MERGED_NOTE = "tổng các đơn vị trước sắp xếp"
 
 
 def plans_visible_to(user: User) -> QuerySet[TargetPlan]:
@@ -173,7 +227,7 @@ class UnitTargets:
 
     @property
     def merged_baseline(self) -> bool:
-        return any(MERGED_NOTE in row.baseline_note for row in self.rows)
+        return any(baselines.MERGED_MARK in row.baseline_note for row in self.rows)
 
 
 @dataclass

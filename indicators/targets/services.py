@@ -20,7 +20,7 @@ from indicators.models import (
     TargetSource,
     TierTarget,
 )
-from indicators.targets.selectors import published_result, yearly_result
+from indicators.targets.selectors import YearResult, published_result, yearly_results
 from units.audit.services import audit_log
 from units.models import AdministrativeUnit, AuditAction, UnitLevel, User
 
@@ -49,10 +49,14 @@ def _units_for_plan(parent: AdministrativeUnit, year: int) -> list[Administrativ
 def targets_compute(*, plan: TargetPlan, parent: AdministrativeUnit) -> list[ComputedTarget]:
     """Apply the Phổ Ninh principle of `plan` to `parent` and its children (no writes)."""
     minimums = list(PlanMinimum.objects.filter(plan=plan).select_related("indicator"))
+    indicators = [minimum.indicator for minimum in minimums]
     results: list[ComputedTarget] = []
     for unit in _units_for_plan(parent, plan.year):
+        yearly = yearly_results(unit=unit, indicators=indicators, year=plan.year - 1)
         for minimum in minimums:
-            baseline, note = _baseline(unit, minimum.indicator, plan.year - 1)
+            baseline, note = _baseline(
+                unit, minimum.indicator, plan.year - 1, yearly[minimum.indicator.pk]
+            )
             decision = rules.phoninh_target(
                 baseline=baseline,
                 national_minimum=minimum.value,
@@ -65,16 +69,17 @@ def targets_compute(*, plan: TargetPlan, parent: AdministrativeUnit) -> list[Com
 
 
 def _baseline(
-    unit: AdministrativeUnit, indicator: Indicator, year: int
+    unit: AdministrativeUnit, indicator: Indicator, year: int, result: YearResult
 ) -> tuple[Decimal | None, str]:
-    numerator, denominator, note = yearly_result(unit=unit, indicator=indicator, year=year)
-    value = formulas.rate(numerator, denominator)
+    """Last year's rate from the entered figures, else the published one; without either,
+    None and the note saying why (a merged unit whose predecessors have no figures)."""
+    value = formulas.rate(result.numerator, result.denominator)
     if value is not None:
-        return value, note
+        return value, result.note
     published = published_result(unit=unit, indicator=indicator, year=year)
     if published is not None:
         return published.rate, f"kết quả công bố: {published.source}"
-    return None, ""
+    return None, result.note
 
 
 @transaction.atomic
