@@ -3,6 +3,8 @@ rule to a jurisdiction in one action and overriding one target with a reason."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -12,21 +14,136 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.access import (
+    can_create_plans,
     can_manage_plan,
     get_plan_for_user,
+    require_can_create_plan,
+    require_can_create_plans,
     require_can_manage_plan,
     require_unit,
 )
+from indicators.models import Indicator
 from indicators.targets import selectors, services
-from indicators.targets.forms import ApplyRuleForm, TargetOverrideForm
+from indicators.targets.forms import (
+    MINIMUM_PREFIX,
+    ApplyRuleForm,
+    PlanCreateForm,
+    PlanStartForm,
+    TargetOverrideForm,
+)
 from units.http import AuthenticatedRequest
+from units.models import AdministrativeUnit
 
 
 @login_required
 def plans_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     plans = selectors.plans_visible_to(user).filter(is_active=True).order_by("-year", "title")
-    return render(request, "indicators/targets_plans.html", {"plans": plans})
+    context = {"plans": plans, "can_create_plans": can_create_plans(user)}
+    return render(request, "indicators/targets_plans.html", context)
+
+
+def _posted_issuer(request: AuthenticatedRequest) -> AdministrativeUnit | None:
+    raw = request.POST.get("issuer", "").strip()
+    return AdministrativeUnit.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
+@login_required
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
+    """A new plan. GET picks the issuer, the year and a plan to copy (PlanStartForm) and
+    fills the form from them: the copied plan, or the defaults and the latest national
+    list. POST creates it through services.plan_create and opens the plan's page."""
+    user = request.user
+    require_can_create_plans(user)
+    copyable = selectors.plans_to_copy(user)
+    options = {
+        "issuers": selectors.plan_issuers_for(user),
+        "copyable": copyable,
+        "central": user.sees_everything,
+    }
+    # Both forms hold issuer, year and copy_from: the element ids must differ.
+    start_options = {**options, "auto_id": "start_%s"}
+    indicators = list(Indicator.objects.order_by("order"))
+    default = {
+        "issuer": None if user.sees_everything else options["issuers"].first(),
+        "year": selectors.next_plan_year(),
+        "copy_from": None,
+    }
+    status = 200
+    if request.method == "POST":
+        posted = _posted_issuer(request)
+        if posted is not None:
+            require_can_create_plan(user, posted)  # 403 for a unit outside the user's reach
+        form = PlanCreateForm(request.POST, indicators=indicators, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            require_can_create_plan(user, data["issuer"])
+            try:
+                plan = services.plan_create(
+                    issuer=data["issuer"],
+                    year=data["year"],
+                    title=data["title"],
+                    decision_number=data["decision_number"],
+                    decision_date=data["decision_date"],
+                    applies_rule=data["applies_rule"],
+                    uplift=data["uplift"],
+                    uplift_mode=data["uplift_mode"],
+                    minimums=form.minimums(),
+                    copy_from=data["copy_from"],
+                    user=user,
+                )
+            except services.PlanError as error:
+                form.add_error(form.field_for(error.field), error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Đã tạo kế hoạch «%(title)s» năm %(year)s.")
+                    % {"title": plan.title, "year": plan.year},
+                )
+                return redirect("indicators:targets_plan", plan_id=plan.pk)
+        choice = {name: form.cleaned_data.get(name, value) for name, value in default.items()}
+        start = PlanStartForm(initial=choice, **start_options)
+        status = 400
+    else:
+        start = PlanStartForm(request.GET or None, **start_options)
+        choice = default
+        if not start.is_bound:
+            start = PlanStartForm(initial=default, **start_options)
+        elif start.is_valid():
+            choice = start.cleaned_data
+        else:
+            status = 400
+        form = PlanCreateForm(
+            initial=_initial(choice, indicators), indicators=indicators, **options
+        )
+    previous = selectors.previous_plan(issuer=choice["issuer"], year=choice["year"])
+    context = {
+        "form": form,
+        "start": start,
+        "choice": choice,
+        "draft": selectors.plan_draft(
+            issuer=choice["issuer"], year=choice["year"], copy_from=choice["copy_from"]
+        ),
+        "previous": previous if previous in copyable else None,
+    }
+    return render(request, "indicators/targets_create.html", context, status=status)
+
+
+def _initial(choice: dict[str, Any], indicators: list[Indicator]) -> dict[str, object]:
+    """The form's starting values from what the plan starts from (selectors.plan_draft)."""
+    draft = selectors.plan_draft(
+        issuer=choice["issuer"], year=choice["year"], copy_from=choice["copy_from"]
+    )
+    initial: dict[str, object] = {
+        **choice,
+        "title": draft.title,
+        "applies_rule": "1" if draft.applies_rule else "0",
+        "uplift": draft.uplift,
+        "uplift_mode": draft.uplift_mode,
+    }
+    for indicator, value in draft.minimums.items():
+        initial[MINIMUM_PREFIX + indicator.code] = value
+    return initial
 
 
 @login_required
