@@ -78,7 +78,10 @@ class PlanStartForm(forms.Form):
         label=_("Cơ quan ban hành"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
-        error_messages={"invalid_choice": _("Bạn không lập được kế hoạch của đơn vị này.")},
+        error_messages={
+            "required": _("Cần chọn cơ quan ban hành."),
+            "invalid_choice": _("Bạn không lập được kế hoạch của đơn vị này."),
+        },
     )
     year = forms.IntegerField(
         label=_("Năm kế hoạch"),

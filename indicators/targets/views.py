@@ -3,6 +3,7 @@ rule to a jurisdiction in one action and overriding one target with a reason."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -142,7 +143,10 @@ def _initial(choice: dict[str, Any], indicators: list[Indicator]) -> dict[str, o
         "uplift_mode": draft.uplift_mode,
     }
     for indicator, value in draft.minimums.items():
-        initial[MINIMUM_PREFIX + indicator.code] = value
+        # 90.00 is shown "90", 85.50 "85,5", as the plan page writes them.
+        initial[MINIMUM_PREFIX + indicator.code] = (
+            value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+        )
     return initial
 
 

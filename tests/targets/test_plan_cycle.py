@@ -105,7 +105,9 @@ class MergedBaselineTestCase(BaseTestCase):
         plan = create_plan("--issuer", "52", "--year", "2026", "--minimum", "online=80")
         rows = compute("--year", "2026", "--parent", "52")
         row = rows[("21640", "online")]
-        self.assertEqual((row["baseline"], row["target"], row["branch"]), ("", "80.00", "no_baseline"))
+        self.assertEqual(
+            (row["baseline"], row["target"], row["branch"]), ("", "80.00", "no_baseline")
+        )
         target = Target.objects.get(plan=plan, unit=new_bong_son)
         why = (
             "đơn vị mới từ 01/07/2025: chưa có số liệu năm 2025 của đơn vị cũng như của các "
