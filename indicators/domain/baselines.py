@@ -180,7 +180,8 @@ def year_baseline(
         for p in pieces
         if p.unit_id in counted and p.start < counted[p.unit_id].merged_on and not _overlaps(p, own)
     ]
-    usable_own, usable_before = [], []
+    usable_own: list[Piece] = []
+    usable_before: list[Piece] = []
     numerator = denominator = 0
     for side, group in ((usable_own, own), (usable_before, before)):
         for piece in group:

@@ -3,6 +3,7 @@ the views and services."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
@@ -67,6 +68,27 @@ class TargetOverrideForm(forms.Form):
 
 
 YES_NO = [("1", _("Có")), ("0", _("Không"))]
+
+
+@dataclass(frozen=True)
+class PlanFormOptions:
+    """The choices of the new-plan forms for one user: the units they may issue a plan
+    for, the plans they may copy, whether they may issue the central list."""
+
+    issuers: UnitQuerySet
+    copyable: QuerySet[TargetPlan]
+    central: bool
+
+
+def _plan_label(plan: TargetPlan) -> str:
+    return f"{plan.year} · {plan.issuer_label} · {plan.title}"
+
+
+class _PlanChoiceField(forms.ModelChoiceField[TargetPlan]):
+    def label_from_instance(self, obj: TargetPlan) -> str:
+        return _plan_label(obj)
+
+
 MINIMUM_PREFIX = "min_"
 
 
@@ -90,7 +112,7 @@ class PlanStartForm(forms.Form):
             "invalid": _("Năm kế hoạch phải là một số, ví dụ 2026."),
         },
     )
-    copy_from = forms.ModelChoiceField(
+    copy_from = _PlanChoiceField(
         label=_("Sao chép kế hoạch năm trước"),
         queryset=TargetPlan.objects.none(),
         required=False,
@@ -98,25 +120,15 @@ class PlanStartForm(forms.Form):
         error_messages={"invalid_choice": _("Không sao chép được kế hoạch này.")},
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        issuers: UnitQuerySet,
-        copyable: QuerySet[TargetPlan],
-        central: bool,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, options: PlanFormOptions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         issuer = cast("forms.ModelChoiceField[AdministrativeUnit]", self.fields["issuer"])
-        issuer.queryset = issuers
+        issuer.queryset = options.issuers
         # Only administrators issue the central government's list.
-        issuer.required = not central
-        issuer.empty_label = _("Trung ương") if central else None
+        issuer.required = not options.central
+        issuer.empty_label = _("Trung ương") if options.central else None
         copy_from = cast("forms.ModelChoiceField[TargetPlan]", self.fields["copy_from"])
-        copy_from.queryset = copyable
-        copy_from.label_from_instance = lambda plan: (  # type: ignore[method-assign]
-            f"{plan.year} · {plan.issuer_label} · {plan.title}"
-        )
+        copy_from.queryset = options.copyable
 
 
 class PlanCreateForm(PlanStartForm):

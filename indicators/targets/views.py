@@ -3,6 +3,7 @@ rule to a jurisdiction in one action and overriding one target with a reason."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,12 +24,13 @@ from indicators.access import (
     require_can_manage_plan,
     require_unit,
 )
-from indicators.models import Indicator
+from indicators.models import Indicator, TargetPlan
 from indicators.targets import selectors, services
 from indicators.targets.forms import (
     MINIMUM_PREFIX,
     ApplyRuleForm,
     PlanCreateForm,
+    PlanFormOptions,
     PlanStartForm,
     TargetOverrideForm,
 )
@@ -49,6 +51,30 @@ def _posted_issuer(request: AuthenticatedRequest) -> AdministrativeUnit | None:
     return AdministrativeUnit.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
 
 
+@dataclass(frozen=True)
+class _Choice:
+    """What the new plan starts from: issuer (None: central), year, plan copied."""
+
+    issuer: AdministrativeUnit | None
+    year: int
+    copy_from: TargetPlan | None
+
+    @classmethod
+    def read(cls, data: dict[str, Any], default: _Choice) -> _Choice:
+        """From a form's cleaned data; what is missing or invalid stays as by default."""
+        return cls(
+            issuer=data.get("issuer", default.issuer),
+            year=data.get("year") or default.year,
+            copy_from=data.get("copy_from"),
+        )
+
+    def initial(self) -> dict[str, object]:
+        return {"issuer": self.issuer, "year": self.year, "copy_from": self.copy_from}
+
+    def draft(self) -> selectors.PlanDraft:
+        return selectors.plan_draft(issuer=self.issuer, year=self.year, copy_from=self.copy_from)
+
+
 @login_required
 def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     """A new plan. GET picks the issuer, the year and a plan to copy (PlanStartForm) and
@@ -56,26 +82,24 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     list. POST creates it through services.plan_create and opens the plan's page."""
     user = request.user
     require_can_create_plans(user)
-    copyable = selectors.plans_to_copy(user)
-    options = {
-        "issuers": selectors.plan_issuers_for(user),
-        "copyable": copyable,
-        "central": user.sees_everything,
-    }
-    # Both forms hold issuer, year and copy_from: the element ids must differ.
-    start_options = {**options, "auto_id": "start_%s"}
+    issuers = selectors.plan_issuers_for(user)
+    options = PlanFormOptions(
+        issuers=issuers, copyable=selectors.plans_to_copy(user), central=user.sees_everything
+    )
     indicators = list(Indicator.objects.order_by("order"))
-    default = {
-        "issuer": None if user.sees_everything else options["issuers"].first(),
-        "year": selectors.next_plan_year(),
-        "copy_from": None,
-    }
+    default = _Choice(
+        issuer=None if user.sees_everything else issuers.first(),
+        year=selectors.next_plan_year(),
+        copy_from=None,
+    )
+    # Both forms hold issuer, year and copy_from: the element ids must differ.
+    start_id = "start_%s"
     status = 200
     if request.method == "POST":
         posted = _posted_issuer(request)
         if posted is not None:
             require_can_create_plan(user, posted)  # 403 for a unit outside the user's reach
-        form = PlanCreateForm(request.POST, indicators=indicators, **options)
+        form = PlanCreateForm(request.POST, options=options, indicators=indicators)
         if form.is_valid():
             data = form.cleaned_data
             require_can_create_plan(user, data["issuer"])
@@ -102,51 +126,51 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
                     % {"title": plan.title, "year": plan.year},
                 )
                 return redirect("indicators:targets_plan", plan_id=plan.pk)
-        choice = {name: form.cleaned_data.get(name, value) for name, value in default.items()}
-        start = PlanStartForm(initial=choice, **start_options)
+        choice = _Choice.read(form.cleaned_data, default)
+        start = PlanStartForm(initial=choice.initial(), options=options, auto_id=start_id)
         status = 400
     else:
-        start = PlanStartForm(request.GET or None, **start_options)
+        start = PlanStartForm(request.GET or None, options=options, auto_id=start_id)
         choice = default
         if not start.is_bound:
-            start = PlanStartForm(initial=default, **start_options)
+            start = PlanStartForm(initial=default.initial(), options=options, auto_id=start_id)
         elif start.is_valid():
-            choice = start.cleaned_data
+            choice = _Choice.read(start.cleaned_data, default)
         else:
             status = 400
         form = PlanCreateForm(
-            initial=_initial(choice, indicators), indicators=indicators, **options
+            initial=_initial(choice, indicators), options=options, indicators=indicators
         )
-    previous = selectors.previous_plan(issuer=choice["issuer"], year=choice["year"])
+    previous = selectors.previous_plan(issuer=choice.issuer, year=choice.year)
+    if previous is not None and not options.copyable.filter(pk=previous.pk).exists():
+        previous = None
     context = {
         "form": form,
         "start": start,
         "choice": choice,
-        "draft": selectors.plan_draft(
-            issuer=choice["issuer"], year=choice["year"], copy_from=choice["copy_from"]
-        ),
-        "previous": previous if previous in copyable else None,
+        "draft": choice.draft(),
+        "previous": previous,
     }
     return render(request, "indicators/targets_create.html", context, status=status)
 
 
-def _initial(choice: dict[str, Any], indicators: list[Indicator]) -> dict[str, object]:
+def _trimmed(value: Decimal) -> Decimal:
+    """90.00 -> 90, 85.50 -> 85.5: a prefilled minimum as the plan page writes it."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+def _initial(choice: _Choice, indicators: list[Indicator]) -> dict[str, object]:
     """The form's starting values from what the plan starts from (selectors.plan_draft)."""
-    draft = selectors.plan_draft(
-        issuer=choice["issuer"], year=choice["year"], copy_from=choice["copy_from"]
-    )
+    draft = choice.draft()
     initial: dict[str, object] = {
-        **choice,
+        **choice.initial(),
         "title": draft.title,
         "applies_rule": "1" if draft.applies_rule else "0",
-        "uplift": draft.uplift,
+        "uplift": _trimmed(draft.uplift),
         "uplift_mode": draft.uplift_mode,
     }
     for indicator, value in draft.minimums.items():
-        # 90.00 is shown "90", 85.50 "85,5", as the plan page writes them.
-        initial[MINIMUM_PREFIX + indicator.code] = (
-            value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-        )
+        initial[MINIMUM_PREFIX + indicator.code] = _trimmed(value)
     return initial
 
 

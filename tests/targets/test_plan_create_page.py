@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from indicators.models import PlanMinimum, TargetPlan, TierTarget
 from tests.base import BaseTestCase, make_user
-from units.models import AuditAction, AuditEvent, Role, User
+from units.models import AdministrativeUnit, AuditAction, AuditEvent, Role, User
 from units.selectors import unit_by_code
 
 URL = "/chi-tieu/tao-moi/"
@@ -38,7 +38,7 @@ def post_data(issuer_id: int | str, plan_year: int, **changes: str) -> dict[str,
 
 
 class PlanCreatePageTestCase(BaseTestCase):
-    gia_lai: object
+    gia_lai: AdministrativeUnit
     province: User
 
     @classmethod
