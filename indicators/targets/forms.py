@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -84,7 +84,13 @@ def _plan_label(plan: TargetPlan) -> str:
     return f"{plan.year} · {plan.issuer_label} · {plan.title}"
 
 
-class _PlanChoiceField(forms.ModelChoiceField[TargetPlan]):
+if TYPE_CHECKING:
+    _PlanChoiceBase = forms.ModelChoiceField[TargetPlan]
+else:  # the field is generic for the type checker only
+    _PlanChoiceBase = forms.ModelChoiceField
+
+
+class _PlanChoiceField(_PlanChoiceBase):
     def label_from_instance(self, obj: TargetPlan) -> str:
         return _plan_label(obj)
 
