@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.access import (
+    can_create_plan,
     can_create_plans,
     can_manage_plan,
     get_plan_for_user,
@@ -87,11 +88,11 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
         issuers=issuers, copyable=selectors.plans_to_copy(user), central=user.sees_everything
     )
     indicators = list(Indicator.objects.order_by("order"))
-    default = _Choice(
-        issuer=None if user.sees_everything else issuers.first(),
-        year=selectors.next_plan_year(),
-        copy_from=None,
-    )
+    own = None if user.sees_everything else issuers.first()
+    year = selectors.next_plan_year()
+    if own is not None and own.valid_to is not None:
+        year = min(year, own.valid_to.year)  # a district office: its district's last year
+    default = _Choice(issuer=own, year=year, copy_from=None)
     # Both forms hold issuer, year and copy_from: the element ids must differ.
     start_id = "start_%s"
     status = 200
@@ -183,6 +184,7 @@ def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
         "page": selectors.plan_page(plan=plan, user=user),
         "plan": plan,
         "can_manage": can_manage,
+        "can_copy": can_create_plan(user, plan.issuer),
     }
     if can_manage:
         context["apply_form"] = ApplyRuleForm(

@@ -148,6 +148,13 @@ class PlanCreatePageTestCase(BaseTestCase):
             plan=last_year, indicator__code="payment", level="commune"
         ).update(value_high=Decimal(60))
         self.login(self.district)
+        plan_page = self.client.get(f"/chi-tieu/{last_year.pk}/").content.decode()
+        self.assertIn(
+            f"{URL}?issuer={self.hoai_nhon.pk}&amp;year=2024&amp;copy_from={last_year.pk}",
+            plan_page,
+        )
+        html = self.client.get(URL).content.decode()  # a district office: its last year
+        self.assertIn('name="year" value="2025"', html)
         html = self.client.get(URL, {"issuer": self.hoai_nhon.pk, "year": 2024}).content.decode()
         self.assertIn('id="copy-previous"', html)
         self.assertIn(f"copy_from={last_year.pk}", html)
