@@ -146,6 +146,40 @@ def require_can_manage_plan(user: User, plan: TargetPlan) -> None:
         )
 
 
+def can_create_plans(user: User) -> bool:
+    """Who may open the new-plan page: administrators, and the staff of a district or
+    province office (a district office only for the years its district existed: the
+    service refuses the others, naming the dates)."""
+    if user.sees_everything:
+        return True
+    return user.role in MANAGING_ROLES and user.unit is not None
+
+
+def can_create_plan(user: User, issuer: AdministrativeUnit | None) -> bool:
+    """A plan of `issuer`: office staff for their own unit or a unit below it, as they
+    manage its plans; a central plan (issuer None): administrators only."""
+    if user.sees_everything:
+        return True
+    if issuer is None or not can_create_plans(user):
+        return False
+    assert user.unit is not None  # can_create_plans
+    return issuer.is_within(user.unit)
+
+
+def require_can_create_plans(user: User) -> None:
+    if not can_create_plans(user):
+        raise PermissionDenied(
+            _("Kế hoạch chỉ tiêu do Văn phòng cấp tỉnh, cấp huyện lập; bạn không lập được.")
+        )
+
+
+def require_can_create_plan(user: User, issuer: AdministrativeUnit | None) -> None:
+    if not can_create_plan(user, issuer):
+        raise PermissionDenied(
+            _("Bạn chỉ lập được kế hoạch của đơn vị mình hoặc đơn vị trực thuộc.")
+        )
+
+
 # --------------------------------------------------------------------------- templates
 
 

@@ -454,6 +454,23 @@ class URLScopeTestCase(BaseTestCase):
                 Case("get", url, query(u), allowed=frozenset({200})) for u in outside.units
             ]
 
+        def plan_create(user: User, outside: Outside) -> list[Case]:
+            """A new plan of a unit outside the user's reach, or copied from a plan they
+            may not see: refused, and the page names neither."""
+            url = reverse("indicators:targets_plan_create")
+            plan_form = {"year": "2024", "title": "thử", "applies_rule": "0", "uplift": "10"}
+            cases = [Case("get", url, allowed=frozenset({200, 403}), label="defaults")]
+            for unit in outside.units:
+                cases.append(Case("get", url, {"issuer": unit.pk, "year": 2024}))
+                cases.append(Case("post", url, {**plan_form, "issuer": str(unit.pk)}))
+            own = str(user.unit_id or "")
+            for plan in outside.plans:
+                cases.append(Case("get", url, {"issuer": own, "year": 2024, "copy_from": plan.pk}))
+                cases.append(
+                    Case("post", url, {**plan_form, "issuer": own, "copy_from": str(plan.pk)})
+                )
+            return cases
+
         def own_account(name: str) -> Callable[[User, Outside], list[Case]]:
             """Pages about the signed-in user's own account: nothing of any unit; a wrong
             form is refused and changes nothing."""
@@ -488,6 +505,7 @@ class URLScopeTestCase(BaseTestCase):
             "indicators:targets_plan": plan_urls("indicators:targets_plan"),
             "indicators:targets_apply": plan_urls("indicators:targets_apply"),
             "indicators:targets_target": target_urls,
+            "indicators:targets_plan_create": plan_create,
             "indicators:dispatch": list_page("indicators:dispatch"),
             "indicators:dispatch_docx": list_page("indicators:dispatch_docx"),
             "indicators:dispatch_xlsx": list_page("indicators:dispatch_xlsx"),
@@ -507,6 +525,7 @@ class URLScopeTestCase(BaseTestCase):
             sorted(UnitFigures.objects.values_list("pk", "version", "status", "received")),
             FiguresChange.objects.count(),
             sorted(Target.objects.values_list("pk", "value", "reason", "source")),
+            sorted(TargetPlan.objects.values_list("pk", "title")),
             sorted(ImportBatch.objects.values_list("pk", "status")),
         )
 

@@ -6,7 +6,8 @@ For year Y, per unit and indicator, N = national minimum for Y, R = the unit's r
 Project decisions where the plan's text is silent: "+10 %" on a rate means
 +10 percentage points unless the plan chooses RELATIVE; counts only grow relatively; a rate
 target never exceeds 100; no baseline → N; a merged unit's R is the ratio of sums of its
-predecessors.
+predecessors' figures before the merger and its own after it (indicators/domain/baselines.py
+says which piece counts on which side).
 """
 
 from __future__ import annotations

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
-from django.db.models import (
-    Prefetch,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from indicators.domain import periods
+from indicators.domain import baselines, formulas, periods, rules
 from indicators.domain.periods import Convention
 from indicators.models import (
     Indicator,
@@ -27,43 +27,150 @@ from indicators.models import (
     TargetSource,
     TierTarget,
 )
-from indicators.selectors import complete_parts_q, numerator_expression, period_figures
-from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet, User
-from units.selectors import predecessors_of
+from indicators.selectors import period_figures
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet, UnitSuccession, User
+
+
+def baseline_predecessors(
+    units: Iterable[AdministrativeUnit],
+) -> dict[int, list[baselines.Predecessor]]:
+    """The units merged into each of `units` (by unit id), by code, with the merger date; a
+    predecessor split between several new units names the one that took its main part
+    when that is not this unit (its figures then count there). One query, two with a
+    split."""
+    links = list(
+        UnitSuccession.objects.filter(successor__in=[unit.pk for unit in units])
+        .select_related("predecessor")
+        .order_by("predecessor__code", "predecessor__name")
+    )
+    elsewhere = [link.predecessor_id for link in links if not link.is_default]
+    main: dict[int, str] = {}
+    if elsewhere:
+        main = {
+            link.predecessor_id: link.successor.full_name
+            for link in UnitSuccession.objects.filter(
+                predecessor_id__in=elsewhere, is_default=True
+            ).select_related("successor")
+        }
+    found: dict[int, list[baselines.Predecessor]] = {}
+    for link in links:
+        found.setdefault(link.successor_id, []).append(
+            baselines.Predecessor(
+                unit_id=link.predecessor_id,
+                name=link.predecessor.name,
+                merged_on=link.effective_date,
+                # A split predecessor without any main successor recorded counts here.
+                main_successor="" if link.is_default else main.get(link.predecessor_id, ""),
+            )
+        )
+    return found
+
+
+# Unit ids per query: well under SQLite's limit on query parameters.
+_CHUNK = 500
+
+
+def year_pieces(
+    *, unit_ids: Iterable[int], year: periods.PeriodSpec, include_drafts: bool = False
+) -> dict[int, list[baselines.Piece]]:
+    """The entered figures that make up `year` for each of these units (the roll-up of
+    indicators.selectors.period_figures), with their dates and counts, by unit id. One
+    query per 500 units; a unit holds a dozen such rows or so."""
+    fields = list(formulas.COUNT_FIELDS)
+    ids = sorted(set(unit_ids))
+    pieces: dict[int, list[baselines.Piece]] = {}
+    for first in range(0, len(ids), _CHUNK):
+        rows = (
+            period_figures(year.start, year.end, include_drafts=include_drafts)
+            .filter(unit_id__in=ids[first : first + _CHUNK])
+            .order_by("period__start", "unit_id")
+            .values_list("unit_id", "period__start", "period__end", *fields)
+        )
+        for unit_id, start, end, *counts in rows:
+            pieces.setdefault(unit_id, []).append(
+                baselines.Piece(unit_id, start, end, dict(zip(fields, counts, strict=True)))
+            )
+    return pieces
+
+
+@dataclass(frozen=True)
+class YearResult:
+    numerator: int | None
+    denominator: int | None
+    note: str  # which periods of which units, or why there is no result
+
+
+def yearly_results_of(
+    *,
+    units: list[AdministrativeUnit],
+    indicators: list[Indicator],
+    year: int,
+    include_drafts: bool = False,
+) -> dict[int, dict[int, YearResult]]:
+    """Numerator, denominator and note of each unit for `year`, by unit id and indicator
+    id: rolled up from whatever was entered in the year (the year, its months…), under
+    Decree 09 or the calendar, whichever covers more of it; for a unit created by a merger,
+    its predecessors' pieces before the merger plus its own (indicators/domain/baselines.py
+    says which piece counts where). Three queries whatever the number of units."""
+    predecessors = baseline_predecessors(units)
+    ids = {unit.pk for unit in units} | {
+        p.unit_id for found in predecessors.values() for p in found if p.counted
+    }
+    conventions = (Convention.DECREE09, Convention.CALENDAR)  # Decree 09 first on a tie
+    specs = [periods.year_period(year, convention) for convention in conventions]
+    read = [
+        (spec, year_pieces(unit_ids=ids, year=spec, include_drafts=include_drafts))
+        for spec in specs
+    ]
+    results: dict[int, dict[int, YearResult]] = {}
+    for unit in units:
+        before = predecessors.get(unit.pk, [])
+        members = [unit.pk, *(p.unit_id for p in before if p.counted)]
+        by_indicator = results.setdefault(unit.pk, {})
+        for indicator in indicators:
+            best = baselines.best_baseline(
+                [
+                    baselines.year_baseline(
+                        indicator=indicator.definition,
+                        year=spec,
+                        unit_id=unit.pk,
+                        pieces=[piece for member in members for piece in pieces.get(member, [])],
+                        predecessors=before,
+                    )
+                    for spec, pieces in read
+                ]
+            )
+            by_indicator[indicator.pk] = YearResult(best.numerator, best.denominator, best.note)
+    return results
 
 
 def yearly_result(
     *, unit: AdministrativeUnit, indicator: Indicator, year: int, include_drafts: bool = False
 ) -> tuple[int | None, int | None, str]:
-    """Numerator and denominator of `unit` for `year` (the Decree 09 year first, then the
-    calendar year), rolled up from whatever was entered for it (the year, its months…), or
-    of its predecessors when the unit was created by a merger. Returns a note saying which.
-    """
-    definition = indicator.definition
-    complete = complete_parts_q(definition)
-    years = [periods.year_period(year, c) for c in (Convention.DECREE09, Convention.CALENDAR)]
+    """yearly_results_of for one unit and indicator: (numerator, denominator, note)."""
+    result = yearly_results_of(
+        units=[unit], indicators=[indicator], year=year, include_drafts=include_drafts
+    )[unit.pk]
+    found = result[indicator.pk]
+    return found.numerator, found.denominator, found.note
 
-    def summed(unit_ids: list[int]) -> tuple[int | None, int | None, periods.PeriodSpec | None]:
-        for spec in years:
-            parts = (
-                period_figures(spec.start, spec.end, include_drafts=include_drafts)
-                .filter(unit_id__in=unit_ids)
-                .filter(complete)
-                .aggregate(n=Sum(numerator_expression(definition)), d=Sum(definition.denominator))
-            )
-            if parts["d"] is not None:
-                return parts["n"], parts["d"], spec
-        return None, None, None
 
-    n, d, period = summed([unit.pk])
-    if period is not None:
-        return n, d, f"số liệu {period.label_vi}"
-    predecessor_ids = list(predecessors_of(unit).values_list("pk", flat=True))
-    if predecessor_ids:
-        n, d, period = summed(predecessor_ids)
-        if period is not None:
-            return n, d, f"tổng các đơn vị trước sắp xếp, {period.label_vi}"
-    return None, None, ""
+def published_results_of(
+    *, units: list[AdministrativeUnit], year: int
+) -> dict[tuple[int, int], PublishedResult]:
+    """The published year results of these units, by (unit id, indicator id), the one
+    published_result would pick when there are several. One query."""
+    found: dict[tuple[int, int], PublishedResult] = {}
+    rows = (
+        PublishedResult.objects.filter(
+            unit__in=[unit.pk for unit in units], period__kind="Y", period__year=year
+        )
+        .select_related("period")
+        .order_by("-period__convention")
+    )
+    for row in rows:  # in reverse order: the last written is published_result's first
+        found[(row.unit_id, row.indicator_id)] = row
+    return found
 
 
 def published_result(
@@ -77,9 +184,6 @@ def published_result(
         .order_by("period__convention")
         .first()
     )
-
-
-MERGED_NOTE = "tổng các đơn vị trước sắp xếp"
 
 
 def plans_visible_to(user: User) -> QuerySet[TargetPlan]:
@@ -173,7 +277,7 @@ class UnitTargets:
 
     @property
     def merged_baseline(self) -> bool:
-        return any(MERGED_NOTE in row.baseline_note for row in self.rows)
+        return any(baselines.MERGED_MARK in row.baseline_note for row in self.rows)
 
 
 @dataclass
@@ -231,3 +335,158 @@ def target_get(*, plan: TargetPlan, target_id: int) -> Target | None:
     if target is not None:
         target.plan = plan
     return target
+
+
+# --------------------------------------------------------------------------- new plans
+
+# The national list published in Phổ Ninh's 2025 plan (seed 001), as fixtures/real_data.json
+# holds it: the minimums a new plan starts from until a central plan (issuer None) is
+# entered with its own list.
+NATIONAL_LIST_FILE = Path(settings.BASE_DIR) / "fixtures" / "real_data.json"
+
+
+@dataclass(frozen=True)
+class NationalList:
+    """The latest national minimums at or before a year, and where they come from."""
+
+    year: int | None
+    minimums: dict[Indicator, Decimal]
+    source: str
+
+
+def _published_national_lists() -> dict[int, dict[str, str]]:
+    try:
+        data = json.loads(NATIONAL_LIST_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {int(year): values for year, values in data.get("national_minimums", {}).items()}
+
+
+def national_minimums(year: int) -> NationalList:
+    """The minimums of the latest active central plan of `year` or before; without one,
+    the latest published national list at or before `year`; else an empty list."""
+    central = (
+        TargetPlan.objects.filter(issuer__isnull=True, is_active=True, year__lte=year)
+        .filter(minimums__isnull=False)
+        .distinct()
+        .order_by("-year", "-pk")
+        .first()
+    )
+    if central is not None:
+        minimums = {
+            m.indicator: m.value
+            for m in PlanMinimum.objects.filter(plan=central)
+            .select_related("indicator")
+            .order_by("indicator__order")
+        }
+        return NationalList(central.year, minimums, f"{central.title} ({central.year})")
+    lists = {y: values for y, values in _published_national_lists().items() if y <= year}
+    if not lists:
+        return NationalList(None, {}, "")
+    latest = max(lists)
+    by_code = {i.code: i for i in Indicator.objects.filter(code__in=list(lists[latest]))}
+    minimums = {
+        by_code[code]: Decimal(value) for code, value in lists[latest].items() if code in by_code
+    }
+    ordered = dict(sorted(minimums.items(), key=lambda item: item[0].order))
+    return NationalList(latest, ordered, f"chỉ tiêu tối thiểu của Trung ương năm {latest}")
+
+
+@dataclass(frozen=True)
+class PlanDraft:
+    """What a new plan starts from: another plan copied (its year in the title moved to
+    the new one), or the defaults and the national list."""
+
+    title: str
+    applies_rule: bool
+    uplift: Decimal
+    uplift_mode: str
+    minimums: dict[Indicator, Decimal]
+    minimums_source: str
+    tiers: list[TierTarget]
+
+
+def next_plan_year() -> int:
+    """Offices make next year's plan: the default year of a new one."""
+    return timezone.localdate().year + 1
+
+
+def _default_title(issuer: AdministrativeUnit | None, year: int) -> str:
+    if issuer is None:
+        return f"Chỉ tiêu tối thiểu của Trung ương năm {year}"
+    return f"Kế hoạch chỉ tiêu năm {year} của {issuer.full_name}"
+
+
+def _copied_title(copy_from: TargetPlan, issuer: AdministrativeUnit | None, year: int) -> str:
+    """The copied plan's title with its year replaced, when it is the same issuer's (another
+    issuer's title names another unit)."""
+    old = str(copy_from.year)
+    if copy_from.issuer_id != (issuer.pk if issuer else None) or old not in copy_from.title:
+        return _default_title(issuer, year)
+    return copy_from.title.replace(old, str(year))
+
+
+def plan_draft(
+    *, issuer: AdministrativeUnit | None, year: int, copy_from: TargetPlan | None = None
+) -> PlanDraft:
+    """The starting values of a new plan of `issuer` for `year`."""
+    if copy_from is not None:
+        minimums = {
+            m.indicator: m.value
+            for m in PlanMinimum.objects.filter(plan=copy_from)
+            .select_related("indicator")
+            .order_by("indicator__order")
+        }
+        tiers = list(
+            TierTarget.objects.filter(plan=copy_from)
+            .select_related("indicator")
+            .order_by("indicator__order", "level")
+        )
+        return PlanDraft(
+            title=_copied_title(copy_from, issuer, year),
+            applies_rule=copy_from.applies_rule,
+            uplift=copy_from.uplift,
+            uplift_mode=copy_from.uplift_mode,
+            minimums=minimums,
+            minimums_source=f"{copy_from.title} ({copy_from.year})",
+            tiers=tiers,
+        )
+    national = national_minimums(year)
+    return PlanDraft(
+        title=_default_title(issuer, year),
+        applies_rule=True,
+        uplift=Decimal(10),
+        uplift_mode=rules.UpliftMode.POINTS.value,
+        minimums=national.minimums,
+        minimums_source=national.source,
+        tiers=[],
+    )
+
+
+def plan_issuers_for(user: User) -> UnitQuerySet:
+    """Units the user may issue a plan for: their own office's unit and the districts
+    below it (administrators: every province and district, both structures)."""
+    offices = AdministrativeUnit.objects.filter(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT])
+    if user.sees_everything:
+        return offices.order_by("-structure", "level", "name")
+    if user.unit is None:
+        return offices.none()
+    return (
+        AdministrativeUnit.objects.filter(
+            Q(pk=user.unit.pk) | Q(level=UnitLevel.DISTRICT, path__startswith=user.unit.path)
+        )
+        .exclude(level=UnitLevel.AGENCY)
+        .order_by("path")
+    )
+
+
+def plans_to_copy(user: User) -> QuerySet[TargetPlan]:
+    """Plans a new one may be copied from: the active plans the user sees, newest first."""
+    return plans_visible_to(user).filter(is_active=True).order_by("-year", "title")
+
+
+def previous_plan(*, issuer: AdministrativeUnit | None, year: int) -> TargetPlan | None:
+    """The issuer's latest active plan before `year` ("last year's plan")."""
+    plans = TargetPlan.objects.filter(is_active=True, year__lt=year)
+    plans = plans.filter(issuer__isnull=True) if issuer is None else plans.filter(issuer=issuer)
+    return plans.order_by("-year", "-pk").first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -10,17 +11,23 @@ from typing import cast
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.domain import formulas, rules
+from indicators.domain import formulas, periods, rules
 from indicators.domain.formatting import format_trimmed_vi
 from indicators.models import (
     Indicator,
     PlanMinimum,
+    PublishedResult,
     Target,
     TargetPlan,
     TargetSource,
     TierTarget,
 )
-from indicators.targets.selectors import published_result, yearly_result
+from indicators.targets.selectors import (
+    YearResult,
+    plan_draft,
+    published_results_of,
+    yearly_results_of,
+)
 from units.audit.services import audit_log
 from units.models import AdministrativeUnit, AuditAction, UnitLevel, User
 
@@ -49,13 +56,21 @@ def _units_for_plan(parent: AdministrativeUnit, year: int) -> list[Administrativ
 def targets_compute(
     *, plan: TargetPlan, parent: AdministrativeUnit, include_drafts: bool = False
 ) -> list[ComputedTarget]:
-    """Apply the Phổ Ninh principle of `plan` to `parent` and its children (no writes)."""
+    """Apply the Phổ Ninh principle of `plan` to `parent` and its children (no writes).
+    Last year's results of every unit are read at once (a fixed number of queries)."""
     minimums = list(PlanMinimum.objects.filter(plan=plan).select_related("indicator"))
+    indicators = [minimum.indicator for minimum in minimums]
+    units = _units_for_plan(parent, plan.year)
+    yearly = yearly_results_of(
+        units=units, indicators=indicators, year=plan.year - 1, include_drafts=include_drafts
+    )
+    published = published_results_of(units=units, year=plan.year - 1)
     results: list[ComputedTarget] = []
-    for unit in _units_for_plan(parent, plan.year):
+    for unit in units:
         for minimum in minimums:
             baseline, note = _baseline(
-                unit, minimum.indicator, plan.year - 1, include_drafts=include_drafts
+                yearly[unit.pk][minimum.indicator.pk],
+                published.get((unit.pk, minimum.indicator.pk)),
             )
             decision = rules.phoninh_target(
                 baseline=baseline,
@@ -68,19 +83,15 @@ def targets_compute(
     return results
 
 
-def _baseline(
-    unit: AdministrativeUnit, indicator: Indicator, year: int, *, include_drafts: bool = False
-) -> tuple[Decimal | None, str]:
-    numerator, denominator, note = yearly_result(
-        unit=unit, indicator=indicator, year=year, include_drafts=include_drafts
-    )
-    value = formulas.rate(numerator, denominator)
+def _baseline(result: YearResult, published: PublishedResult | None) -> tuple[Decimal | None, str]:
+    """Last year's rate from the entered figures, else the published one; without either,
+    None and the note saying why (a merged unit whose predecessors have no figures)."""
+    value = formulas.rate(result.numerator, result.denominator)
     if value is not None:
-        return value, note
-    published = published_result(unit=unit, indicator=indicator, year=year)
+        return value, result.note
     if published is not None:
         return published.rate, f"kết quả công bố: {published.source}"
-    return None, ""
+    return None, result.note
 
 
 @transaction.atomic
@@ -274,3 +285,228 @@ def target_override(*, target: Target, value: Decimal, reason: str, user: User |
         details={"target_id": current.pk, "old": old, "new": str(value), "reason": reason},
     )
     return current
+
+
+# --------------------------------------------------------------------------- new plans
+
+PLAN_YEARS_AHEAD = 5  # a plan further ahead than this is almost certainly a typo
+UPLIFT_MIN, UPLIFT_MAX = Decimal(-100), Decimal(100)
+TITLE_MAX = TargetPlan._meta.get_field("title").max_length or 300
+DECISION_NUMBER_MAX = TargetPlan._meta.get_field("decision_number").max_length or 200
+
+
+class PlanError(TargetError):
+    """A plan refused, with the form field it is about ("year", "issuer", "title",
+    "uplift", "uplift_mode", "copy_from", or "minimum:<indicator code>")."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _day(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def plan_year_range() -> tuple[int, int]:
+    return periods.MIN_YEAR, timezone.localdate().year + PLAN_YEARS_AHEAD
+
+
+def decimal_from_text(raw: object, *, field: str, label: str = "Mức tăng") -> Decimal:
+    """ "85,5", "85.5" or a Decimal -> Decimal; anything else is refused naming `label`."""
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except ArithmeticError:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise PlanError(
+            f"{label} phải là một số, ví dụ 85 hoặc 85,5 (đã nhập «{raw}»).", field=field
+        )
+    return value
+
+
+def minimums_from_codes(values: Mapping[str, object]) -> dict[Indicator, Decimal]:
+    """{indicator code: "85,5" | Decimal} -> {Indicator: Decimal}; unknown codes and values
+    that are not numbers are refused naming the indicator. Ranges are plan_create's."""
+    known = {i.code: i for i in Indicator.objects.all()}
+    minimums: dict[Indicator, Decimal] = {}
+    for code, raw in values.items():
+        indicator = known.get(code.strip())
+        if indicator is None:
+            raise PlanError(
+                f"Không có chỉ số mã «{code}». Các mã: {', '.join(known)}.",
+                field=f"minimum:{code}",
+            )
+        label = f"Chỉ tiêu tối thiểu «{indicator.name_vi}» ({indicator.code})"
+        minimums[indicator] = decimal_from_text(raw, field=f"minimum:{code}", label=label)
+    return minimums
+
+
+def _check_issuer(issuer: AdministrativeUnit | None, year: int) -> None:
+    if issuer is None:
+        return
+    if issuer.level == UnitLevel.AGENCY:
+        raise PlanError(
+            f"{issuer} là cơ quan chuyên môn, không ban hành kế hoạch chỉ tiêu cho địa bàn.",
+            field="issuer",
+        )
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if issuer.valid_to is not None and issuer.valid_to < start:
+        raise PlanError(
+            f"{issuer} ({issuer.get_level_display().lower()}) chỉ tồn tại đến "
+            f"{_day(issuer.valid_to)}: không thể ban hành kế hoạch năm {year}.",
+            field="issuer",
+        )
+    if issuer.valid_from is not None and issuer.valid_from > end:
+        raise PlanError(
+            f"{issuer} ({issuer.get_level_display().lower()}) có từ {_day(issuer.valid_from)}: "
+            f"không thể ban hành kế hoạch năm {year}.",
+            field="issuer",
+        )
+
+
+def _check_minimums(minimums: Mapping[Indicator, Decimal]) -> None:
+    for indicator, value in minimums.items():
+        field = f"minimum:{indicator.code}"
+        name = f"«{indicator.name_vi}» ({indicator.code})"
+        if not RATE_MIN <= value <= RATE_MAX:
+            raise PlanError(
+                f"Chỉ tiêu tối thiểu {name} phải từ 0 đến 100 % (đã nhập "
+                f"{format_trimmed_vi(value, 4)}).",
+                field=field,
+            )
+        if value != value.quantize(Decimal("0.01")):
+            raise PlanError(f"Chỉ tiêu tối thiểu {name} có tối đa 2 chữ số thập phân.", field=field)
+
+
+def _tier_levels_in_year(issuer: AdministrativeUnit | None, year: int) -> set[str]:
+    """Levels of the units under the issuer that exist in the plan year (no districts
+    after 30/06/2025): a copied per-tier target for another level has nobody to apply to."""
+    if issuer is None:
+        return set()
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return set(
+        AdministrativeUnit.objects.in_subtree(issuer)
+        .valid_during(start, end)
+        .values_list("level", flat=True)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    issuer: AdministrativeUnit | None,
+    year: int,
+    title: str = "",
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    applies_rule: bool | None = None,
+    uplift: Decimal | None = None,
+    uplift_mode: str | None = None,
+    minimums: Mapping[Indicator, Decimal] | None = None,
+    copy_from: TargetPlan | None = None,
+    user: User | None = None,
+) -> TargetPlan:
+    """A new target plan of `issuer` (None: the central government) for `year`.
+
+    What is not given comes from `copy_from` (title with the year moved, rule, uplift and
+    mode, minimums, per-tier targets and their ranges) or, without it, from the defaults:
+    the Phổ Ninh rule, +10 points, and the latest national list at or before `year`
+    (selectors.national_minimums). `minimums`, when given, is the plan's whole list.
+    Refused with a PlanError naming the field, nothing written: a year out of range, an
+    issuer that did not exist in that year, a second active plan of the issuer for the
+    year, an uplift or mode out of range, a minimum outside 0–100, a rule plan without
+    minimums."""
+    first, last = plan_year_range()
+    if not first <= year <= last:
+        raise PlanError(
+            f"Năm kế hoạch {year} không hợp lệ: phải từ {first} đến {last}.", field="year"
+        )
+    _check_issuer(issuer, year)
+    if issuer is not None:
+        # Two offices creating the same plan at once: the second waits here, then sees it.
+        AdministrativeUnit.objects.select_for_update().filter(pk=issuer.pk).first()
+    same = TargetPlan.objects.filter(year=year, is_active=True)
+    same = same.filter(issuer__isnull=True) if issuer is None else same.filter(issuer=issuer)
+    existing = same.first()
+    if existing is not None:
+        raise PlanError(
+            f"{existing.issuer_label} đã có kế hoạch chỉ tiêu năm {year} đang áp dụng: "
+            f"«{existing.title}» (mã {existing.pk}). Hãy sửa kế hoạch đó hoặc chọn năm khác.",
+            field="year",
+        )
+    draft = plan_draft(issuer=issuer, year=year, copy_from=copy_from)
+    title = " ".join((title or draft.title).split())
+    if not title:
+        raise PlanError("Cần ghi tên kế hoạch.", field="title")
+    if len(title) > TITLE_MAX:
+        raise PlanError(f"Tên kế hoạch tối đa {TITLE_MAX} ký tự.", field="title")
+    decision_number = " ".join(decision_number.split())
+    if len(decision_number) > DECISION_NUMBER_MAX:
+        raise PlanError(f"Số văn bản tối đa {DECISION_NUMBER_MAX} ký tự.", field="decision_number")
+    mode = draft.uplift_mode if uplift_mode is None else uplift_mode
+    if mode not in {m.value for m in rules.UpliftMode}:
+        raise PlanError(
+            f"Cách tăng «{mode}» không hợp lệ: chọn points (cộng điểm phần trăm) hoặc "
+            "relative (tăng tương đối).",
+            field="uplift_mode",
+        )
+    uplift = draft.uplift if uplift is None else Decimal(uplift)
+    if not UPLIFT_MIN <= uplift <= UPLIFT_MAX or uplift != uplift.quantize(Decimal("0.01")):
+        raise PlanError(
+            "Mức tăng phải từ −100 đến 100, tối đa 2 chữ số thập phân "
+            f"(đã nhập {format_trimmed_vi(uplift, 4)}).",
+            field="uplift",
+        )
+    rule = draft.applies_rule if applies_rule is None else applies_rule
+    plan_minimums = dict(draft.minimums if minimums is None else minimums)
+    _check_minimums(plan_minimums)
+    if rule and not plan_minimums:
+        raise PlanError(
+            "Kế hoạch áp dụng nguyên tắc Phổ Ninh cần chỉ tiêu tối thiểu của Trung ương: "
+            "chưa có danh mục nào đến năm này, hãy nhập chỉ tiêu tối thiểu.",
+            field="minimums",
+        )
+    plan = TargetPlan.objects.create(
+        issuer=issuer,
+        year=year,
+        title=title,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        applies_rule=rule,
+        uplift=uplift,
+        uplift_mode=mode,
+    )
+    PlanMinimum.objects.bulk_create(
+        PlanMinimum(plan=plan, indicator=indicator, value=value)
+        for indicator, value in plan_minimums.items()
+    )
+    levels = _tier_levels_in_year(issuer, year) if draft.tiers else set()
+    tiers = [tier for tier in draft.tiers if tier.level in levels]
+    TierTarget.objects.bulk_create(
+        TierTarget(
+            plan=plan,
+            indicator_id=tier.indicator_id,
+            level=tier.level,
+            value=tier.value,
+            value_high=tier.value_high,
+        )
+        for tier in tiers
+    )
+    audit_log(
+        user=user,
+        action=AuditAction.TARGET_CHANGE,
+        target=f"{plan} — {plan.issuer_label}",
+        details={
+            "plan_id": plan.pk,
+            "created": True,
+            "copy_from": copy_from.pk if copy_from is not None else None,
+            "minimums": {i.code: str(v) for i, v in plan_minimums.items()},
+            "minimums_source": draft.minimums_source if minimums is None else "",
+            "tier_targets": len(tiers),
+            "tier_targets_left_out": len(draft.tiers) - len(tiers),
+        },
+    )
+    return plan

@@ -285,6 +285,10 @@ class MergedUnitTestCase(BaseTestCase):
         html = response.content.decode()
         section = html.split(f'id="unit-{new_bong_son.pk}"', 1)[1].split("</section>", 1)[0]
         self.assertIn("Kết quả năm 2025 đạt 75 % &lt; chỉ tiêu Trung ương 80 %", section)
-        self.assertIn("tổng các đơn vị trước sắp xếp", section)
+        self.assertIn(
+            "tổng số liệu 01–12/2025 của Bồng Sơn, Hoài Đức (trước sắp xếp); đơn vị chưa có "
+            "số liệu sau sắp xếp (từ 01/07/2025)",
+            section,
+        )
         self.assertIn("Đơn vị mới sau sắp xếp", section)
         self.assertIn("Phường Bồng Sơn, Phường Hoài Đức", section)

@@ -17,7 +17,16 @@ BRANCH_VI = {
     rules.Branch.UPLIFT: "b) đạt chỉ tiêu TW → kết quả + mức tăng",
     rules.Branch.NO_BASELINE: "chưa có kết quả năm trước → bằng chỉ tiêu TW",
 }
-COLUMNS = ["unit_code", "unit", "indicator", "baseline", "national_minimum", "target", "branch"]
+COLUMNS = [
+    "unit_code",
+    "unit",
+    "indicator",
+    "baseline",
+    "national_minimum",
+    "target",
+    "branch",
+    "baseline_note",  # which periods of which units last year's result adds up
+]
 
 
 def plan_for(parent: AdministrativeUnit, year: int) -> TargetPlan:
@@ -94,6 +103,7 @@ class Command(BaseCommand):
                         str(d.national_minimum),
                         str(d.target),
                         d.branch.value,
+                        item.baseline_note,
                     ]
                 )
             return
