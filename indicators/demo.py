@@ -97,6 +97,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("chutich.gialai", Role.CHAIRMAN, "52", dt.date(2026, 1, 1), "province"),
     # New Phường Bồng Sơn = old Bồng Sơn + Hoài Đức (21640 read as of 2026).
     DemoAccount("xa.bongson", Role.COMMUNE_OFFICIAL, "21640", dt.date(2026, 1, 1), "commune"),
+    DemoAccount("quocgia", Role.NATIONAL, "", dt.date(2026, 1, 1), ""),
     DemoAccount("quantri", Role.ADMIN, "", dt.date(2023, 6, 30), ""),
     # History: the three-tier structure, where the source documents' figures live.
     DemoAccount("tinh.binhdinh", Role.PROVINCE_STAFF, "52", dt.date(2023, 6, 30), "province"),
