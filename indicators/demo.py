@@ -125,6 +125,37 @@ DEMO_PLANS = (
         "minimums_from": "2025",
         "apply_to": "52",
     },
+    # The first half of 2025, still three tiers: the province ranks its districts' desks,
+    # the town its communes, each against a 2025 plan of its own (samples too), so that
+    # the accounts of history open on red and green rather than on "no target".
+    {
+        "key": "binh-dinh-2025",
+        "issuer": "52",
+        "as_of": "2025-01-01",
+        "year": 2025,
+        "title": "Chỉ tiêu cải cách TTHC năm 2025 của tỉnh Bình Định (kế hoạch mẫu)",
+        "decision_number": "Kế hoạch mẫu (minh họa)",
+        "decision_date": "2025-01-20",
+        "applies_rule": True,
+        "uplift_mode": "points",
+        "uplift": "10",
+        "minimums_from": "2025",
+        "apply_to": "52",
+    },
+    {
+        "key": "hoai-nhon-2025",
+        "issuer": "543",
+        "as_of": "2025-01-01",
+        "year": 2025,
+        "title": "Chỉ tiêu cải cách TTHC năm 2025 của thị xã Hoài Nhơn (kế hoạch mẫu)",
+        "decision_number": "Kế hoạch mẫu (minh họa)",
+        "decision_date": "2025-02-10",
+        "applies_rule": True,
+        "uplift_mode": "points",
+        "uplift": "10",
+        "minimums_from": "2025",
+        "apply_to": "543",
+    },
 )
 
 

@@ -240,11 +240,15 @@ class ScopeChoice:
 
 def default_period(units: UnitQuerySet) -> Period | None:
     """The latest period in which most reporting units among `units` submitted or had
-    approved figures; else the latest with any; else the latest with figures at all (a
-    period holding only drafts comes last of all). One query."""
+    approved figures; else the one with the most of them in (the latest of equals: for the
+    whole country, where only some provinces use the portal, the best-reported month rather
+    than the one just started); else the latest with figures at all (a period holding only
+    drafts comes last of all). One query."""
     candidates = periods_by_reporting(units)
     chosen = next((c for c in candidates if c.count.most), None)
-    chosen = chosen or next((c for c in candidates if c.count.reported), None)
+    chosen = chosen or max(
+        (c for c in candidates if c.count.reported), key=lambda c: c.count.reported, default=None
+    )
     chosen = chosen or next(iter(candidates), None)
     return chosen.period if chosen is not None else None
 

@@ -277,6 +277,19 @@ class DefaultPeriodTestCase(BaseTestCase):
         assert chosen is not None
         self.assertEqual(chosen.code, "2024-M01-ND09")
 
+    def test_it_takes_the_best_reported_period_when_none_has_most_units(self) -> None:
+        # The whole country, where only two provinces use the portal: no period has most
+        # units in; the month with the most of them wins over the one just started.
+        communes = self._communes("2024-M03-ND09")
+        for unit in communes[:6]:
+            _figures(unit, "2024-M02-ND09", FiguresStatus.APPROVED)
+        _figures(communes[0], "2024-M03-ND09", FiguresStatus.SUBMITTED)
+        chosen = default_period(self.admin.visible_units())
+        self.assertEqual(chosen.code if chosen else None, "2023-H1-CAL")  # 18 units in
+        UnitFigures.objects.filter(period__code="2023-H1-CAL").delete()
+        chosen = default_period(self.admin.visible_units())
+        self.assertEqual(chosen.code if chosen else None, "2024-M02-ND09")
+
     def test_it_chooses_in_one_query_whatever_the_number_of_periods(self) -> None:
         communes = self._communes("2024-M03-ND09")
         with CaptureQueriesContext(connection) as few:
