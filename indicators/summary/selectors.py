@@ -167,27 +167,15 @@ def compliance_matrix(
         counts, before = current.get(unit.pk), previous.get(unit.pk)
         cells = []
         for indicator in indicators:
-            numerator, denominator = counts.of(indicator.code) if counts else (None, None)
-            cell = Cell(
-                unit=unit,
-                indicator=indicator,
-                numerator=numerator,
-                denominator=denominator,
+            cell = _cell(
+                unit,
+                indicator,
+                counts=counts,
+                before=before,
+                year_to_date=year_to_date.get(unit.pk),
                 target=targets.get((unit.pk, indicator.code)),
-                previous_rate=formulas.rate(*before.of(indicator.code)) if before else None,
+                days=(elapsed, days_in_year),
             )
-            ytd = year_to_date.get(unit.pk)
-            if ytd and cell.target is not None:
-                ytd_num, ytd_den = ytd.of(indicator.code)
-                cell.year_to_date = (ytd_num, ytd_den)
-                if ytd_num is not None and ytd_den:
-                    cell.projection = compliance.project_to_year_end(
-                        numerator_so_far=ytd_num,
-                        denominator_so_far=ytd_den,
-                        days_elapsed=elapsed,
-                        days_in_year=days_in_year,
-                        target=cell.target,
-                    )
             cells.append(cell)
         rows.append(UnitRow(unit, cells, counts.status if counts else None, is_desk=unit == parent))
     _rank_children(rows[1:], len(indicators))
@@ -234,26 +222,15 @@ def country_compliance_matrix(*, period: Period) -> ComplianceMatrix:
         ytd = year_to_date.get(province.pk)
         cells = []
         for indicator in indicators:
-            numerator, denominator = counts.of(indicator.code) if counts else (None, None)
-            cell = Cell(
-                unit=province,
-                indicator=indicator,
-                numerator=numerator,
-                denominator=denominator,
+            cell = _cell(
+                province,
+                indicator,
+                counts=counts,
+                before=before,
+                year_to_date=ytd,
                 target=targets.get((province.pk, indicator.code)),
-                previous_rate=formulas.rate(*before.of(indicator.code)) if before else None,
+                days=(elapsed, days_in_year),
             )
-            if ytd and cell.target is not None:
-                ytd_num, ytd_den = ytd.of(indicator.code)
-                cell.year_to_date = (ytd_num, ytd_den)
-                if ytd_num is not None and ytd_den:
-                    cell.projection = compliance.project_to_year_end(
-                        numerator_so_far=ytd_num,
-                        denominator_so_far=ytd_den,
-                        days_elapsed=elapsed,
-                        days_in_year=days_in_year,
-                        target=cell.target,
-                    )
             cells.append(cell)
         rows.append(UnitRow(province, cells, counts.status if counts else None))
     _rank_children(rows, len(indicators))
@@ -277,6 +254,41 @@ def _country_summary(indicator: Indicator, cells: list[Cell]) -> IndicatorSummar
         total_numerator=sum(c.numerator or 0 for c in reported) if reported else None,
         total_denominator=sum(c.denominator or 0 for c in reported) if reported else None,
     )
+
+
+def _cell(
+    unit: AdministrativeUnit,
+    indicator: Indicator,
+    *,
+    counts: UnitPeriodParts | None,
+    before: UnitPeriodParts | None,
+    year_to_date: UnitPeriodParts | None,
+    target: Decimal | None,
+    days: tuple[int, int],
+) -> Cell:
+    """One unit and indicator: the period's parts, the previous period's rate, and where a
+    target applies the year to date and its projection to the year's end."""
+    numerator, denominator = counts.of(indicator.code) if counts else (None, None)
+    cell = Cell(
+        unit=unit,
+        indicator=indicator,
+        numerator=numerator,
+        denominator=denominator,
+        target=target,
+        previous_rate=formulas.rate(*before.of(indicator.code)) if before else None,
+    )
+    if year_to_date and target is not None:
+        ytd_num, ytd_den = year_to_date.of(indicator.code)
+        cell.year_to_date = (ytd_num, ytd_den)
+        if ytd_num is not None and ytd_den:
+            cell.projection = compliance.project_to_year_end(
+                numerator_so_far=ytd_num,
+                denominator_so_far=ytd_den,
+                days_elapsed=days[0],
+                days_in_year=days[1],
+                target=target,
+            )
+    return cell
 
 
 def _rank_children(rows: list[UnitRow], indicator_count: int) -> None:

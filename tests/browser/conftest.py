@@ -37,6 +37,11 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture
 def outside_requests(page) -> list[str]:
     """Every request the page tries to send off this machine (blocked, and recorded)."""
+    return block_outside(page)
+
+
+def block_outside(page: Page) -> list[str]:
+    """Block every request `page` tries to send off this machine; the list records them."""
     attempted: list[str] = []
 
     def guard(route, request) -> None:

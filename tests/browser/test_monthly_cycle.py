@@ -10,7 +10,6 @@ through links, buttons and the period picker (no URL typed after the login page)
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
@@ -18,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from indicators.domain import periods
 from indicators.models import FiguresStatus, Period, UnitFigures
-from tests.browser.conftest import LOCAL_HOSTS, PASSWORD
+from tests.browser.conftest import PASSWORD, block_outside
 from units.models import AdministrativeUnit, Role, User
 from units.selectors import unit_by_code
 
@@ -42,17 +41,7 @@ def open_page(browser: Browser, live_server_url: str, user: User) -> tuple[Page,
     """A fresh browser context logged in as `user` through the form, with every request
     off this machine blocked and recorded."""
     page = browser.new_context().new_page()
-    attempted: list[str] = []
-
-    def guard(route, request) -> None:
-        host = urlparse(request.url).hostname
-        if request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            attempted.append(request.url)
-            route.abort()
-
-    page.route("**/*", guard)
+    attempted = block_outside(page)
     page.goto(f"{live_server_url}/dang-nhap/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
