@@ -145,7 +145,7 @@ def figures_write(
         FiguresChange.objects.create(
             figures=figures,
             action=action,
-            comment="Đã xác nhận cảnh báo: " + "; ".join(confirmed_warnings),
+            comment=confirmed_comment(confirmed_warnings),
             changed_by=user,
             version=figures.version,
         )
@@ -161,6 +161,22 @@ def _changes_since(figures: UnitFigures | None, version: int) -> list[FiguresCha
 
 
 @transaction.atomic
+def confirmed_comment(warnings: list[str] | tuple[str, ...]) -> str:
+    """The history line of warnings the user confirmed, within the comment's 1.000
+    characters: as many whole warnings as fit, then how many more (a month entered after
+    ten others can raise a dozen range warnings of 150 characters each)."""
+    limit = FiguresChange._meta.get_field("comment").max_length or 1000
+    text = "Đã xác nhận cảnh báo: "
+    for shown, warning in enumerate(warnings):
+        rest = len(warnings) - shown
+        more = f"; và {rest} cảnh báo khác" if rest > 1 else ""
+        candidate = text + ("; " if shown else "") + warning
+        if len(candidate) + len(more) > limit - 30:
+            return text + f"{'; ' if shown else ''}và {rest} cảnh báo khác"
+        text = candidate
+    return text
+
+
 def figures_save(**kwargs: Any) -> UnitFigures:
     """One user's save from the entry form (see figures_write)."""
     return figures_write(**kwargs)

@@ -228,3 +228,16 @@ class FourEyesTestCase(BaseTestCase):
         self.client.post(self.url(suffix="duyet/"), {"version": "2"})
         figures.refresh_from_db()
         self.assertEqual(figures.status, FiguresStatus.APPROVED)
+
+
+class ConfirmedWarningsTestCase(BaseTestCase):
+    def test_it_keeps_the_history_line_of_many_warnings_within_the_comment(self) -> None:
+        from indicators.figures.services import confirmed_comment
+
+        warnings = [f"Cảnh báo số {n}: " + "x" * 140 for n in range(12)]
+        comment = confirmed_comment(warnings)
+        self.assertLessEqual(len(comment), 1000)
+        self.assertTrue(comment.startswith("Đã xác nhận cảnh báo: Cảnh báo số 0"))
+        shown = comment.count("Cảnh báo số")
+        self.assertIn(f"và {12 - shown} cảnh báo khác", comment)
+        self.assertEqual(confirmed_comment(["A", "B"]), "Đã xác nhận cảnh báo: A; B")
