@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Period, UnitFigures
 from indicators.summary.selectors import compliance_matrix
-from tests.base import BaseTestCase
-from units.models import AdministrativeUnit
+from tests.base import BaseTestCase, make_user
+from units.models import AdministrativeUnit, Role
 
 H1 = {"parent": "543", "period": "2023-H1-CAL"}
 
@@ -148,3 +148,14 @@ class RemindersTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
         self.assertNotIn("text/html", response["Content-Type"])
+
+    def test_it_writes_a_leading_tab_as_text(self) -> None:
+        # A name starting with a tab and a formula: quoted like every other CSV's text.
+        entered_by = make_user("\t=1+1", Role.COMMUNE_OFFICIAL, self.hoai_duc)
+        UnitFigures.objects.filter(unit__code="21685", period__code="2023-H1-CAL").update(
+            status="submitted", entered_by=entered_by
+        )
+        self.login(self.district)
+        response = self.client.get("/so-lieu/nhac-nho.csv", H1)
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        self.assertEqual(rows[1][4], "'\t=1+1")
