@@ -6,10 +6,17 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
+from openpyxl.styles import Font
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
 from indicators.dispatch.drafting import Dispatch
 from indicators.dispatch.selectors import DispatchData
 from indicators.domain.formatting import format_date_vi
+from indicators.io.appendix_layout import VALUE_COLUMNS
 from indicators.io.appendix_write import appendix_write_xlsx
+from kpi_portal.spreadsheets.sheets import active_sheet
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -288,30 +295,95 @@ def appendix_unit_label(unit_type: str, name: str) -> str:
     return f"UBND {unit_type.lower()} {name}"
 
 
+# The appendix's header rows (the merged column titles and the "(1) (2) …" row), repeated
+# on every printed page.
+APPENDIX_TITLE_ROWS = "5:8"
+PUBLISHED_NUMBER_FORMAT = '0.00"*"'
+PUBLISHED_NOTE = (
+    "(*) Tỷ lệ đã công bố, không có số liệu chi tiết: ghi theo số liệu công bố, không cộng "
+    "vào các dòng tổng."
+)
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """As offices print the appendix: A4 landscape, one page wide (as many pages down as it
+    takes), the header rows on every page, the page numbers in the footer."""
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = APPENDIX_TITLE_ROWS
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    footer = sheet.oddFooter
+    assert footer is not None  # openpyxl creates it with the sheet
+    footer.center.text = "Trang &P/&N"
+    footer.center.size = 10
+
+
+def _fill_published(sheet: Worksheet, data: DispatchData, labels: dict[str, int]) -> int:
+    """Writes the rates published without counts into their empty rate cells, marked "*"
+    and italic; returns how many. Totals stay empty: published rates are never summed."""
+    columns = {
+        code: 3 + i
+        for i, (kind, code) in enumerate(VALUE_COLUMNS)
+        if kind == "rate" and code in {c for _u, c in data.published}
+    }
+    filled = 0
+    for row in range(1, sheet.max_row + 1):
+        unit_id = labels.get(str(sheet.cell(row=row, column=2).value or ""))
+        if unit_id is None:
+            continue
+        for code, column in columns.items():
+            published = data.published.get((unit_id, code))
+            cell = sheet.cell(row=row, column=column)
+            if published is None or cell.value is not None:
+                continue  # a rate from counts wins
+            cell.value = published.rate
+            cell.number_format = PUBLISHED_NUMBER_FORMAT
+            cell.font = Font(italic=True)
+            filled += 1
+    return filled
+
+
 def dispatch_appendix_xlsx(data: DispatchData) -> bytes:
     """The appendix (Phụ lục) of the dispatch: the desk and every child with stored
-    counts, in the official layout. Units without figures have no row (a blank row would
-    blank the totals); the dispatch text names them."""
+    counts, in the official layout, set up to print; the rates published without counts
+    (payment, population database in Hoài Nhơn's H1 2023) filled in and marked. Units
+    without figures have no row (a blank row would blank the totals); the dispatch text
+    names them."""
+    from openpyxl import load_workbook
+
     parent, period = data.parent, data.period
-    desk = (
-        [(appendix_unit_label(parent.unit_type, parent.name), data.desk_counts)]
-        if data.desk_counts is not None
-        else []
-    )
+    desk_label = appendix_unit_label(parent.unit_type, parent.name)
+    desk = [(desk_label, data.desk_counts)] if data.desk_counts is not None else []
     children = [
         (appendix_unit_label(unit.unit_type, unit.name), counts)
         for unit, counts in data.children_counts
     ]
+    labels = {desk_label: parent.pk} | {
+        appendix_unit_label(unit.unit_type, unit.name): unit.pk for unit, _c in data.children_counts
+    }
     title = f"TỔNG HỢP CÁC CHỈ SỐ DỊCH VỤ HÀNH CHÍNH CÔNG {period.label_vi.upper()}"
     period_label = (
         f"(Kèm theo Văn bản số:      /UBND-VP ngày      của UBND {parent.unit_type.lower()} "
         f"{parent.name}; số liệu từ {format_date_vi(period.start)} đến "
         f"{format_date_vi(period.end)})"
     )
-    return appendix_write_xlsx(
+    content = appendix_write_xlsx(
         title=title,
         period_label=period_label,
         # counts() gives None for a count not reported, which the writer leaves empty.
         district_rows=desk,
         commune_rows=children,
     )
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = active_sheet(workbook)
+    _print_setup(sheet)
+    if _fill_published(sheet, data, labels):
+        note = sheet.cell(row=sheet.max_row + 2, column=2, value=PUBLISHED_NOTE)
+        note.font = Font(italic=True, size=10)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

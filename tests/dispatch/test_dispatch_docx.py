@@ -13,14 +13,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
+import openpyxl
 from django.conf import settings
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.shared import Length
 from docx.text.paragraph import Paragraph
+from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.dispatch.drafting import Dispatch, dispatch_build
-from indicators.dispatch.renderers import dispatch_docx
+from indicators.dispatch.renderers import dispatch_appendix_xlsx, dispatch_docx
 from indicators.dispatch.selectors import dispatch_data
 from indicators.domain import periods
 from indicators.domain.formatting import format_int_vi
@@ -338,3 +340,13 @@ class ProvinceDispatchTestCase(BaseTestCase):
         self.assertIn("Qua số liệu tháng 5 năm 2026, chưa có chỉ số nào đạt chỉ tiêu đề ra.", text)
         self.assertIn("Nơi nhận:", text)
         self.assertIn("KT. CHỦ TỊCH", text)
+
+    def test_it_prints_the_province_appendix_the_same_way(self) -> None:
+        data = dispatch_data(parent=self.gia_lai, period=self.period)
+        sheet = openpyxl.load_workbook(io.BytesIO(dispatch_appendix_xlsx(data))).active
+        assert isinstance(sheet, Worksheet)
+        self.assertEqual(sheet.page_setup.orientation, "landscape")
+        self.assertEqual(sheet.page_setup.fitToWidth, 1)
+        names = {sheet.cell(row=r, column=2).value for r in range(9, sheet.max_row + 1)}
+        self.assertIn(f"UBND {self.low.unit_type.lower()} {self.low.name}", names)
+        self.assertIn("của UBND tỉnh Gia Lai", str(sheet.cell(row=3, column=1).value))
