@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import io
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from openpyxl.styles import Font
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.dispatch.drafting import Dispatch
 from indicators.dispatch.selectors import DispatchData
 from indicators.domain.formatting import format_date_vi
+from indicators.io.appendix_layout import VALUE_COLUMNS
 from indicators.io.appendix_write import appendix_write_xlsx
+from kpi_portal.spreadsheets.sheets import active_sheet
 
 if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
 # Characters XML 1.0 forbids (python-docx refuses them): a name pasted from elsewhere must
@@ -23,55 +32,256 @@ def _clean(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
-def dispatch_docx(dispatch: Dispatch) -> bytes:
-    """The draft as an editable Word document. Text is written as plain runs: Word never
-    evaluates it, so a name starting with "=", "+", "-" or "@" stays text."""
-    from docx import Document
+# The layout of administrative documents under Decree 30/2020/NĐ-CP, Appendix I (see the
+# README's dispatch section): A4 portrait, these margins, Times New Roman, the sizes below.
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+FONT_NAME = "Times New Roman"
+BODY_PT = 14  # body text 13–14
+HEADER_PT = 13  # issuing body 12–13, number 13, "V/v" summary 12–13
+TITLE_PT = 12  # national title 12–13 (the motto one size larger)
+MOTTO_PT = 13
+PLACE_DATE_PT = 14  # 13–14, italic
+COPIES_HEADING_PT = 12  # "Nơi nhận:" 12, bold italic
+COPIES_PT = 11  # the list under it, 11
+SIGNATURE_PT = 14  # authority, title and name 13–14, bold
+# The header columns (issuing body | national title), within the 165 mm text width.
+LEFT_COLUMN_MM, RIGHT_COLUMN_MM = 62, 103
+
+
+def _insert_in_order(parent: Any, element: Any, successors: tuple[str, ...]) -> None:
+    """Word rejects properties out of the schema's order: put `element` before the first
+    child that must follow it."""
+    from docx.oxml.ns import qn
+
+    names = {qn(f"w:{name}") for name in successors}
+    for child in parent:
+        if child.tag in names:
+            child.addprevious(element)
+            return
+    parent.append(element)
+
+
+_TBL_PR_AFTER_BORDERS = ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption")
+_P_PR_AFTER_BORDERS = (
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+)
+
+
+def _no_borders(table: Table) -> None:
+    """The two-column blocks are laid out with a table that must not print."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    _insert_in_order(properties, borders, _TBL_PR_AFTER_BORDERS)
+
+
+def _widths(table: Table, *millimetres: float) -> None:
+    """Column widths in the grid and in every cell (Word reads one, LibreOffice the other)."""
+    from docx.shared import Mm
+
+    for column, width in zip(table.columns, millimetres, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, millimetres, strict=True):
+            cell.width = Mm(width)
+
+
+def _rule_below(paragraph: Paragraph, indent_mm: float) -> None:
+    """The short solid line under the issuing body and the motto (a bottom border, the
+    paragraph indented so the line is about as long as the text above it)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    paragraph.paragraph_format.left_indent = Mm(indent_mm)
+    paragraph.paragraph_format.right_indent = Mm(indent_mm)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    _insert_in_order(paragraph._p.get_or_add_pPr(), borders, _P_PR_AFTER_BORDERS)
+
+
+def _page_number_header(document: DocxDocument) -> None:
+    """Page numbers from the second page, centred in the top margin (Appendix I)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    paragraph._p.append(field)
+
+
+def dispatch_docx(dispatch: Dispatch) -> bytes:
+    """The draft as an editable Word document in the layout of Decree 30/2020/NĐ-CP. Text is
+    written as plain runs: Word never evaluates it, so a name starting with "=", "+", "-"
+    or "@" stays text."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
 
     document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(13)
+    normal.font.name = FONT_NAME
+    normal.font.size = Pt(BODY_PT)
+    # python-docx sets the Latin font only; Word picks the East Asian and complex-script
+    # slots for some Vietnamese characters, so those name Times New Roman too.
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for slot in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), FONT_NAME)
+    normal.paragraph_format.space_after = Pt(0)
     document.core_properties.title = _clean(dispatch.subject)
     document.core_properties.language = "vi-VN"
+    _page_number_header(document)
 
-    def paragraph(
-        text: str = "", *, bold: bool = False, center: bool = False, italic: bool = False
+    def put(
+        p: Paragraph,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        size: float | None = None,
     ) -> Paragraph:
-        p = document.add_paragraph()
-        if text:
-            run = p.add_run(_clean(text))
-            run.bold = bold
-            run.italic = italic
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(_clean(text))
+        run.bold = bold
+        run.italic = italic
+        if size is not None:
+            run.font.size = Pt(size)
         return p
 
-    for line in dispatch.issuer_lines:
-        paragraph(line, bold=True, center=True)
-    paragraph(dispatch.number_line, center=True)
-    paragraph(dispatch.subject, italic=True, center=True)
-    paragraph("Kính gửi:", bold=True)
-    for recipient in dispatch.recipients:
-        paragraph(f"- {recipient}")
-    for note in dispatch.notes:
-        paragraph(note, italic=True)
-    body = paragraph(dispatch.intro)
-    body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    for section in dispatch.sections:
+    def centred(cell_or_doc: _Cell | DocxDocument, text: str, **style: Any) -> Paragraph:
+        p = cell_or_doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        return put(p, text, **style)
+
+    def body(
+        text: str, *, bold: bool = False, italic: bool = False, indent: bool = True
+    ) -> Paragraph:
         p = document.add_paragraph()
-        p.add_run(_clean(section.heading)).bold = True
-        if section.targets:
-            p.add_run(" " + _clean(section.targets))
-        for text in section.paragraphs:
-            paragraph(text).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        formula = paragraph(f"({section.formula})", italic=True)
-        formula.runs[0].font.size = Pt(11)
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        p.paragraph_format.space_before = Pt(6)
+        if indent:
+            p.paragraph_format.first_line_indent = Mm(10)
+        return put(p, text, bold=bold, italic=italic) if text else p
+
+    # The header: issuing body and number/summary on the left, national title and motto
+    # and the place and date on the right.
+    header = document.add_table(rows=2, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header.autofit = False
+    _no_borders(header)
+    _widths(header, LEFT_COLUMN_MM, RIGHT_COLUMN_MM)
+    left, right = header.cell(0, 0), header.cell(0, 1)
+    left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
+    right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
+    for line in dispatch.issuer_lines:
+        last = centred(left, line, bold=True, size=HEADER_PT)
+    _rule_below(last, 18)
+    title, motto = dispatch.national_lines
+    centred(right, title, bold=True, size=TITLE_PT)
+    _rule_below(centred(right, motto, bold=True, size=MOTTO_PT), 24)
+    left, right = header.cell(1, 0), header.cell(1, 1)
+    put(left.paragraphs[0], dispatch.number_line, size=HEADER_PT)
+    left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    centred(left, dispatch.subject, size=HEADER_PT)
+    put(right.paragraphs[0], dispatch.place_date, italic=True, size=PLACE_DATE_PT)
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    greeting = document.add_paragraph()
+    greeting.paragraph_format.space_before = Pt(12)
+    greeting.paragraph_format.left_indent = Mm(25)
+    put(greeting, "Kính gửi:")
+    for recipient in dispatch.recipients:
+        p = document.add_paragraph()
+        p.paragraph_format.left_indent = Mm(45)
+        put(p, f"- {recipient}")
+    for note in dispatch.notes:
+        body(note, italic=True)
+    body(dispatch.intro)
+    for drafted in dispatch.sections:
+        p = body("")
+        p.add_run(_clean(drafted.heading)).bold = True
+        if drafted.targets:
+            p.add_run(" " + _clean(drafted.targets))
+        for text in drafted.paragraphs:
+            body(text)
+        formula = body(f"({drafted.formula})", italic=True)
+        formula.runs[0].font.size = Pt(COPIES_HEADING_PT)
     if dispatch.no_data_line:
-        paragraph(dispatch.no_data_line, italic=True)
-    paragraph(dispatch.closing)
+        body(dispatch.no_data_line, italic=True)
+    if dispatch.assessment:
+        body(dispatch.assessment)
+    for directive in dispatch.directives:
+        body(directive)
+    body(dispatch.closing)
+
+    # "Nơi nhận" on the left, the signature block on the right.
+    footer = document.add_table(rows=1, cols=2)
+    footer.alignment = WD_TABLE_ALIGNMENT.CENTER
+    footer.autofit = False
+    _no_borders(footer)
+    _widths(footer, LEFT_COLUMN_MM + 18, RIGHT_COLUMN_MM - 18)
+    copies, signature = footer.cell(0, 0), footer.cell(0, 1)
+    heading = copies.paragraphs[0]
+    heading.paragraph_format.space_before = Pt(12)
+    put(heading, "Nơi nhận:", bold=True, italic=True, size=COPIES_HEADING_PT)
+    for line in dispatch.copies:
+        put(copies.add_paragraph(), f"- {line}", size=COPIES_PT)
+    first = signature.paragraphs[0]
+    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    first.paragraph_format.space_before = Pt(12)
+    put(first, dispatch.signer_authority, bold=True, size=SIGNATURE_PT)
+    centred(signature, dispatch.signer_title, bold=True, size=SIGNATURE_PT)
+    for _ in range(4):  # room for the signature and the seal
+        signature.add_paragraph()
+    centred(signature, dispatch.signer_name, bold=True, size=SIGNATURE_PT)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -85,30 +295,95 @@ def appendix_unit_label(unit_type: str, name: str) -> str:
     return f"UBND {unit_type.lower()} {name}"
 
 
+# The appendix's header rows (the merged column titles and the "(1) (2) …" row), repeated
+# on every printed page.
+APPENDIX_TITLE_ROWS = "5:8"
+PUBLISHED_NUMBER_FORMAT = '0.00"*"'
+PUBLISHED_NOTE = (
+    "(*) Tỷ lệ đã công bố, không có số liệu chi tiết: ghi theo số liệu công bố, không cộng "
+    "vào các dòng tổng."
+)
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """As offices print the appendix: A4 landscape, one page wide (as many pages down as it
+    takes), the header rows on every page, the page numbers in the footer."""
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = APPENDIX_TITLE_ROWS
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    footer = sheet.oddFooter
+    assert footer is not None  # openpyxl creates it with the sheet
+    footer.center.text = "Trang &P/&N"
+    footer.center.size = 10
+
+
+def _fill_published(sheet: Worksheet, data: DispatchData, labels: dict[str, int]) -> int:
+    """Writes the rates published without counts into their empty rate cells, marked "*"
+    and italic; returns how many. Totals stay empty: published rates are never summed."""
+    columns = {
+        code: 3 + i
+        for i, (kind, code) in enumerate(VALUE_COLUMNS)
+        if kind == "rate" and code in {c for _u, c in data.published}
+    }
+    filled = 0
+    for row in range(1, sheet.max_row + 1):
+        unit_id = labels.get(str(sheet.cell(row=row, column=2).value or ""))
+        if unit_id is None:
+            continue
+        for code, column in columns.items():
+            published = data.published.get((unit_id, code))
+            cell = sheet.cell(row=row, column=column)
+            if published is None or cell.value is not None:
+                continue  # a rate from counts wins
+            cell.value = published.rate
+            cell.number_format = PUBLISHED_NUMBER_FORMAT
+            cell.font = Font(italic=True)
+            filled += 1
+    return filled
+
+
 def dispatch_appendix_xlsx(data: DispatchData) -> bytes:
     """The appendix (Phụ lục) of the dispatch: the desk and every child with stored
-    counts, in the official layout. Units without figures have no row (a blank row would
-    blank the totals); the dispatch text names them."""
+    counts, in the official layout, set up to print; the rates published without counts
+    (payment, population database in Hoài Nhơn's H1 2023) filled in and marked. Units
+    without figures have no row (a blank row would blank the totals); the dispatch text
+    names them."""
+    from openpyxl import load_workbook
+
     parent, period = data.parent, data.period
-    desk = (
-        [(appendix_unit_label(parent.unit_type, parent.name), data.desk_counts)]
-        if data.desk_counts is not None
-        else []
-    )
+    desk_label = appendix_unit_label(parent.unit_type, parent.name)
+    desk = [(desk_label, data.desk_counts)] if data.desk_counts is not None else []
     children = [
         (appendix_unit_label(unit.unit_type, unit.name), counts)
         for unit, counts in data.children_counts
     ]
+    labels = {desk_label: parent.pk} | {
+        appendix_unit_label(unit.unit_type, unit.name): unit.pk for unit, _c in data.children_counts
+    }
     title = f"TỔNG HỢP CÁC CHỈ SỐ DỊCH VỤ HÀNH CHÍNH CÔNG {period.label_vi.upper()}"
     period_label = (
         f"(Kèm theo Văn bản số:      /UBND-VP ngày      của UBND {parent.unit_type.lower()} "
         f"{parent.name}; số liệu từ {format_date_vi(period.start)} đến "
         f"{format_date_vi(period.end)})"
     )
-    return appendix_write_xlsx(
+    content = appendix_write_xlsx(
         title=title,
         period_label=period_label,
         # counts() gives None for a count not reported, which the writer leaves empty.
         district_rows=desk,
         commune_rows=children,
     )
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = active_sheet(workbook)
+    _print_setup(sheet)
+    if _fill_published(sheet, data, labels):
+        note = sheet.cell(row=sheet.max_row + 2, column=2, value=PUBLISHED_NOTE)
+        note.font = Font(italic=True, size=10)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

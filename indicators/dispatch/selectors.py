@@ -3,8 +3,8 @@ and period, the targets each issuing level set for the parent's desk and its chi
 and the raw counts of the appendix.
 
 The number of queries depends on the number of indicators in the catalogue, never on the
-number of units: three per ranking (selectors.ranking_for), one for all plan targets and
-one for the appendix counts."""
+number of units: three per ranking (selectors.ranking_for), one for all plan targets, one
+for the appendix counts and one for the rates published without counts."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from django.db.models.fields import BooleanField
 from django.db.models.functions import Coalesce
 
 from indicators.domain.formulas import Counts
-from indicators.models import Indicator, Period, Target
+from indicators.figures.selectors import published_rates
+from indicators.models import Indicator, Period, PublishedResult, Target
 from indicators.ranking.selectors import Ranking, ranking_for
 from indicators.selectors import children_for_ranking, counts_by_unit, parents_for_ranking
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
@@ -95,6 +96,17 @@ class DispatchData:
     children_types: list[str]  # unit types of the children, e.g. ["Xã", "Phường"]
     desk_counts: Counts | None  # the parent's own desk over the period, rolled up
     children_counts: Sequence[tuple[AdministrativeUnit, Counts]]  # appendix order
+    # (unit, indicator code) -> a rate published without counts (Hoài Nhơn's H1 2023
+    # payment and population-database rates), for the parent and its children.
+    published: dict[tuple[int, str], PublishedResult] = field(default_factory=dict)
+
+    def published_for(self, section: IndicatorSection) -> list[PublishedResult]:
+        code = section.indicator.code
+        return [row for (_unit, c), row in self.published.items() if c == code]
+
+    def has_content(self, section: IndicatorSection) -> bool:
+        """Worth a section of the dispatch: figures, or at least one published rate."""
+        return section.has_data or bool(self.published_for(section))
 
     @property
     def with_data(self) -> list[IndicatorSection]:
@@ -103,6 +115,14 @@ class DispatchData:
     @property
     def without_data(self) -> list[IndicatorSection]:
         return [s for s in self.sections if not s.has_data]
+
+    @property
+    def with_content(self) -> list[IndicatorSection]:
+        return [s for s in self.sections if self.has_content(s)]
+
+    @property
+    def without_content(self) -> list[IndicatorSection]:
+        return [s for s in self.sections if not self.has_content(s)]
 
     @property
     def has_sample(self) -> bool:
@@ -205,6 +225,10 @@ def dispatch_data(
         ((child, counts[child.pk].counts) for child in children if child.pk in counts),
         key=lambda pair: (pair[0].unit_type.casefold(), sort_key_vi(pair[0].name), pair[0].code),
     )
+    # Rates published without counts: one query for the parent and all its children.
+    published = published_rates(
+        unit_ids=[parent.pk, *(child.pk for child in children)], period=period
+    )
     children_types = (
         [
             unit_type
@@ -223,6 +247,7 @@ def dispatch_data(
         children_types=children_types,
         desk_counts=counts[parent.pk].counts if parent.pk in counts else None,
         children_counts=children_counts,
+        published=published,
     )
 
 

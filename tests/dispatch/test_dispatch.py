@@ -136,15 +136,17 @@ class DispatchTextTestCase(BaseTestCase):
         # No floor above the province in 2023: no "dưới mức" sentence.
         self.assertNotIn("dưới mức", text)
 
-    def test_it_skips_indicators_without_data_in_one_line(self) -> None:
+    def test_it_skips_indicators_without_figures_or_published_rates_in_one_line(self) -> None:
         draft = self.draft()
         headings = [s.heading for s in draft.sections]
-        self.assertFalse(any("thanh toán" in h for h in headings))
+        # Payment has published rates (no counts): a section, marked as published.
+        payment = next(s for s in draft.sections if "thanh toán" in s.heading)
+        self.assertTrue(payment.published)
         self.assertTrue(draft.no_data_line.startswith("Các chỉ số chưa có số liệu trong kỳ:"))
-        self.assertIn("Tỷ lệ thanh toán trực tuyến", draft.no_data_line)
+        self.assertNotIn("Tỷ lệ thanh toán trực tuyến", draft.no_data_line)
         self.assertIn("Mức độ hài lòng", draft.no_data_line)
-        # Numbered 1, 2, 3… over the indicators that have data.
-        self.assertEqual([h.split(".")[0] for h in headings], [str(i) for i in range(1, 6)])
+        # Numbered 1, 2, 3… over the indicators that have figures or published rates.
+        self.assertEqual([h.split(".")[0] for h in headings], [str(i) for i in range(1, 8)])
 
     def test_it_uses_the_province_floor_for_payment(self) -> None:
         # Payment counts are not in the seed appendix: give three communes some, enough to
@@ -186,7 +188,7 @@ class DispatchTextTestCase(BaseTestCase):
         content = dispatch_docx(self.draft())
         document = docx.Document(io.BytesIO(content))
         text = "\n".join(p.text for p in document.paragraphs)
-        self.assertIn("THỊ XÃ HOÀI NHƠN", text)
+        self.assertIn("THỊ XÃ HOÀI NHƠN", document.tables[0].cell(0, 0).text)
         self.assertIn("Kính gửi:", text)
         self.assertIn("; ".join(ONLINE_MET), text)
         self.assertIn("; ".join(ONLINE_UNDER_50), text)
