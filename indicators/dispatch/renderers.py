@@ -7,8 +7,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.styles import Font
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.dispatch.drafting import Dispatch
@@ -16,6 +14,7 @@ from indicators.dispatch.selectors import DispatchData
 from indicators.domain.formatting import format_date_vi
 from indicators.io.appendix_layout import VALUE_COLUMNS
 from indicators.io.appendix_write import appendix_write_xlsx
+from kpi_portal.spreadsheets.printing import print_setup
 from kpi_portal.spreadsheets.sheets import active_sheet
 
 if TYPE_CHECKING:
@@ -305,23 +304,6 @@ PUBLISHED_NOTE = (
 )
 
 
-def _print_setup(sheet: Worksheet) -> None:
-    """As offices print the appendix: A4 landscape, one page wide (as many pages down as it
-    takes), the header rows on every page, the page numbers in the footer."""
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = APPENDIX_TITLE_ROWS
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    footer = sheet.oddFooter
-    assert footer is not None  # openpyxl creates it with the sheet
-    footer.center.text = "Trang &P/&N"
-    footer.center.size = 10
-
-
 def _fill_published(sheet: Worksheet, data: DispatchData, labels: dict[str, int]) -> int:
     """Writes the rates published without counts into their empty rate cells, marked "*"
     and italic; returns how many. Totals stay empty: published rates are never summed."""
@@ -380,7 +362,7 @@ def dispatch_appendix_xlsx(data: DispatchData) -> bytes:
     )
     workbook = load_workbook(io.BytesIO(content))
     sheet = active_sheet(workbook)
-    _print_setup(sheet)
+    print_setup(sheet, title_rows=APPENDIX_TITLE_ROWS)
     if _fill_published(sheet, data, labels):
         note = sheet.cell(row=sheet.max_row + 2, column=2, value=PUBLISHED_NOTE)
         note.font = Font(italic=True, size=10)

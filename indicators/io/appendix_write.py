@@ -21,6 +21,7 @@ from indicators.domain.formulas import (
     round_rate,
 )
 from indicators.io.appendix_layout import APPENDIX_COUNT_FIELDS, VALUE_COLUMNS
+from kpi_portal.spreadsheets.printing import print_setup
 from kpi_portal.spreadsheets.sheets import active_sheet
 from kpi_portal.spreadsheets.text import put_text
 
@@ -191,6 +192,7 @@ def appendix_write_xlsx(
         row += 1
 
     ws.freeze_panes = ws.cell(row=_NUMBER_ROW + 1, column=3).coordinate
+    print_setup(ws, title_rows=f"{_HEADER_FIRST_ROW}:{_NUMBER_ROW}")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -17,6 +17,7 @@ from indicators.io.appendix_write import appendix_write_xlsx
 from indicators.io.records import APPENDIX_FIELDS, META_SHEET, TEMPLATE_MARKER
 from indicators.models import Period, UnitFigures
 from indicators.selectors import UnitCounts, children_for_ranking, counts_by_unit
+from kpi_portal.spreadsheets.printing import print_setup
 from kpi_portal.spreadsheets.sheets import active_sheet, value_cell
 from kpi_portal.spreadsheets.text import csv_text, put_text
 from units.models import AdministrativeUnit
@@ -158,6 +159,7 @@ def figures_template_xlsx(
     validation.add(f"C{TEMPLATE_HEADER_ROW + 1}:{get_column_letter(2 + len(fields))}{last_row}")
     ws.add_data_validation(validation)
     ws.freeze_panes = ws.cell(row=TEMPLATE_HEADER_ROW + 1, column=3).coordinate
+    print_setup(ws, title_rows=f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}")
     meta = wb.create_sheet(META_SHEET)
     for key, value in (
         ("format", TEMPLATE_MARKER),

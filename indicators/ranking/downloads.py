@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from indicators.domain.formulas import round_rate
 from indicators.ranking.matrix import Matrix
 from indicators.ranking.selectors import Ranking, TrendPoint
+from kpi_portal.spreadsheets.printing import print_setup
 from kpi_portal.spreadsheets.sheets import active_sheet, value_cell
 from kpi_portal.spreadsheets.text import csv_text, put_text
 
@@ -158,6 +159,7 @@ def to_xlsx(table: ChartTable) -> bytes:
         for col, value in enumerate(row, start=1):
             _put(sheet.cell(row=r, column=col), value)
     sheet.column_dimensions["B"].width = 32
+    print_setup(sheet, title_rows="2:2", landscape=len(table.headers) > 6)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

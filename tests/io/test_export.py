@@ -110,3 +110,32 @@ class ExportTestCase(ImportCase):
         self.assertEqual(self.get("import_template", period="2023-13").status_code, 400)
         self.client.logout()
         self.assertEqual(self.get("export_csv").status_code, 302)
+
+
+class PrintSetupTestCase(ImportCase):
+    """Every workbook the portal hands out prints as offices print: A4, one page wide, the
+    header rows on every page, numbered pages."""
+
+    def get(self, name: str, period: str = H1):
+        return self.client.get(reverse(f"indicators:{name}"), {"parent": "543", "period": period})
+
+    def assert_prints(self, content: bytes, title_rows: str, landscape: bool = True) -> None:
+        ws = load_workbook(io.BytesIO(content)).worksheets[0]
+        self.assertEqual(int(ws.page_setup.paperSize or 0), int(ws.PAPERSIZE_A4))
+        self.assertEqual(ws.page_setup.orientation, "landscape" if landscape else "portrait")
+        self.assertEqual((ws.page_setup.fitToWidth, ws.page_setup.fitToHeight), (1, 0))
+        assert ws.sheet_properties.pageSetUpPr is not None
+        self.assertTrue(ws.sheet_properties.pageSetUpPr.fitToPage)
+        self.assertEqual((ws.print_title_rows or "").replace("$", ""), title_rows)
+        assert ws.oddFooter is not None
+        self.assertEqual(ws.oddFooter.center.text, "Trang &P/&N")
+
+    def test_it_sets_up_the_appendix_export_the_template_and_the_ranking_tables(self) -> None:
+        from indicators.ranking.downloads import ChartTable, to_xlsx
+
+        UnitFigures.objects.filter(period=self.h1).update(status=FiguresStatus.SUBMITTED)
+        self.login(self.district)
+        self.assert_prints(self.get("export_xlsx").content, "5:8")
+        self.assert_prints(self.get("import_template", period=H2).content, "3:3")
+        narrow = ChartTable(title="Xếp hạng", headers=["Hạng", "Đơn vị", "Tỷ lệ"], rows=[])
+        self.assert_prints(to_xlsx(narrow), "2:2", landscape=False)
