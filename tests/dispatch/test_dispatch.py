@@ -269,6 +269,29 @@ class DispatchCommandTestCase(BaseTestCase):
             assert sheet is not None
             self.assertEqual(sheet.title, "Phụ lục")
 
+    def test_it_writes_both_in_one_call(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            docx_path, xlsx_path = Path(folder) / "cv.docx", Path(folder) / "pl.xlsx"
+            out = io.StringIO()
+            call_command(
+                "draft_dispatch",
+                *("--parent", "543", "--period", "2023-H1-CAL"),
+                *("--output", str(docx_path), "--appendix", str(xlsx_path)),
+                stdout=out,
+            )
+            self.assertEqual(out.getvalue().count("Đã ghi"), 2)
+            self.assertIn(
+                "Hoài Đức", "\n".join(p.text for p in docx.Document(str(docx_path)).paragraphs)
+            )
+            sheet = openpyxl.load_workbook(xlsx_path).active
+            assert sheet is not None
+            self.assertEqual(sheet.title, "Phụ lục")
+        with self.assertRaises(CommandError):
+            call_command(
+                "draft_dispatch",
+                *("--parent", "543", "--period", "2023-H1-CAL", "--appendix", "/tmp/x.docx"),
+            )
+
     def test_it_rejects_a_unit_without_children_and_a_bad_suffix(self) -> None:
         with self.assertRaises(CommandError):
             call_command("draft_dispatch", "--parent", "21685", "--period", "2023-H1-CAL")

@@ -15,7 +15,8 @@ from indicators.scope import add_scope_arguments, command_scope
 class Command(BaseCommand):
     help = (
         "Soạn dự thảo công văn đánh giá các chỉ số của các đơn vị trực thuộc trong một kỳ. "
-        "Ví dụ: draft_dispatch --parent 543 --period 2023-H1-CAL [--output cong-van.docx]"
+        "Ví dụ: draft_dispatch --parent 543 --period 2023-H1-CAL [--output cong-van.docx] "
+        "[--appendix phu-luc.xlsx]"
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output",
             help="Ghi ra tệp .docx (hoặc .xlsx: phụ lục) thay vì in văn bản ra màn hình.",
+        )
+        parser.add_argument(
+            "--appendix", help="Ghi thêm phụ lục .xlsx kèm theo công văn vào tệp này."
         )
         parser.add_argument(
             "--include-drafts",
@@ -39,17 +43,23 @@ class Command(BaseCommand):
         data = dispatch_selectors.dispatch_data(
             parent=parent, period=period, include_drafts=options["include_drafts"]
         )
-        output = options.get("output")
+        output, appendix = options.get("output"), options.get("appendix")
+        if appendix and Path(appendix).suffix.lower() != ".xlsx":
+            raise CommandError("Tệp phụ lục (--appendix) phải có đuôi .xlsx.")
         if not output:
             self.stdout.write(dispatch_text(dispatch_build(data)), ending="")
-            return
-        path = Path(output)
-        if path.suffix.lower() == ".xlsx":
-            content = dispatch_appendix_xlsx(data)
-        elif path.suffix.lower() == ".docx":
-            content = dispatch_docx(dispatch_build(data))
         else:
-            raise CommandError("Tệp ra phải có đuôi .docx (công văn) hoặc .xlsx (phụ lục).")
+            path = Path(output)
+            if path.suffix.lower() == ".xlsx":
+                self._write(path, dispatch_appendix_xlsx(data))
+            elif path.suffix.lower() == ".docx":
+                self._write(path, dispatch_docx(dispatch_build(data)))
+            else:
+                raise CommandError("Tệp ra phải có đuôi .docx (công văn) hoặc .xlsx (phụ lục).")
+        if appendix:
+            self._write(Path(appendix), dispatch_appendix_xlsx(data))
+
+    def _write(self, path: Path, content: bytes) -> None:
         try:
             path.write_bytes(content)
         except OSError as error:
