@@ -166,14 +166,14 @@ class PeriodFiguresOracleTestCase(BaseTestCase):
         busy = UnitFigures.objects.filter(period__end__gte=D(2025, 1, 1)).values("unit_id")
         free = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE).exclude(pk__in=busy)
         generator = random.Random(14)
-        randoms = {
+        randoms: dict[str, list[tuple[periods.PeriodSpec, str]]] = {
             f"random {n}": [
-                (spec, generator.choice([SUBMITTED, SUBMITTED, DRAFT]))
+                (spec, str(generator.choice([SUBMITTED, SUBMITTED, DRAFT])))
                 for spec in generator.sample(POOL, generator.randint(2, 8))
             ]
             for n in range(40)
         }
-        cases = {**SCENARIOS, **randoms}
+        cases: dict[str, list[tuple[periods.PeriodSpec, str]]] = {**SCENARIOS, **randoms}
         cls.units = list(free.order_by("pk")[: len(cases)])
         assert len(cls.units) == len(cases)
         cls.entered, cls.names = {}, {}
