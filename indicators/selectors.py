@@ -76,9 +76,10 @@ def period_figures(
     the pieces (the periods inside that nothing holds) overlap: the period cannot be built
     from them.
 
-    Set-based, one pass over the rows overlapping [start, end] (see _pieces_sql): the
-    result is `pk IN (one uncorrelated subquery)`, which the database evaluates once per
-    statement, so callers may filter, annotate and aggregate on it as on any queryset."""
+    Set-based (see _left_out_sql): the rows inside [start, end] less `pk IN (one
+    uncorrelated subquery)`, which the database evaluates once per statement over the rows
+    overlapping the period, so callers filter, annotate and aggregate on it as on any
+    queryset, and their query counts stay as they were."""
     sql, params = _left_out_sql(start, end, include_drafts=include_drafts)
     return (
         entered_figures(include_drafts=include_drafts)
