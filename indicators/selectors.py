@@ -11,6 +11,7 @@ from functools import reduce
 from operator import add
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -18,15 +19,19 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
+    RowRange,
     Subquery,
     Sum,
     Value,
     When,
+    Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Length, StrIndex, Substr
 from django.utils.translation import gettext as _
 
@@ -68,41 +73,106 @@ def period_figures(
     the unit that also lies inside holds it (the larger figure stands; of two for the same
     days, the first by code). A unit without a figure for the whole period gets no row at
     all when one of its entered periods reaches over the edges of [start, end], or two of
-    them inside overlap without nesting: the period cannot be built from them."""
-    inside = Q(period__start__gte=start, period__end__lte=end)
-    entered = entered_figures(include_drafts=include_drafts)
-    same_unit = entered.filter(unit=OuterRef("unit"))
-    holding = same_unit.filter(
-        inside,
-        period__start__lte=OuterRef("period__start"),
-        period__end__gte=OuterRef("period__end"),
-    ).filter(
-        Q(period__start__lt=OuterRef("period__start"))
-        | Q(period__end__gt=OuterRef("period__end"))
-        | Q(period__code__lt=OuterRef("period__code"))
-    )
-    whole = same_unit.filter(period__start=start, period__end=end)
-    straddling = same_unit.filter(period__start__lte=end, period__end__gte=start).exclude(inside)
-    # Another entered period inside that overlaps this row's without either holding the other.
-    crossing = (
-        same_unit.filter(
-            inside,
-            period__start__lte=OuterRef("period__end"),
-            period__end__gte=OuterRef("period__start"),
-        )
-        .exclude(
-            period__start__lte=OuterRef("period__start"), period__end__gte=OuterRef("period__end")
-        )
-        .exclude(
-            period__start__gte=OuterRef("period__start"), period__end__lte=OuterRef("period__end")
-        )
-    )
-    crossing_in_unit = entered.filter(inside, unit=OuterRef("unit")).filter(Exists(crossing))
+    the pieces (the periods inside that nothing holds) overlap: the period cannot be built
+    from them.
+
+    Set-based (see _left_out_sql): the rows inside [start, end] less `pk IN (one
+    uncorrelated subquery)`, which the database evaluates once per statement over the rows
+    overlapping the period, so callers filter, annotate and aggregate on it as on any
+    queryset, and their query counts stay as they were."""
+    sql, params = _left_out_sql(start, end, include_drafts=include_drafts)
     return (
-        entered.filter(inside)
-        .exclude(Exists(holding))
-        .exclude(~Exists(whole) & (Exists(straddling) | Exists(crossing_in_unit)))
+        entered_figures(include_drafts=include_drafts)
+        .filter(period__start__gte=start, period__end__lte=end)
+        .exclude(pk__in=RawSQL(sql, params))
     )
+
+
+def _left_out_sql(
+    start: dt.date, end: dt.date, *, include_drafts: bool
+) -> tuple[str, tuple[Any, ...]]:
+    """The ids of the entered rows inside [start, end] that period_figures leaves out, as
+    SQL and its parameters: one pass over the rows overlapping [start, end].
+
+    Each unit's rows are ordered by (start, end descending, code), so that whatever holds a
+    row (a larger period around it, or one for the same days with a smaller code) comes
+    before it. With `reach` the latest end among the earlier rows that lie inside [start,
+    end] (a running maximum, the only ordered window):
+    - a row is held, and left out, exactly when reach >= its end;
+    - the pieces (rows not held) then start and end strictly later one after the other,
+      and two of them overlap exactly when some piece starts on or before its reach (a
+      row held by an earlier piece reaches no further than that piece): a unit cannot
+      build the period when that happens or one of its rows straddles an edge, unless it
+      entered the whole period itself (which then is its only piece, holding the rest).
+    The facts about the whole unit are a second window over the first, partitioned only.
+
+    The windows read only the units whose rows may overlap: periods of one kind and one
+    convention never do (months of Decree 09, or calendar quarters), so a unit that entered
+    only such periods, all inside [start, end], keeps every row, and a grouped pass (far
+    cheaper than sorting for windows) finds the others — the usual month-by-month unit
+    costs no window at all."""
+    inside = Q(period__start__gte=start, period__end__lte=end)
+    overlapping = entered_figures(include_drafts=include_drafts).filter(
+        period__start__lte=end, period__end__gte=start
+    )
+    one_kind_inside = (
+        Q(first_kind=F("last_kind"))
+        & Q(first_convention=F("last_convention"))
+        & Q(outside=0)
+        & ~Q(first_kind=periods.PeriodKind.CUSTOM.value)
+    )
+    may_overlap = (
+        overlapping.order_by()
+        .values("unit_id")
+        .annotate(
+            first_kind=Min("period__kind"),
+            last_kind=Max("period__kind"),
+            first_convention=Min("period__convention"),
+            last_convention=Max("period__convention"),
+            outside=Max(Case(When(inside, then=Value(0)), default=Value(1))),
+        )
+        .exclude(one_kind_inside)
+        .values("unit_id")
+    )
+    rows = (
+        overlapping.filter(unit_id__in=may_overlap)
+        .order_by()
+        .annotate(
+            piece_start=F("period__start"),
+            piece_end=F("period__end"),
+            is_inside=Case(When(inside, then=Value(1)), default=Value(0)),
+            reach=Window(
+                Max(Case(When(inside, then=F("period__end")))),
+                partition_by=[F("unit_id")],
+                order_by=[
+                    F("period__start").asc(),
+                    F("period__end").desc(),
+                    F("period__code").asc(),
+                ],
+                frame=RowRange(start=None, end=-1),
+            ),
+        )
+        .values("pk", "unit_id", "piece_start", "piece_end", "is_inside", "reach")
+    )
+    rows_sql, rows_params = rows.query.sql_with_params()
+    # A window over a window needs a derived table, which the ORM does not build. Dates
+    # are compared as the backend stores them (ISO text on SQLite), hence the adapter.
+    adapt = connection.ops.adapt_datefield_value
+    sql = f"""
+        SELECT units.pk FROM (
+            SELECT r.pk, r.is_inside, r.piece_end, r.reach,
+                MAX(CASE WHEN r.piece_start = %s AND r.piece_end = %s THEN 1 ELSE 0 END)
+                    OVER (PARTITION BY r.unit_id) AS whole,
+                MAX(CASE WHEN r.is_inside = 0
+                              OR (r.reach >= r.piece_start AND r.reach < r.piece_end)
+                         THEN 1 ELSE 0 END)
+                    OVER (PARTITION BY r.unit_id) AS unbuildable
+            FROM ({rows_sql}) r
+        ) units
+        WHERE units.is_inside = 1
+          AND (units.reach >= units.piece_end OR (units.whole = 0 AND units.unbuildable = 1))
+    """
+    return sql, (adapt(start), adapt(end), *rows_params)
 
 
 def overlapping_figures(start: dt.date, end: dt.date) -> QuerySet[UnitFigures]:
