@@ -160,7 +160,6 @@ def _changes_since(figures: UnitFigures | None, version: int) -> list[FiguresCha
     )
 
 
-@transaction.atomic
 def confirmed_comment(warnings: list[str] | tuple[str, ...]) -> str:
     """The history line of warnings the user confirmed, within the comment's 1.000
     characters: as many whole warnings as fit, then how many more (a month entered after
@@ -177,6 +176,7 @@ def confirmed_comment(warnings: list[str] | tuple[str, ...]) -> str:
     return text
 
 
+@transaction.atomic
 def figures_save(**kwargs: Any) -> UnitFigures:
     """One user's save from the entry form (see figures_write)."""
     return figures_write(**kwargs)
