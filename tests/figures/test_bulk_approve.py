@@ -124,6 +124,24 @@ class BulkApprovePageTestCase(BulkApproveCase):
             self.assertIn(f'value="{figures.pk}:{figures.version}" form="bulk-approve"', html)
         self.assertEqual(html.count('form="bulk-approve"'), 3)
 
+    def test_it_writes_ids_and_versions_without_thousands_separators(self) -> None:
+        # Numbers on the pages are written 1.087; an id in a form's value must not be (on
+        # PostgreSQL ids pass 999 early, and "1.234:1" was refused as malformed).
+        figures = self.submitted()[0]
+        UnitFigures.objects.filter(pk=figures.pk).update(version=1234)
+        self.login(self.district)
+        html = self.client.get(
+            reverse("indicators:figures_list"), {"parent": "543", "period": H1}
+        ).content.decode()
+        self.assertIn(f'value="{figures.pk}:1234" form="bulk-approve"', html)
+        response = self.client.post(
+            reverse("indicators:figures_approve_bulk"),
+            {"figures": [f"{figures.pk}:1234"], "period": H1, "parent": "543"},
+        )
+        self.assertEqual(response.status_code, 302)
+        figures.refresh_from_db()
+        self.assertEqual(figures.status, FiguresStatus.APPROVED)
+
     def test_it_counts_the_units_still_in_draft_on_the_list(self) -> None:
         UnitFigures.objects.filter(period=self.h1, unit=self.hoai_duc).update(
             status=FiguresStatus.DRAFT
