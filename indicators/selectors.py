@@ -244,12 +244,7 @@ def parts_by_unit(
     """Every indicator's numerator and denominator for each unit over [start, end], from
     the figures that make up the period (ratio of sums over the rows reporting both parts).
     One grouped query; units without figures are absent."""
-    aggregates: dict[str, Any] = {"least_status": _least_status()}
-    for indicator in indicators:
-        definition = indicator.definition
-        complete = complete_parts_q(definition)
-        aggregates[f"{indicator.code}__n"] = Sum(numerator_expression(definition), filter=complete)
-        aggregates[f"{indicator.code}__d"] = Sum(definition.denominator, filter=complete)
+    aggregates: dict[str, Any] = {"least_status": _least_status(), **_parts_sums(indicators)}
     rows = (
         period_figures(start, end, include_drafts=include_drafts)
         .filter(unit_id__in=unit_ids)
@@ -259,11 +254,29 @@ def parts_by_unit(
     )
     return {
         row["unit_id"]: UnitPeriodParts(
-            parts={i.code: (row[f"{i.code}__n"], row[f"{i.code}__d"]) for i in indicators},
+            parts=_parts_of(row, indicators),
             status=_STATUS_ORDER[row["least_status"]],
         )
         for row in rows
     }
+
+
+def _parts_sums(indicators: list[Indicator]) -> dict[str, Sum]:
+    """Each indicator's numerator and denominator summed over the rows that report both
+    (ratio of sums), as aggregates named <code>__n / <code>__d; read back by `_parts_of`."""
+    sums = {}
+    for indicator in indicators:
+        definition = indicator.definition
+        complete = complete_parts_q(definition)
+        sums[f"{indicator.code}__n"] = Sum(numerator_expression(definition), filter=complete)
+        sums[f"{indicator.code}__d"] = Sum(definition.denominator, filter=complete)
+    return sums
+
+
+def _parts_of(
+    row: dict[str, Any], indicators: list[Indicator]
+) -> dict[str, tuple[int | None, int | None]]:
+    return {i.code: (row[f"{i.code}__n"], row[f"{i.code}__d"]) for i in indicators}
 
 
 @dataclass
@@ -292,12 +305,8 @@ def parts_by_subtree(
     aggregates: dict[str, Any] = {
         "least_status": _least_status(),
         "samples": Count("pk", filter=Q(is_sample=True)),
+        **_parts_sums(indicators),
     }
-    for indicator in indicators:
-        definition = indicator.definition
-        complete = complete_parts_q(definition)
-        aggregates[f"{indicator.code}__n"] = Sum(numerator_expression(definition), filter=complete)
-        aggregates[f"{indicator.code}__d"] = Sum(definition.denominator, filter=complete)
     rows = (
         period_figures(start, end)
         .annotate(root_id=_root_id())
@@ -308,7 +317,7 @@ def parts_by_subtree(
     )
     return {
         row["root_id"]: SubtreeParts(
-            parts={i.code: (row[f"{i.code}__n"], row[f"{i.code}__d"]) for i in indicators},
+            parts=_parts_of(row, indicators),
             status=_STATUS_ORDER[row["least_status"]],
             is_sample=row["samples"] > 0,
         )
