@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from indicators.models import FiguresChange, ImportBatch, TargetPlan, UnitFigures
+from indicators.models import DispatchDraft, FiguresChange, ImportBatch, TargetPlan, UnitFigures
 from units.models import AdministrativeUnit, Role, User
 from units.selectors import COUNTRY_CODE
 
@@ -99,6 +99,33 @@ def require_can_draft_dispatch(user: User) -> None:
         raise PermissionDenied(
             _("Công văn do Văn phòng cấp huyện, cấp tỉnh soạn; cấp xã không dùng chức năng này.")
         )
+
+
+def can_keep_dispatch(user: User) -> bool:
+    """Saving, editing and issuing drafts and changing the office's template are writes:
+    not for the national role, which reads only."""
+    return can_draft_dispatch(user) and user.role != Role.NATIONAL
+
+
+def require_can_keep_dispatch(user: User, unit: AdministrativeUnit) -> AdministrativeUnit:
+    if not can_keep_dispatch(user):
+        raise PermissionDenied(
+            _("Tài khoản của bạn chỉ xem; lưu, sửa và ban hành công văn do văn phòng đơn vị làm.")
+        )
+    return require_unit(user, unit)
+
+
+def get_dispatch_draft_for_user(user: User, draft_id: int) -> DispatchDraft:
+    """The saved draft: 404 if there is none, 403 if its issuer lies outside the user's
+    subtree or the user may not keep dispatches."""
+    draft = get_object_or_404(
+        DispatchDraft.objects.select_related(
+            "parent__parent", "period", "created_by", "updated_by"
+        ),
+        pk=draft_id,
+    )
+    require_can_keep_dispatch(user, draft.parent)
+    return draft
 
 
 # --------------------------------------------------------------------------- target plans

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from indicators.dispatch.selectors import DispatchData, IndicatorSection, IssuerTargets, TargetRange
 from indicators.domain import formulas
@@ -715,3 +715,92 @@ def dispatch_text(dispatch: Dispatch) -> str:
     lines += [f"- {c}" for c in dispatch.copies]
     lines += ["", dispatch.signer_authority, dispatch.signer_title, "", dispatch.signer_name]
     return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+# --------------------------------------------------------------------------- saved drafts
+
+
+def dispatch_as_dict(dispatch: Dispatch) -> dict[str, Any]:
+    """The draft as JSON-ready data (what a saved draft stores), as it reads back from the
+    database (lists, not tuples), so that a stored and a new version compare equal."""
+    data = asdict(dispatch)
+    data["national_lines"] = list(dispatch.national_lines)
+    return data
+
+
+def dispatch_from_dict(data: dict[str, Any]) -> Dispatch:
+    """The inverse of `dispatch_as_dict`; keys unknown to this version are ignored, so a
+    draft saved before a field was added still opens."""
+    known = {f.name for f in fields(Dispatch)}
+    values = {key: value for key, value in data.items() if key in known}
+    values["sections"] = [
+        DispatchSection(**{k: v for k, v in s.items() if k in _SECTION_FIELDS})
+        for s in data.get("sections", [])
+    ]
+    if "national_lines" in values:
+        title, motto = values["national_lines"]
+        values["national_lines"] = (title, motto)
+    return Dispatch(**values)
+
+
+_SECTION_FIELDS = frozenset(f.name for f in fields(DispatchSection))
+
+
+def dispatch_parts(dispatch: Dispatch) -> dict[str, tuple[str, object]]:
+    """The parts an office edits one by one: key → (Vietnamese label, value). The keys are
+    stable across saves, so two versions can be compared part by part."""
+    parts: dict[str, tuple[str, object]] = {
+        "subject": ("Trích yếu", dispatch.subject),
+        "recipients": ("Kính gửi", dispatch.recipients),
+        "intro": ("Đoạn mở đầu", dispatch.intro),
+    }
+    for section in dispatch.sections:
+        parts[f"section:{section.code or section.heading}"] = (
+            section.heading,
+            section.paragraphs,
+        )
+    parts["assessment"] = ("Đánh giá chung", dispatch.assessment)
+    parts["directives"] = ("Yêu cầu, chỉ đạo", dispatch.directives)
+    parts["closing"] = ("Câu kết", dispatch.closing)
+    parts["copies"] = ("Nơi nhận", dispatch.copies)
+    parts["signer"] = (
+        "Người ký",
+        [dispatch.signer_authority, dispatch.signer_title, dispatch.signer_name],
+    )
+    return parts
+
+
+def changed_parts(before: Dispatch, after: Dispatch) -> list[str]:
+    """Labels of the parts that differ between two versions of a draft, in document order."""
+    old, new = dispatch_parts(before), dispatch_parts(after)
+    return [label for key, (label, value) in new.items() if old.get(key, ("", None))[1] != value]
+
+
+def sample_dispatch() -> Dispatch:
+    """A draft with every part filled, as long as real ones get: an uploaded template is
+    rendered with it once before it is accepted."""
+    paragraph = "Kết quả của " + ", ".join(f"đơn vị {i} {i},00%" for i in range(1, 40)) + "."
+    return Dispatch(
+        issuer_lines=["ỦY BAN NHÂN DÂN", "THỊ XÃ MẪU"],
+        number_line="Số:      /UBND-VP",
+        subject="V/v nâng cao các chỉ số liên quan đến dịch vụ hành chính công",
+        recipients=[f"Cơ quan nhận {i};" for i in range(1, 6)],
+        intro=paragraph,
+        sections=[
+            DispatchSection(
+                heading=f"{n}. Chỉ số {n}",
+                targets="(Chỉ tiêu tỉnh giao: 50%)",
+                paragraphs=[paragraph] * 6,
+                formula="Tỷ lệ = số hồ sơ / tổng số hồ sơ × 100%",
+                code=f"sample_{n}",
+            )
+            for n in range(1, 13)
+        ],
+        no_data_line="Các chỉ số chưa có số liệu trong kỳ: chỉ số mẫu.",
+        closing="Yêu cầu các đơn vị nghiêm túc triển khai thực hiện./.",
+        notes=["Lưu ý: văn bản mẫu."],
+        place_date="Mẫu, ngày      tháng 07 năm 2023",
+        assessment=paragraph,
+        directives=[f"{i}. {paragraph}" for i in range(1, 9)],
+        copies=["Như trên;", "Lưu: VT, VP."],
+    )

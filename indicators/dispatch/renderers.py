@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.styles import Font
@@ -150,10 +152,11 @@ def _page_number_header(document: DocxDocument) -> None:
     paragraph._p.append(field)
 
 
-def dispatch_docx(dispatch: Dispatch) -> bytes:
-    """The draft as an editable Word document in the layout of Decree 30/2020/NĐ-CP. Text is
-    written as plain runs: Word never evaluates it, so a name starting with "=", "+", "-"
-    or "@" stays text."""
+def default_template_docx() -> bytes:
+    """The portal's default dispatch template: the layout of Decree 30/2020/NĐ-CP with the
+    placeholders of `indicators.dispatch.templating.FIELDS` where the values go. An office
+    downloads it, changes it in Word (letterhead, recipients, signer, standard paragraphs)
+    and uploads it back; every dispatch is rendered from one of these templates."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -176,7 +179,7 @@ def dispatch_docx(dispatch: Dispatch) -> bytes:
     for slot in ("w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT_NAME)
     normal.paragraph_format.space_after = Pt(0)
-    document.core_properties.title = _clean(dispatch.subject)
+    document.core_properties.title = "{{ subject }}"
     document.core_properties.language = "vi-VN"
     _page_number_header(document)
 
@@ -188,7 +191,7 @@ def dispatch_docx(dispatch: Dispatch) -> bytes:
         italic: bool = False,
         size: float | None = None,
     ) -> Paragraph:
-        run = p.add_run(_clean(text))
+        run = p.add_run(text)
         run.bold = bold
         run.italic = italic
         if size is not None:
@@ -210,6 +213,10 @@ def dispatch_docx(dispatch: Dispatch) -> bytes:
             p.paragraph_format.first_line_indent = Mm(10)
         return put(p, text, bold=bold, italic=italic) if text else p
 
+    def tag(text: str, container: _Cell | DocxDocument | None = None) -> None:
+        """A paragraph holding only a {%p … %} tag: docxtpl removes it when rendering."""
+        (container or document).add_paragraph(text)
+
     # The header: issuing body and number/summary on the left, national title and motto
     # and the place and date on the right.
     header = document.add_table(rows=2, cols=2)
@@ -220,46 +227,50 @@ def dispatch_docx(dispatch: Dispatch) -> bytes:
     left, right = header.cell(0, 0), header.cell(0, 1)
     left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
     right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
-    for line in dispatch.issuer_lines:
-        last = centred(left, line, bold=True, size=HEADER_PT)
-    _rule_below(last, 18)
-    title, motto = dispatch.national_lines
-    centred(right, title, bold=True, size=TITLE_PT)
-    _rule_below(centred(right, motto, bold=True, size=MOTTO_PT), 24)
+    centred(left, "{{ issuer_lines[0] }}", bold=True, size=HEADER_PT)
+    _rule_below(centred(left, "{{ issuer_lines[1] }}", bold=True, size=HEADER_PT), 18)
+    centred(right, "{{ national_title }}", bold=True, size=TITLE_PT)
+    _rule_below(centred(right, "{{ national_motto }}", bold=True, size=MOTTO_PT), 24)
     left, right = header.cell(1, 0), header.cell(1, 1)
-    put(left.paragraphs[0], dispatch.number_line, size=HEADER_PT)
+    put(left.paragraphs[0], "{{ number_line }}", size=HEADER_PT)
     left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    centred(left, dispatch.subject, size=HEADER_PT)
-    put(right.paragraphs[0], dispatch.place_date, italic=True, size=PLACE_DATE_PT)
+    centred(left, "{{ subject }}", size=HEADER_PT)
+    put(right.paragraphs[0], "{{ place_date }}", italic=True, size=PLACE_DATE_PT)
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     greeting = document.add_paragraph()
     greeting.paragraph_format.space_before = Pt(12)
     greeting.paragraph_format.left_indent = Mm(25)
     put(greeting, "Kính gửi:")
-    for recipient in dispatch.recipients:
-        p = document.add_paragraph()
-        p.paragraph_format.left_indent = Mm(45)
-        put(p, f"- {recipient}")
-    for note in dispatch.notes:
-        body(note, italic=True)
-    body(dispatch.intro)
-    for drafted in dispatch.sections:
-        p = body("")
-        p.add_run(_clean(drafted.heading)).bold = True
-        if drafted.targets:
-            p.add_run(" " + _clean(drafted.targets))
-        for text in drafted.paragraphs:
-            body(text)
-        formula = body(f"({drafted.formula})", italic=True)
-        formula.runs[0].font.size = Pt(COPIES_HEADING_PT)
-    if dispatch.no_data_line:
-        body(dispatch.no_data_line, italic=True)
-    if dispatch.assessment:
-        body(dispatch.assessment)
-    for directive in dispatch.directives:
-        body(directive)
-    body(dispatch.closing)
+    tag("{%p for recipient in recipients %}")
+    p = document.add_paragraph()
+    p.paragraph_format.left_indent = Mm(45)
+    put(p, "- {{ recipient }}")
+    tag("{%p endfor %}")
+    tag("{%p for note in notes %}")
+    body("{{ note }}", italic=True)
+    tag("{%p endfor %}")
+    body("{{ intro }}")
+    tag("{%p for section in sections %}")
+    p = body("")
+    p.add_run("{{ section.heading }}").bold = True
+    p.add_run("{% if section.targets %} {{ section.targets }}{% endif %}")
+    tag("{%p for paragraph in section.paragraphs %}")
+    body("{{ paragraph }}")
+    tag("{%p endfor %}")
+    formula = body("({{ section.formula }})", italic=True)
+    formula.runs[0].font.size = Pt(COPIES_HEADING_PT)
+    tag("{%p endfor %}")
+    tag("{%p if no_data_line %}")
+    body("{{ no_data_line }}", italic=True)
+    tag("{%p endif %}")
+    tag("{%p if assessment %}")
+    body("{{ assessment }}")
+    tag("{%p endif %}")
+    tag("{%p for directive in directives %}")
+    body("{{ directive }}")
+    tag("{%p endfor %}")
+    body("{{ closing }}")
 
     # "Nơi nhận" on the left, the signature block on the right.
     footer = document.add_table(rows=1, cols=2)
@@ -271,19 +282,68 @@ def dispatch_docx(dispatch: Dispatch) -> bytes:
     heading = copies.paragraphs[0]
     heading.paragraph_format.space_before = Pt(12)
     put(heading, "Nơi nhận:", bold=True, italic=True, size=COPIES_HEADING_PT)
-    for line in dispatch.copies:
-        put(copies.add_paragraph(), f"- {line}", size=COPIES_PT)
+    tag("{%p for line in copies %}", copies)
+    put(copies.add_paragraph(), "- {{ line }}", size=COPIES_PT)
+    tag("{%p endfor %}", copies)
     first = signature.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER
     first.paragraph_format.space_before = Pt(12)
-    put(first, dispatch.signer_authority, bold=True, size=SIGNATURE_PT)
-    centred(signature, dispatch.signer_title, bold=True, size=SIGNATURE_PT)
+    put(first, "{{ signer_authority }}", bold=True, size=SIGNATURE_PT)
+    centred(signature, "{{ signer_title }}", bold=True, size=SIGNATURE_PT)
     for _ in range(4):  # room for the signature and the seal
         signature.add_paragraph()
-    centred(signature, dispatch.signer_name, bold=True, size=SIGNATURE_PT)
+    centred(signature, "{{ signer_name }}", bold=True, size=SIGNATURE_PT)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def dispatch_docx(dispatch: Dispatch, *, template: bytes | None = None) -> bytes:
+    """The draft as an editable Word document, rendered from the office's template (a
+    checked upload) or the default one in the layout of Decree 30/2020/NĐ-CP. Values are
+    written as escaped text: Word never evaluates them, so a name starting with "=", "+",
+    "-" or "@" stays text."""
+    from indicators.dispatch.templating import template_render
+
+    return template_render(template or cached_default_template(), dispatch_context(dispatch))
+
+
+@cache
+def cached_default_template() -> bytes:
+    return default_template_docx()
+
+
+def dispatch_context(dispatch: Dispatch) -> dict[str, Any]:
+    """The values a template may use (`templating.FIELDS` describes each)."""
+    title, motto = dispatch.national_lines
+    return {
+        "issuer_lines": [_clean(line) for line in dispatch.issuer_lines],
+        "national_title": title,
+        "national_motto": motto,
+        "number_line": _clean(dispatch.number_line),
+        "subject": _clean(dispatch.subject),
+        "place_date": _clean(dispatch.place_date),
+        "recipients": [_clean(r) for r in dispatch.recipients],
+        "notes": [_clean(n) for n in dispatch.notes],
+        "intro": _clean(dispatch.intro),
+        "sections": [
+            {
+                "heading": _clean(s.heading),
+                "targets": _clean(s.targets),
+                "paragraphs": [_clean(p) for p in s.paragraphs],
+                "formula": _clean(s.formula),
+            }
+            for s in dispatch.sections
+        ],
+        "no_data_line": _clean(dispatch.no_data_line),
+        "assessment": _clean(dispatch.assessment),
+        "directives": [_clean(d) for d in dispatch.directives],
+        "closing": _clean(dispatch.closing),
+        "copies": [_clean(c) for c in dispatch.copies],
+        "signer_authority": _clean(dispatch.signer_authority),
+        "signer_title": _clean(dispatch.signer_title),
+        "signer_name": _clean(dispatch.signer_name),
+    }
 
 
 # --------------------------------------------------------------------------- appendix
@@ -329,7 +389,9 @@ def _fill_published(sheet: Worksheet, data: DispatchData, labels: dict[str, int]
     return filled
 
 
-def dispatch_appendix_xlsx(data: DispatchData) -> bytes:
+def dispatch_appendix_xlsx(
+    data: DispatchData, *, number: str = "", issued_on: dt.date | None = None
+) -> bytes:
     """The appendix (Phụ lục) of the dispatch: the desk and every child with stored
     counts, in the official layout, set up to print; the rates published without counts
     (payment, population database in Hoài Nhơn's H1 2023) filled in and marked. Units
@@ -348,8 +410,10 @@ def dispatch_appendix_xlsx(data: DispatchData) -> bytes:
         appendix_unit_label(unit.unit_type, unit.name): unit.pk for unit, _c in data.children_counts
     }
     title = f"TỔNG HỢP CÁC CHỈ SỐ DỊCH VỤ HÀNH CHÍNH CÔNG {period.label_vi.upper()}"
+    issued = format_date_vi(issued_on) if issued_on is not None else "     "
     period_label = (
-        f"(Kèm theo Văn bản số:      /UBND-VP ngày      của UBND {parent.unit_type.lower()} "
+        f"(Kèm theo Văn bản số: {number or '     /UBND-VP'} ngày {issued} của UBND "
+        f"{parent.unit_type.lower()} "
         f"{parent.name}; số liệu từ {format_date_vi(period.start)} đến "
         f"{format_date_vi(period.end)})"
     )

@@ -6,10 +6,14 @@ re-exported here: import them from `indicators.models`.
 """
 
 from .catalogue import Indicator, Period, PeriodQuerySet
+from .dispatch import DispatchDraft, DispatchDraftRevision, DispatchTemplate
 from .figures import FiguresChange, FiguresStatus, ImportBatch, PublishedResult, UnitFigures
 from .targets import PlanMinimum, Target, TargetPlan, TargetSource, TierTarget
 
 __all__ = [
+    "DispatchDraft",
+    "DispatchDraftRevision",
+    "DispatchTemplate",
     "FiguresChange",
     "FiguresStatus",
     "ImportBatch",

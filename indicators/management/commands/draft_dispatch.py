@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators import selectors
 from indicators.dispatch import selectors as dispatch_selectors
-from indicators.dispatch.drafting import dispatch_build, dispatch_text
-from indicators.dispatch.renderers import dispatch_appendix_xlsx, dispatch_docx
+from indicators.dispatch.drafting import dispatch_build, dispatch_text, sample_dispatch
+from indicators.dispatch.renderers import dispatch_appendix_xlsx, dispatch_context, dispatch_docx
+from indicators.dispatch.templating import template_problems
 from indicators.scope import add_scope_arguments, command_scope
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     help = (
         "Soạn dự thảo công văn đánh giá các chỉ số của các đơn vị trực thuộc trong một kỳ. "
         "Ví dụ: draft_dispatch --parent 543 --period 2023-H1-CAL [--output cong-van.docx] "
-        "[--appendix phu-luc.xlsx]"
+        "[--appendix phu-luc.xlsx] [--template mau.docx]"
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--appendix", help="Ghi thêm phụ lục .xlsx kèm theo công văn vào tệp này."
+        )
+        parser.add_argument(
+            "--template",
+            help="Mẫu Word (.docx) của đơn vị để điền công văn (mặc định: mẫu của cổng); "
+            "mẫu được kiểm tra như khi tải lên trang Mẫu công văn.",
         )
         parser.add_argument(
             "--include-drafts",
@@ -53,11 +59,24 @@ class Command(BaseCommand):
             if path.suffix.lower() == ".xlsx":
                 self._write(path, dispatch_appendix_xlsx(data))
             elif path.suffix.lower() == ".docx":
-                self._write(path, dispatch_docx(dispatch_build(data)))
+                template = self._template(options.get("template"))
+                self._write(path, dispatch_docx(dispatch_build(data), template=template))
             else:
                 raise CommandError("Tệp ra phải có đuôi .docx (công văn) hoặc .xlsx (phụ lục).")
         if appendix:
             self._write(Path(appendix), dispatch_appendix_xlsx(data))
+
+    def _template(self, name: str | None) -> bytes | None:
+        if not name:
+            return None
+        try:
+            content = Path(name).read_bytes()
+        except OSError as error:
+            raise CommandError(f"Không đọc được mẫu {name}: {error}") from error
+        problems = template_problems(content, sample=dispatch_context(sample_dispatch()))
+        if problems:
+            raise CommandError(f"Mẫu {name} không dùng được: " + " ".join(problems))
+        return content
 
     def _write(self, path: Path, content: bytes) -> None:
         try:
