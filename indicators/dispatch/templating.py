@@ -166,6 +166,12 @@ def _walk(node: nodes.Node, depth: int = 0) -> Iterator[str]:
         yield "gọi hàm không được dùng"
     elif isinstance(node, nodes.Mul | nodes.Pow | nodes.FloorDiv | nodes.Div | nodes.Mod):
         yield "phép nhân, chia, lũy thừa không được dùng"
+    elif (isinstance(node, nodes.Getattr) and node.attr.startswith("_")) or (
+        isinstance(node, nodes.Getitem)
+        and isinstance(node.arg, nodes.Const)
+        and str(node.arg.value).startswith("_")
+    ):
+        yield "thuộc tính nội bộ (bắt đầu bằng “_”), không được dùng"
     elif isinstance(node, nodes.Filter) and node.name not in _FILTERS:
         yield f"bộ lọc “{node.name}” không được dùng (dùng được: {', '.join(_FILTERS)})"
     elif isinstance(node, nodes.Test) and node.name not in _TESTS:
@@ -196,8 +202,14 @@ def _parse(template: Any, environment: _Environment) -> _Parsed:
         tree = environment.parse(xml)
     except TemplateError as error:
         raise TemplateProblem(_syntax_message(error, xml)) from None
-    unknown = set(meta.find_undeclared_variables(tree)) - set(FIELDS)
-    return _Parsed(unknown=unknown, refused=list(dict.fromkeys(_walk(tree))))
+    refused = list(dict.fromkeys(_walk(tree)))
+    if refused:
+        return _Parsed(unknown=set(), refused=refused)
+    try:
+        unknown = set(meta.find_undeclared_variables(tree)) - set(FIELDS)
+    except TemplateError as error:
+        raise TemplateProblem(_syntax_message(error, xml)) from None
+    return _Parsed(unknown=unknown, refused=[])
 
 
 def _syntax_message(error: TemplateError, xml: str) -> str:

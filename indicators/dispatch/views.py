@@ -36,6 +36,7 @@ from indicators.dispatch.drafting import (
     dispatch_parts,
 )
 from indicators.dispatch.forms import DraftForm, IssueForm, TemplateUploadForm
+from indicators.domain import periods
 from indicators.models import DispatchDraft, DispatchTemplate, Period
 from indicators.scope import ScopeForm, read_include_drafts, redirect_to_defaults
 from units.http import AuthenticatedRequest
@@ -119,6 +120,7 @@ def dispatch_page(request: AuthenticatedRequest) -> HttpResponse:
         "draft": dispatch_build(data),
         "query": request.GET.urlencode(),
         "can_keep": can_keep_dispatch(request.user),
+        "year_to_date": periods.year_to_date(period.spec),
         "saved_drafts": DispatchDraft.objects.filter(parent=parent, period=period).select_related(
             "updated_by"
         )[:10],
@@ -409,6 +411,11 @@ def template_page(request: AuthenticatedRequest) -> HttpResponse:
         "stored": stored,
         "form": form,
         "fields": templating.FIELDS.items(),
+        "how_to_edit": _(
+            "Sửa mẫu trong Word: tiêu đề, nơi nhận, người ký, các đoạn văn cố định. Giữ nguyên "
+            "các trường trong ngoặc {{ … }} và các thẻ {%p for … %} … {%p endfor %}; trường "
+            "nào không cần thì xóa."
+        ),
         "can_keep": can_keep_dispatch(user),
     }
     return render(request, "indicators/dispatch_template.html", context, status=status)

@@ -283,6 +283,19 @@ def custom(start: date, end: date) -> PeriodSpec:
     return PeriodSpec(PeriodKind.CUSTOM, Convention.CUSTOM, None, None, start, end)
 
 
+def year_to_date(spec: PeriodSpec) -> PeriodSpec | None:
+    """From the start of `spec`'s reporting year to its end, in its convention (Decree 09:
+    15/12 of the year before; calendar: 01/01), as a date range the roll-up tiles from the
+    months. None when `spec` already is the whole span (a January, a first quarter, the
+    year) or has no reporting year (a date range)."""
+    if spec.year is None or spec.kind is PeriodKind.CUSTOM:
+        return None
+    start = year_period(spec.year, spec.convention).start
+    if start == spec.start:
+        return None
+    return custom(start, spec.end)
+
+
 _CONV = r"(ND09|CAL)"
 _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
     (PeriodKind.MONTH, re.compile(rf"(\d{{4}})-M(\d{{1,2}})-{_CONV}", re.IGNORECASE)),

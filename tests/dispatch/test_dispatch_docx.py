@@ -341,6 +341,42 @@ class ProvinceDispatchTestCase(BaseTestCase):
         self.assertIn("Nơi nhận:", text)
         self.assertIn("KT. CHỦ TỊCH", text)
 
+    def test_it_drafts_the_year_to_date_from_the_months(self) -> None:
+        april = Period.objects.for_spec(periods.month(2026, 4, periods.Convention.DECREE09))
+        UnitFigures.objects.create(
+            unit=self.good,
+            period=april,
+            status=FiguresStatus.APPROVED,
+            total=100,
+            carried_over=0,
+            received=100,
+            received_online=85,
+            received_in_person=15,
+            resolved=100,
+            resolved_on_time=100,
+            resolved_late=0,
+        )
+        ytd_spec = periods.year_to_date(self.period.spec)
+        assert ytd_spec is not None
+        ytd = Period.objects.for_spec(ytd_spec)
+        text = full_text(
+            docx.Document(
+                io.BytesIO(
+                    dispatch_docx(dispatch_build(dispatch_data(parent=self.gia_lai, period=ytd)))
+                )
+            )
+        )
+        self.assertIn("từ ngày 15/12/2025 đến ngày 14/05/2026", text)
+        # Ratio of sums over the two months: (85 + 95) / (100 + 100).
+        self.assertIn(f"{self.good.name} 90,00%", text)
+        self.assertIn(f"{self.late.name} 85,00%", text)
+        # The page offers the year to date beside the month.
+        self.login(self.admin)
+        response = self.client.get(
+            "/cong-van/", {"parent": self.gia_lai.code, "period": self.period.code}
+        )
+        self.assertContains(response, "period=2025-12-15..2026-05-14")
+
     def test_it_prints_the_province_appendix_the_same_way(self) -> None:
         data = dispatch_data(parent=self.gia_lai, period=self.period)
         sheet = openpyxl.load_workbook(io.BytesIO(dispatch_appendix_xlsx(data))).active

@@ -23,6 +23,7 @@ from indicators.domain.periods import (
     quarter,
     reporting_period_containing,
     year_period,
+    year_to_date,
 )
 
 ND09 = Convention.DECREE09
@@ -300,3 +301,18 @@ def test_it_finds_the_nine_months_containing_a_day_and_none_after_them() -> None
     ) == nine_months(2026, CAL)
     with pytest.raises(PeriodError, match="ngoài kỳ 9 tháng"):
         reporting_period_containing(date(2026, 9, 15), PeriodKind.NINE_MONTHS, ND09)
+
+
+def test_it_builds_the_year_to_date_of_a_month_in_both_conventions() -> None:
+    ytd = year_to_date(month(2026, 11, ND09))
+    assert ytd is not None
+    assert ytd.code == "2025-12-15..2026-11-14"
+    ytd = year_to_date(quarter(2026, 3, CAL))
+    assert ytd is not None
+    assert ytd.code == "2026-01-01..2026-09-30"
+
+
+def test_it_has_no_year_to_date_for_a_first_month_the_year_or_a_range() -> None:
+    assert year_to_date(month(2026, 1, ND09)) is None
+    assert year_to_date(year_period(2026, CAL)) is None
+    assert year_to_date(custom(date(2026, 1, 1), date(2026, 3, 1))) is None
