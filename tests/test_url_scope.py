@@ -18,8 +18,11 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from indicators.dispatch.drafting import dispatch_as_dict, sample_dispatch
 from indicators.domain.periods import parse_period_code
 from indicators.models import (
+    DispatchDraft,
+    DispatchTemplate,
     FiguresChange,
     FiguresStatus,
     ImportBatch,
@@ -129,6 +132,7 @@ class URLScopeTestCase(BaseTestCase):
     numbers: dict[int, tuple[int, int]]
     plans: list[TargetPlan]
     batches: list[ImportBatch]
+    drafts: list[DispatchDraft]
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -226,6 +230,24 @@ class URLScopeTestCase(BaseTestCase):
             )
             for uploader, parent in ((cls.uploader, cls.duc_pho), (cls.colleague, cls.hoai_nhon))
         ]
+        # A saved dispatch draft and an office template for every unit, naming it.
+        sample = dispatch_as_dict(sample_dispatch())
+        cls.drafts = []
+        for unit in cls.pool:
+            content = dict(sample, intro=f"Dự thảo của {unit.name}")
+            period = Period.objects.get(code=code_period(unit))
+            cls.drafts.append(
+                DispatchDraft.objects.create(
+                    parent=unit,
+                    period=period,
+                    content=content,
+                    created_by=cls.admin,
+                    updated_by=cls.admin,
+                )
+            )
+            DispatchTemplate.objects.create(
+                unit=unit, filename=f"ZT{unit.pk}T.docx", content=b"", uploaded_by=cls.admin
+            )
 
     # ------------------------------------------------------------------- what is outside
 
@@ -258,6 +280,7 @@ class URLScopeTestCase(BaseTestCase):
         found += [p.title.split()[-1] for p in outside.plans if "ZP" in p.title]
         found += [f"ZR{t.unit_id}R" for t in outside.targets if "ZR" in t.reason]
         found += [b.filename for b in outside.batches]
+        found += [f"ZT{u.pk}T" for u in outside.units]
         return found
 
     # ------------------------------------------------------------------- recipes
@@ -471,6 +494,33 @@ class URLScopeTestCase(BaseTestCase):
                 )
             return cases
 
+        def draft_urls(name: str, method: str = "get") -> Callable[[User, Outside], list[Case]]:
+            def build(user: User, outside: Outside) -> list[Case]:
+                data = {"number": "9/UBND-VP", "issued_on": "14/07/2030", "version": "1"}
+                return [
+                    Case(method, reverse(name, args=[d.pk]), data if method == "post" else {})
+                    for d in self.drafts
+                    if d.parent in outside.units
+                ] + [Case(method, reverse(name, args=[999_999]), label="no such draft")]
+
+            return build
+
+        def draft_create(user: User, outside: Outside) -> list[Case]:
+            url = reverse("indicators:dispatch_draft_create")
+            return [Case("post", url, query(u), label=f"parent {u}") for u in outside.units]
+
+        def template_urls(name: str) -> Callable[[User, Outside], list[Case]]:
+            def build(user: User, outside: Outside) -> list[Case]:
+                url = reverse(name)
+                cases = [Case("get", url, {"unit": str(u.pk)}) for u in outside.units]
+                if name == "indicators:dispatch_template":
+                    cases += [
+                        Case("post", url, {"unit": str(u.pk), "reset": "1"}) for u in outside.units
+                    ]
+                return cases
+
+            return build
+
         def own_account(name: str) -> Callable[[User, Outside], list[Case]]:
             """Pages about the signed-in user's own account: nothing of any unit; a wrong
             form is refused and changes nothing."""
@@ -509,6 +559,17 @@ class URLScopeTestCase(BaseTestCase):
             "indicators:dispatch": list_page("indicators:dispatch"),
             "indicators:dispatch_docx": list_page("indicators:dispatch_docx"),
             "indicators:dispatch_xlsx": list_page("indicators:dispatch_xlsx"),
+            "indicators:dispatch_draft": draft_urls("indicators:dispatch_draft"),
+            "indicators:dispatch_draft_docx": draft_urls("indicators:dispatch_draft_docx"),
+            "indicators:dispatch_draft_xlsx": draft_urls("indicators:dispatch_draft_xlsx"),
+            "indicators:dispatch_draft_issue": draft_urls(
+                "indicators:dispatch_draft_issue", "post"
+            ),
+            "indicators:dispatch_draft_create": draft_create,
+            "indicators:dispatch_template": template_urls("indicators:dispatch_template"),
+            "indicators:dispatch_template_download": template_urls(
+                "indicators:dispatch_template_download"
+            ),
             "indicators:import_upload": import_upload,
             "indicators:import_template": list_page("indicators:import_template"),
             "indicators:import_preview": batch_urls("indicators:import_preview"),
@@ -527,6 +588,8 @@ class URLScopeTestCase(BaseTestCase):
             sorted(Target.objects.values_list("pk", "value", "reason", "source")),
             sorted(TargetPlan.objects.values_list("pk", "title")),
             sorted(ImportBatch.objects.values_list("pk", "status")),
+            sorted(DispatchDraft.objects.values_list("pk", "version", "status")),
+            sorted(DispatchTemplate.objects.values_list("pk", "filename")),
         )
 
     def send(self, case: Case):
@@ -687,12 +750,15 @@ class URLScopeTestCase(BaseTestCase):
             "plan_id": plan.pk,
             "target_id": target.pk,
             "batch_id": self.batches[0].pk,
+            "draft_id": self.drafts[0].pk,
         }
         post_only = {
             "indicators:figures_action",
             "indicators:figures_approve_bulk",
             "indicators:import_commit",
             "indicators:targets_apply",
+            "indicators:dispatch_draft_create",
+            "indicators:dispatch_draft_issue",
         }
         secrets = [marker(u) for u in self.pool]
         for numbers in self.numbers.values():

@@ -438,11 +438,18 @@ def template_download(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     require_can_draft_dispatch(user)
     unit = _template_unit(user, request.GET.get("unit") or "")
-    template = _office_template(unit) if unit is not None else None
+    if unit is None:
+        return render(
+            request,
+            "indicators/dispatch_template.html",
+            {"error": _("Chọn đơn vị ban hành (tham số unit) trong phạm vi của bạn.")},
+            status=400,
+        )
+    template = _office_template(unit)
     if request.GET.get("default") or template is None:
         content, name = renderers.cached_default_template(), "mau-cong-van-mac-dinh.docx"
     else:
-        content, name = template, f"mau-cong-van-{unit.code if unit else ''}.docx"
+        content, name = template, f"mau-cong-van-{unit.code or unit.pk}.docx"
     response = HttpResponse(content, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
