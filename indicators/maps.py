@@ -291,7 +291,14 @@ def unit_map(
 
 
 def _trace(category: MapCategory, points: Sequence[MapPoint], *, visible: bool) -> go.Scatter:
-    open_symbol = category.symbol.endswith("-open") or category.symbol == "x"
+    # Rings and dashes are drawn by their line alone; filled shapes get a thin rim (dark
+    # around circles, white around crosses) so that neighbouring points stay apart.
+    if category.symbol.endswith("-open"):
+        line = {"width": 2.5, "color": category.colour}
+    elif category.symbol.startswith(("x", "cross")):
+        line = {"width": 1, "color": "#ffffff"}
+    else:
+        line = {"width": 1, "color": "#24292f"}
     return go.Scatter(
         x=[p.unit.longitude for p in points],
         y=[p.unit.latitude for p in points],
@@ -299,16 +306,7 @@ def _trace(category: MapCategory, points: Sequence[MapPoint], *, visible: bool) 
         name=escape(category.label),
         legendgroup=category.key,
         visible=visible,
-        marker={
-            "symbol": category.symbol,
-            "size": 13,
-            "color": category.colour,
-            # A dark rim on the filled shapes keeps light colours apart from the ground;
-            # open shapes are drawn by their line alone.
-            "line": {"width": 2.5 if open_symbol else 1, "color": category.colour}
-            if open_symbol
-            else {"width": 1, "color": "#24292f"},
-        },
+        marker={"symbol": category.symbol, "size": 12, "color": category.colour, "line": line},
         customdata=[[p.url, p.hover] for p in points],
         hovertemplate="%{customdata[1]}<extra></extra>",
         meta={"category": category.key},

@@ -6,15 +6,17 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators import maps
+from indicators.domain.compliance import AgainstTarget
 from indicators.domain.status import Status
 from indicators.models import Indicator, Period
-from indicators.ranking.selectors import ranking_for
+from indicators.ranking.selectors import Ranking, ranking_for
 from tests.base import BaseTestCase
 from units.models import AdministrativeUnit
 
@@ -36,6 +38,10 @@ def traces_by_category(figure: dict, *, visible_only: bool = True) -> dict[str, 
 
 
 class UnitMapBuilderTestCase(BaseTestCase):
+    online: Indicator
+    h1: Period
+    ranking: Ranking
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -160,10 +166,22 @@ class UnitMapBuilderTestCase(BaseTestCase):
         self.assertEqual(len(layers[0].points), len(matrix.rows) - len(desk_rows))
         self.assertNotIn(binh_dinh.pk, {p.unit.pk for p in layers[0].points})
 
-    def test_it_writes_the_target_the_vietnamese_way_on_hover(self) -> None:
-        row = next(r for r in self.ranking.rows if r.target is not None)
-        hover = maps.status_hover(row.unit, row, indicator=self.online)
-        self.assertIn(f"{Decimal(row.target):.2f}".replace(".", ","), hover)
+    def test_it_writes_the_figures_the_vietnamese_way_on_hover(self) -> None:
+        @dataclass
+        class Counts(AgainstTarget):
+            numerator: int | None
+            denominator: int | None
+            target: Decimal | None
+
+        unit = self.ranking.rows[0].unit
+        hover = maps.status_hover(unit, Counts(1087, 1300, Decimal(70)), indicator=self.online)
+        self.assertIn("83,62 % (1.087/1.300)", hover)
+        self.assertIn("Chỉ tiêu: 70,00 %", hover)
+        self.assertIn("✔ Đạt", hover)
+        empty = maps.status_hover(unit, Counts(None, None, None), indicator=self.online)
+        self.assertIn("Chưa giao chỉ tiêu", empty)
+        self.assertIn("– Không có số liệu", empty)
+        self.assertNotIn("%", empty)
 
 
 class UnitMapPagesTestCase(BaseTestCase):
