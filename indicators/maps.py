@@ -269,7 +269,8 @@ def unit_map(
         # Below the map and horizontal: it fits a phone's width.
         legend={
             "orientation": "h",
-            "x": 0,
+            "x": 0.5,
+            "xanchor": "center",
             "y": -0.01,
             "yanchor": "top",
             **({"title": {"text": escape(title)}} if title else {}),

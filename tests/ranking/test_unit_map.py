@@ -233,3 +233,31 @@ class UnitMapPagesTestCase(BaseTestCase):
         # The page's count (tests/ranking/test_ranking_view.py): the map adds none, each
         # unit's point is a column of the unit rows the ranking read.
         self.assertEqual(len(queries), 15)
+
+
+class CountryMapTestCase(BaseTestCase):
+    def test_it_maps_the_countrys_provinces_and_the_page_of_communes_shown(self) -> None:
+        self.login(self.admin)
+        html = self.client.get("/xep-hang/", {**H1, "parent": "VN"}).content.decode()
+        figure = page_map(html)
+        urls = [c[0] for trace in figure["data"] for c in trace["customdata"]]
+        provinces = AdministrativeUnit.objects.filter(
+            level="province", structure="legacy", latitude__isnull=False
+        )
+        self.assertEqual(len(urls), provinces.count())  # the seed's provinces: 51 and 52
+        self.assertTrue(all(f"/don-vi/{p.pk}/" in " ".join(urls) for p in provinces))
+
+        html = self.client.get(
+            "/xep-hang/", {**H1, "parent": "VN", "tier": "commune"}
+        ).content.decode()
+        points = sum(len(trace["x"]) for trace in page_map(html)["data"])
+        self.assertEqual(points, html.split('<tbody class="children">', 1)[1].count("data-code="))
+        self.assertIn("Bản đồ chỉ có các xã của trang đang xem.", html)
+
+    def test_it_maps_the_provinces_on_the_countrys_summary(self) -> None:
+        self.login(self.admin)
+        html = self.client.get(
+            "/tong-hop/", {"parent": "VN", "period": "2023-H1-CAL"}
+        ).content.decode()
+        first = [trace for trace in page_map(html)["data"] if trace.get("visible", True)]
+        self.assertEqual(sum(len(trace["x"]) for trace in first), 2)
