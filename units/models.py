@@ -69,6 +69,11 @@ class AdministrativeUnit(models.Model):
     # Normalised name key of the vietnamadminunits dataset ("tinhbinhdinh_thixahoainhon_
     # phuongbongson"); the old->new converter is keyed by it.
     source_key = models.CharField(max_length=200, blank=True, db_index=True)
+    # The unit's point (WGS 84) as the vietnamadminunits dataset gives it: the maps beside
+    # the rankings and the summary place each unit there. Empty for agencies, the country
+    # and units made by hand.
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
     successors: models.ManyToManyField[AdministrativeUnit, UnitSuccession] = models.ManyToManyField(
         "self",
         through="UnitSuccession",

@@ -34,7 +34,7 @@ def test_it_ranks_the_hoai_nhon_communes_for_a_district_user(
     expect(page.locator("tr[data-total=children]")).to_contain_text("66,73 %")
     expect(page.locator(".sample-banner")).to_have_count(0)  # all real figures
 
-    chart = page.locator(".plotly-chart")
+    chart = page.locator("#ranking-chart")
     expect(chart).to_have_attribute("data-rendered", "true")
     expect(chart.locator("g.bars path")).to_have_count(17)
     assert outside_requests == []

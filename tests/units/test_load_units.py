@@ -214,3 +214,39 @@ def test_it_runs_as_a_management_command() -> None:
     assert lines[0].startswith("legacy: 1 provinces, 11 districts, 155 communes;")
     assert lines[1].startswith("2025: 1 provinces, 0 districts, 135 communes;")
     assert lines[2].startswith("successions:")
+
+
+@pytest.mark.django_db
+def test_it_gives_every_unit_of_both_structures_its_point_and_fills_a_database_without() -> None:
+    units_load_from_dataset(provinces={"52"})
+    loaded = AdministrativeUnit.objects.filter(path__startswith="/").exclude(code="")
+    in_52 = loaded.filter(
+        path__startswith=AdministrativeUnit.objects.get(
+            code="52", level=UnitLevel.PROVINCE, structure=Structure.REFORM_2025
+        ).path
+    )
+    assert in_52.count() > 100
+    assert not in_52.filter(latitude__isnull=True).exists()
+    # Phường Bồng Sơn (2025) lies in the north of old Bình Định, north of Quy Nhơn.
+    bong_son = AdministrativeUnit.objects.get(
+        code="21640", level=UnitLevel.COMMUNE, structure=Structure.REFORM_2025
+    )
+    quy_nhon_dong = AdministrativeUnit.objects.get(
+        code="21601", level=UnitLevel.COMMUNE, structure=Structure.REFORM_2025
+    )
+    assert bong_son.latitude is not None and quy_nhon_dong.latitude is not None
+    assert 13.5 < quy_nhon_dong.latitude < bong_son.latitude < 14.7
+    assert 108 < (bong_son.longitude or 0) < 109.5
+    hoai_nhon = AdministrativeUnit.objects.get(
+        code="543", level=UnitLevel.DISTRICT, structure=Structure.LEGACY
+    )
+    assert hoai_nhon.latitude is not None and hoai_nhon.longitude is not None
+
+    # A database loaded before units had a point gets them on the next load.
+    AdministrativeUnit.objects.filter(pk__in=in_52.values("pk")).update(
+        latitude=None, longitude=None
+    )
+    again = units_load_from_dataset(provinces={"52"})
+    assert again.reform.counts.updated > 100
+    assert not in_52.filter(latitude__isnull=True).exists()
+    assert units_load_from_dataset(provinces={"52"}).reform.counts.updated == 0

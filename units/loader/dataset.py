@@ -61,6 +61,9 @@ class UnitSpec:
     name: str
     source_key: str
     parent: UnitKey | None
+    # The dataset's point of the unit (WGS 84), None where it gives none.
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def key(self) -> UnitKey:
@@ -105,13 +108,14 @@ def read_dataset(data_dir: Path | None = None) -> Dataset:
     try:
         legacy_rows = _rows(
             connection,
-            "SELECT province, provinceCode, provinceKey, district, districtType, districtCode,"
-            " districtKey, ward, wardType, wardCode, wardKey FROM admin_units_legacy",
+            "SELECT province, provinceCode, provinceKey, provinceLat, provinceLon, district,"
+            " districtType, districtCode, districtKey, districtLat, districtLon, ward, wardType,"
+            " wardCode, wardKey, wardLat, wardLon FROM admin_units_legacy",
         )
         reform_rows = _rows(
             connection,
-            "SELECT province, provinceCode, provinceKey, ward, wardType, wardCode, wardKey"
-            " FROM admin_units",
+            "SELECT province, provinceCode, provinceKey, provinceLat, provinceLon, ward, wardType,"
+            " wardCode, wardKey, wardLat, wardLon FROM admin_units",
         )
     finally:
         connection.close()
@@ -136,12 +140,16 @@ class _SpecBuilder:
         type_column: str | None,
         source_key: str,
         parent: UnitKey | None,
+        latitude: float | None,
+        longitude: float | None,
     ) -> UnitKey:
         key = (code, level, structure)
         if key not in self.specs:
             unit_type, name, conflict = split_type(full_name, type_column)
             self.type_conflicts += conflict
-            self.specs[key] = UnitSpec(code, level, structure, unit_type, name, source_key, parent)
+            self.specs[key] = UnitSpec(
+                code, level, structure, unit_type, name, source_key, parent, latitude, longitude
+            )
         return key
 
 
@@ -168,6 +176,8 @@ def _unit_specs(
             type_column=None,
             source_key=row["provinceKey"],
             parent=None,
+            latitude=row["provinceLat"],
+            longitude=row["provinceLon"],
         )
         district = legacy.add(
             code=row["districtCode"],
@@ -177,6 +187,8 @@ def _unit_specs(
             type_column=row["districtType"],
             source_key=f"{row['provinceKey']}_{row['districtKey']}",
             parent=province,
+            latitude=row["districtLat"],
+            longitude=row["districtLon"],
         )
         if not row["wardCode"]:
             continue  # island districts without communes (Lý Sơn, Côn Đảo...): keep the district
@@ -188,6 +200,8 @@ def _unit_specs(
             type_column=row["wardType"],
             source_key=legacy_commune_key(row),
             parent=district,
+            latitude=row["wardLat"],
+            longitude=row["wardLon"],
         )
     for row in dataset.reform_rows:
         if provinces is not None and row["provinceCode"] not in provinces:
@@ -200,6 +214,8 @@ def _unit_specs(
             type_column=None,
             source_key=row["provinceKey"],
             parent=None,
+            latitude=row["provinceLat"],
+            longitude=row["provinceLon"],
         )
         reform.add(
             code=row["wardCode"],
@@ -209,6 +225,8 @@ def _unit_specs(
             type_column=row["wardType"],
             source_key=reform_commune_key(row["provinceKey"], row["wardKey"]),
             parent=province,
+            latitude=row["wardLat"],
+            longitude=row["wardLon"],
         )
     level_order: dict[str, int] = {
         UnitLevel.PROVINCE: 0,

@@ -33,7 +33,17 @@ if TYPE_CHECKING:
 BATCH_SIZE = 500
 
 
-UPDATE_FIELDS = ["unit_type", "name", "parent", "valid_from", "valid_to", "source_key", "path"]
+UPDATE_FIELDS = [
+    "unit_type",
+    "name",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "source_key",
+    "latitude",
+    "longitude",
+    "path",
+]
 
 
 @dataclass
@@ -118,6 +128,9 @@ def _upsert_units(
                 "name": spec.name,
                 "parent_id": units[spec.parent].pk if spec.parent else None,
                 "source_key": spec.source_key,
+                # A database loaded before units had a point gets it on the next load.
+                "latitude": spec.latitude,
+                "longitude": spec.longitude,
                 **_validity(spec.structure),
             }
             unit = existing.get(spec.key)
