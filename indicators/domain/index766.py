@@ -276,7 +276,10 @@ def _evaluate(
                 missing.append(count_label(name))
         else:
             values[name] = value
-    if missing or not numerator or not denominator:
+    if not numerator or not denominator:
+        # A row of the table whose counts the portal does not collect (yet).
+        return None, None, ("số liệu chưa được thu thập trên cổng này",)
+    if missing:
         return None, None, tuple(missing)
     num = sum(-values[t[1:]] if t.startswith("-") else values[t] for t in numerator)
     den = sum(values[t] for t in denominator)
