@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from indicators.domain.formatting import format_decimal_vi, format_int_vi, format_trimmed_vi
-from indicators.domain.formulas import COUNT_FIELDS, IdentityViolation
+from indicators.domain.formulas import COUNT_FIELDS
 
 __all__ = [
     "CATALOGUE_FIELDS",
@@ -43,7 +43,6 @@ __all__ = [
     "RuleTable",
     "ScoreState",
     "Scorecard",
-    "extra_identity_violations",
     "recovery_hint",
     "score_indicator",
     "score_unit",
@@ -253,7 +252,7 @@ class Scorecard:
         return sorted(with_hint, key=lambda s: s.lost or Decimal(0), reverse=True)
 
 
-def _value(name: str, counts: Counts) -> int | None:
+def count_value(name: str, counts: Counts) -> int | None:
     if name == "in_progress":
         total, resolved = counts.get("total"), counts.get("resolved")
         if total is None or resolved is None:
@@ -270,7 +269,7 @@ def _evaluate(
     values: dict[str, int] = {}
     for term in (*numerator, *denominator):
         name = term.lstrip("-")
-        value = _value(name, counts)
+        value = count_value(name, counts)
         if value is None:
             if count_label(name) not in missing:
                 missing.append(count_label(name))
@@ -407,43 +406,6 @@ def score_unit(table: RuleTable, counts: Counts, *, level: str = "") -> Scorecar
             )
         )
     return Scorecard(groups=tuple(groups))
-
-
-def extra_identity_violations(counts: Counts) -> list[IdentityViolation]:
-    """The identities the extra counts must keep (entry errors): parts never exceed their
-    whole. Checked only where both sides were entered."""
-    found = []
-
-    def at_most(part: str, whole: int | None, whole_vi: str) -> None:
-        value = counts.get(part)
-        if value is None or whole is None or value <= whole:
-            return
-        found.append(
-            IdentityViolation(
-                field=part,
-                expected=whole,
-                found=value,
-                message_vi=(
-                    f"{count_label(part)} ({format_int_vi(value)}) không được lớn hơn "
-                    f"{whole_vi} ({format_int_vi(whole)})."
-                ),
-            )
-        )
-
-    at_most("paid_online_dossiers", counts.get("fee_dossiers"), count_label("fee_dossiers"))
-    in_progress = _value("in_progress", counts)
-    at_most("in_progress_on_time", in_progress, count_label("in_progress").lower())
-    received = counts.get("received")
-    at_most("population_db_authenticated", received, count_label("received").lower())
-    feedback = counts.get("feedback_received")
-    for part in ("feedback_dissatisfied", "feedback_repeated", "feedback_overdue"):
-        at_most(part, feedback, count_label("feedback_received").lower())
-    on_time = counts.get("feedback_on_time")
-    if feedback is not None and on_time is not None:
-        at_most(
-            "feedback_overdue", feedback - on_time, "số phản ánh, kiến nghị chưa xử lý đúng hạn"
-        )
-    return found
 
 
 def format_score_vi(value: Decimal | None) -> str:

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from indicators.domain.checks import extra_identity_violations
 from indicators.domain.index766 import (
     GroupDef,
     IndicatorRule,
     RuleKind,
     RuleTable,
     ScoreState,
-    extra_identity_violations,
     score_indicator,
     score_unit,
 )
