@@ -87,6 +87,7 @@ class Index766Scores:
     rule_set: Index766RuleSet | None
     rows: list[UnitScore] = field(default_factory=list)
     groups: list[index766.GroupDef] = field(default_factory=list)
+    table: index766.RuleTable | None = None
 
     def of(self, unit_id: int) -> UnitScore | None:
         return next((r for r in self.rows if r.unit.pk == unit_id), None)
@@ -169,7 +170,7 @@ def index766_scores(
     if rule_set is None:
         result.rows = [UnitScore(unit=u, card=None) for u in scored]
         return result
-    table = rule_set.table()
+    table = result.table = rule_set.table()
     result.groups = sorted(table.groups, key=lambda g: (g.order, g.code))
     ids = [u.pk for u in scored]
     standard = counts_by_unit(period.start, period.end, unit_ids=ids, include_drafts=include_drafts)
