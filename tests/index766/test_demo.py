@@ -12,13 +12,15 @@ from indicators.domain.index766 import ScoreState
 from indicators.index766.selectors import index766_scores
 from indicators.models import Period, UnitCatalogue, UnitFigures
 from tests.base import BaseTestCase
-from units.models import UnitLevel
+from units.models import AdministrativeUnit, UnitLevel
 from units.selectors import unit_by_code
 
 TODAY = dt.date(2026, 12, 1)
 
 
 class DemoIndex766Tests(BaseTestCase):
+    gia_lai: AdministrativeUnit
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -51,3 +53,14 @@ class DemoIndex766Tests(BaseTestCase):
             assert states["online_used"] is ScoreState.COMPUTED
             assert states["procedures_online"] is ScoreState.NOT_APPLICABLE
         assert scored[0].rank == 1
+
+    def test_the_page_of_the_province_and_its_year_to_date(self) -> None:
+        self.login(self.admin)
+        response = self.client.get("/chi-so-766/?parent=52&period=2026-M10-ND09")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "2025-reconstructed" in html
+        assert "?parent=52&amp;period=2025-12-15..2026-10-14" in html
+        response = self.client.get("/chi-so-766/?parent=52&period=2025-12-15..2026-10-14")
+        assert response.status_code == 200
+        assert 'id="index766-table"' in response.content.decode()

@@ -32,7 +32,7 @@ class ExtraCountsEntryTests(BaseTestCase):
         extra["paid_online_dossiers"] = "100"
         response = self.client.post(self.url(), {**VALID, **extra})
         assert response.status_code == 302
-        figures.refresh_from_db()
+        figures = UnitFigures.objects.get(pk=figures.pk)
         assert (figures.fee_dossiers, figures.paid_online_dossiers) == (120, 100)
         assert figures.changes.filter(field="paid_online_dossiers").exists()
         html = unescape(self.client.get(self.url()).content.decode())
