@@ -1,12 +1,15 @@
-"""Writes of the 766 pre-run: a corrected version of the rules starts as a copy."""
+"""Writes of the 766 pre-run: the score the portal published, entered by an office; a
+corrected version of the rules, which starts as a copy."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 
-from indicators.models import Index766RuleSet
+from indicators.models import Index766RuleSet, Period, PublishedIndex766Score
+from units.models import AdministrativeUnit, User
 
 
 @transaction.atomic
@@ -31,3 +34,16 @@ def copy_rule_set(
             indicator.group = group
             indicator.save()
     return copy
+
+
+@transaction.atomic
+def published_score_save(
+    *, unit: AdministrativeUnit, period: Period, total: Decimal, source: str, user: User
+) -> PublishedIndex766Score:
+    """Record (or correct) the total the national portal published for the unit and period."""
+    score, _created = PublishedIndex766Score.objects.update_or_create(
+        unit=unit,
+        period=period,
+        defaults={"total": total, "source": source, "entered_by": user},
+    )
+    return score

@@ -7,13 +7,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from indicators.access import get_unit_for_user, require_unit
 from indicators.domain import periods
+from indicators.index766 import services
+from indicators.index766.forms import PublishedScoreForm
 from indicators.index766.selectors import index766_scores
 from indicators.models import Period
 from indicators.scope import (
@@ -94,11 +98,32 @@ def index766_unit(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         if found is None:
             return render(request, "indicators/no_data.html")
         period = found
+    # The office above the unit records the score the portal published (never the unit).
+    can_enter = user.can_review_figures(unit)
+    form = PublishedScoreForm()
+    status = 200
+    if request.method == "POST":
+        if not can_enter:
+            raise PermissionDenied(_("Chỉ Văn phòng cấp trên nhập điểm công bố của đơn vị."))
+        form = PublishedScoreForm(request.POST)
+        if form.is_valid():
+            services.published_score_save(
+                unit=unit,
+                period=period,
+                total=form.cleaned_data["total"],
+                source=form.cleaned_data["source"],
+                user=user,
+            )
+            messages.success(request, _("Đã lưu điểm công bố."))
+            return redirect(f"{request.path}?period={period.code}")
+        status = 400
     include_drafts = read_include_drafts(request.GET)
     scores = index766_scores(
         parent=unit.parent or unit, period=period, include_drafts=include_drafts, units=[unit]
     )
     context = {
+        "form": form,
+        "can_enter": can_enter,
         "title": TITLE,
         "unit": unit,
         "period": period,
@@ -107,4 +132,4 @@ def index766_unit(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         "include_drafts": include_drafts,
         "year_to_date": year_to_date_code(period),
     }
-    return render(request, "indicators/index766_unit.html", context)
+    return render(request, "indicators/index766_unit.html", context, status=status)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from html import unescape
 
-from indicators.models import UnitFigures
+import pytest
+
+from indicators.figures import services
+from indicators.models import Period, UnitFigures
 from tests.base import BaseTestCase
 from tests.figures.test_figures_edit import VALID
 
@@ -46,3 +49,17 @@ class ExtraCountsEntryTests(BaseTestCase):
         html = unescape(response.content.decode())
         assert "Hồ sơ nộp phí, lệ phí trực tuyến (11) không được lớn hơn" in html
         assert not UnitFigures.objects.filter(period__code="2023-Q3-CAL").exists()
+
+
+class ExtraCountsServiceTests(BaseTestCase):
+    def test_the_write_itself_refuses_a_broken_extra_identity(self) -> None:
+        period = Period.objects.get(code="2023-H1-CAL")
+        with pytest.raises(services.FiguresInvalid):
+            services.figures_write(
+                unit=self.duc_pho,
+                period=period,
+                values={"fee_dossiers": 1, "paid_online_dossiers": 2},
+                user=self.district,
+                expected_version=None,
+            )
+        assert not UnitFigures.objects.filter(unit=self.duc_pho, period=period).exists()

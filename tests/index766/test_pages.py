@@ -180,3 +180,31 @@ class PageTests(Index766TestCase):
         assert len(five.captured_queries) == len(two.captured_queries)
         with self.assertNumQueries(len(two.captured_queries)):
             self.client.get(self.url())
+
+
+class PublishedScoreEntryTests(Index766TestCase):
+    def url(self) -> str:
+        return f"/chi-so-766/{self.bong_son.pk}/?period={PERIOD}"
+
+    def test_the_office_records_the_published_score_and_sees_the_difference(self) -> None:
+        self.login(self.district)
+        response = self.client.post(self.url(), {"total": "87,50", "source": "Cổng DVCQG"})
+        assert response.status_code == 302
+        score = PublishedIndex766Score.objects.get(unit=self.bong_son, period=self.period)
+        assert (score.total, score.entered_by) == (Decimal("87.50"), self.district)
+        html = unescape(self.client.get(self.url()).content.decode())
+        # 88,59 − 87,50
+        assert "87,50" in html and "+1,09" in html
+
+    def test_it_refuses_a_score_above_100_and_writes_nothing(self) -> None:
+        self.login(self.district)
+        response = self.client.post(self.url(), {"total": "120"})
+        assert response.status_code == 400
+        assert "Điểm công bố phải từ 0 đến 100" in unescape(response.content.decode())
+        assert not PublishedIndex766Score.objects.filter(unit=self.bong_son).exists()
+
+    def test_the_commune_cannot_record_its_own_score(self) -> None:
+        self.login(self.commune)
+        url = f"/chi-so-766/{self.hoai_duc.pk}/?period={PERIOD}"
+        assert 'id="published-score-form"' not in self.client.get(url).content.decode()
+        assert self.client.post(url, {"total": "99"}).status_code == 403
