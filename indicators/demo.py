@@ -31,6 +31,7 @@ from indicators.models import (
     PublishedResult,
     TargetPlan,
     TierTarget,
+    UnitCatalogue,
     UnitFigures,
 )
 from indicators.targets.services import targets_apply, targets_apply_tiers
@@ -551,6 +552,7 @@ def sample_figures_generate(*, today: dt.date = DEMO_TODAY) -> int:
     for unit in reform:
         profiles[unit.pk] = _merged_profile(unit, parts.get(unit.pk, []), legacy_last)
 
+    gia_lai_today = {u for u in reform if province_of[u.pk] == INDEX766_SAMPLE_PROVINCE}
     rows = []
     for unit in [*legacy, *reform]:
         carried: int | None = None
@@ -565,6 +567,7 @@ def sample_figures_generate(*, today: dt.date = DEMO_TODAY) -> int:
             status = sample_status(unit, index, current)
             if status is None or (unit.pk, period.pk) in taken or is_published(unit.pk, spec):
                 continue
+            extra = sample_index766_counts(unit, spec, counts) if unit in gia_lai_today else {}
             rows.append(
                 UnitFigures(
                     unit=unit,
@@ -573,9 +576,65 @@ def sample_figures_generate(*, today: dt.date = DEMO_TODAY) -> int:
                     source=SAMPLE_SOURCE,
                     status=status,
                     **counts,
+                    **extra,
                 )
             )
     UnitFigures.objects.bulk_create(rows, batch_size=1000)
+    sample_catalogue_create(sorted(gia_lai_today, key=lambda u: u.code))
+    return len(rows)
+
+
+# The 766 pre-run's extra counts and catalogue figures are sampled for today's Gia Lai
+# only (its communes' page shows computed scores; the other units show what is missing).
+INDEX766_SAMPLE_PROVINCE = "52"
+CATALOGUE_STATED_ON = dt.date(2025, 7, 1)
+
+
+def sample_index766_counts(
+    unit: AdministrativeUnit, spec: periods.PeriodSpec, counts: dict[str, int]
+) -> dict[str, int]:
+    """The optional counts of the 766 index for one sample month, consistent with its
+    counts (checks.extra_identity_violations). A generator of its own, so that the standard
+    counts stay what they were."""
+    rng = random.Random(f"index766:{unit.structure}:{unit.code}:{spec.code}")
+    in_progress = counts["total"] - counts["resolved"]
+    feedback, on_time = counts["feedback_received"], counts["feedback_on_time"]
+    dissatisfied = rng.randint(0, on_time // 2) if on_time else 0
+    return {
+        "in_progress_on_time": round(in_progress * rng.uniform(0.6, 1.0)),
+        "synced_dossiers": round(counts["received"] * rng.uniform(0.9, 1.0)),
+        "fee_dossiers": counts["payments_total"],
+        "paid_online_dossiers": counts["payments_online"],
+        "population_db_authenticated": round(counts["received"] * rng.uniform(0.3, 0.9)),
+        "feedback_dissatisfied": dissatisfied,
+        "feedback_repeated": 0,
+        "feedback_overdue": feedback - on_time,
+    }
+
+
+def sample_catalogue_create(units: list[AdministrativeUnit]) -> int:
+    """Catalogue figures of each unit stated on 01/07/2025 (the new communes' first day),
+    where none is stated that day. One bulk insert."""
+    rows = []
+    for unit in units:
+        rng = random.Random(f"catalogue:{unit.structure}:{unit.code}")
+        total = rng.randint(280, 420)
+        online = round(total * rng.uniform(0.8, 0.98))
+        with_fee = round(total * rng.uniform(0.2, 0.35))
+        rows.append(
+            UnitCatalogue(
+                unit=unit,
+                stated_on=CATALOGUE_STATED_ON,
+                procedures_total=total,
+                procedures_online=online,
+                procedures_online_used=round(online * rng.uniform(0.3, 0.7)),
+                procedures_with_fee=with_fee,
+                procedures_paid_online=round(with_fee * rng.uniform(0.5, 0.95)),
+                procedures_fee_integrated=round(with_fee * rng.uniform(0.6, 1.0)),
+                source=SAMPLE_SOURCE,
+            )
+        )
+    UnitCatalogue.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("indicators.targets.urls")),
     path("", include("indicators.dispatch.urls")),
     path("", include("indicators.io.urls")),
+    path("", include("indicators.index766.urls")),
 ]

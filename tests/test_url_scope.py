@@ -338,7 +338,7 @@ class URLScopeTestCase(BaseTestCase):
                 cases = []
                 for unit in outside.units:
                     args: list[object] = [unit.pk]
-                    if name != "indicators:unit_page":
+                    if name not in ("indicators:unit_page", "indicators:index766_unit"):
                         args.append(code_period(unit))
                     args += list(extra)
                     url = reverse(name, args=args)
@@ -576,6 +576,8 @@ class URLScopeTestCase(BaseTestCase):
             "indicators:import_commit": batch_urls("indicators:import_commit"),
             "indicators:export_xlsx": list_page("indicators:export_xlsx"),
             "indicators:export_csv": list_page("indicators:export_csv"),
+            "indicators:index766": list_page("indicators:index766"),
+            "indicators:index766_unit": unit_urls("indicators:index766_unit"),
         }
 
     # ------------------------------------------------------------------- running

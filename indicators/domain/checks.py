@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from indicators.domain.formatting import format_int_vi, format_trimmed_vi
-from indicators.domain.formulas import COUNT_FIELDS, INDICATORS, indicator_rate, round_rate
+from indicators.domain.formulas import (
+    COUNT_FIELDS,
+    INDICATORS,
+    IdentityViolation,
+    indicator_rate,
+    round_rate,
+)
+from indicators.domain.index766 import count_label, count_value
 
 Counts = Mapping[str, int | None]
 
@@ -87,3 +94,41 @@ def outlier_warnings(
                 )
             )
     return warnings
+
+
+def extra_identity_violations(counts: Counts) -> list[IdentityViolation]:
+    """Errors, not warnings: the identities the extra counts of the Decision 766 index
+    must keep (parts never exceed their whole), checked only where both sides were
+    entered."""
+    found = []
+
+    def at_most(part: str, whole: int | None, whole_vi: str) -> None:
+        value = counts.get(part)
+        if value is None or whole is None or value <= whole:
+            return
+        found.append(
+            IdentityViolation(
+                field=part,
+                expected=whole,
+                found=value,
+                message_vi=(
+                    f"{count_label(part)} ({format_int_vi(value)}) không được lớn hơn "
+                    f"{whole_vi} ({format_int_vi(whole)})."
+                ),
+            )
+        )
+
+    at_most("paid_online_dossiers", counts.get("fee_dossiers"), count_label("fee_dossiers"))
+    in_progress = count_value("in_progress", counts)
+    at_most("in_progress_on_time", in_progress, count_label("in_progress").lower())
+    received = counts.get("received")
+    at_most("population_db_authenticated", received, count_label("received").lower())
+    feedback = counts.get("feedback_received")
+    for part in ("feedback_dissatisfied", "feedback_repeated", "feedback_overdue"):
+        at_most(part, feedback, count_label("feedback_received").lower())
+    on_time = counts.get("feedback_on_time")
+    if feedback is not None and on_time is not None:
+        at_most(
+            "feedback_overdue", feedback - on_time, "số phản ánh, kiến nghị chưa xử lý đúng hạn"
+        )
+    return found

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from indicators.domain import formulas
+from indicators.domain import checks, formulas, index766
 from indicators.domain.formatting import parse_count
 
 if TYPE_CHECKING:
@@ -45,6 +45,11 @@ FIELD_GROUPS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
 )
 assert {f for _, fields in FIELD_GROUPS for f in fields} == set(formulas.COUNT_FIELDS)
 
+# The optional counts of the Decision 766 index, in a collapsed fieldset of their own: a
+# unit that does not count them leaves them empty and its 766 pre-run says what is missing.
+EXTRA_TITLE = _("Số liệu cho Chỉ số 766 (không bắt buộc)")
+ALL_FIELDS = {**formulas.COUNT_FIELDS, **index766.EXTRA_COUNT_FIELDS}
+
 
 class CountField(forms.IntegerField):
     """A whole count typed the way officials write it ("1.087"). Django's localized
@@ -72,7 +77,7 @@ class FiguresForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, label in formulas.COUNT_FIELDS.items():
+        for name, label in ALL_FIELDS.items():
             self.fields[name] = CountField(
                 label=label,
                 required=False,
@@ -90,19 +95,37 @@ class FiguresForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        counts = {name: cleaned.get(name) for name in formulas.COUNT_FIELDS}
-        if any(name in self.errors for name in formulas.COUNT_FIELDS):
+        counts = {name: cleaned.get(name) for name in ALL_FIELDS}
+        if any(name in self.errors for name in ALL_FIELDS):
             return cleaned  # identities are meaningless until every number parses
         for violation in formulas.check_identities(counts):
+            self.add_error(violation.field, violation.message_vi)
+        for violation in checks.extra_identity_violations(counts):
             self.add_error(violation.field, violation.message_vi)
         return cleaned
 
     @property
     def counts(self) -> dict[str, int | None]:
-        return {name: self.cleaned_data.get(name) for name in formulas.COUNT_FIELDS}
+        """Every count the form holds: the standard ones and the 766 extras."""
+        return {name: self.cleaned_data.get(name) for name in ALL_FIELDS}
 
     def groups(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in FIELD_GROUPS]
+
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in index766.EXTRA_COUNT_FIELDS]
+
+    @property
+    def extra_title(self) -> StrOrPromise:
+        return EXTRA_TITLE
+
+    @property
+    def has_extra_values(self) -> bool:
+        """Open the 766 fieldset when it holds values or errors."""
+        return any(
+            self[name].value() not in (None, "") or self[name].errors
+            for name in index766.EXTRA_COUNT_FIELDS
+        )
 
 
 class ReviewForm(forms.Form):

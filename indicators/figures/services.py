@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from indicators.domain import formulas
+from indicators.domain import checks, formulas
 from indicators.models import (
     FiguresChange,
     FiguresStatus,
@@ -90,7 +90,7 @@ def figures_write(
     update is a conditional UPDATE on that version, so of two concurrent saves exactly one
     wins and the other gets FiguresConflict with what changed in between.
     """
-    violations = formulas.check_identities(values)
+    violations = formulas.check_identities(values) + checks.extra_identity_violations(values)
     if violations:
         raise FiguresInvalid(violations)
     existing = UnitFigures.objects.filter(unit=unit, period=period).first()

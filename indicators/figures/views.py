@@ -126,7 +126,11 @@ def figures_edit(request: AuthenticatedRequest, unit_id: int, period_code: str) 
                     return redirect(request.path)
                 status = 409 if context.get("conflict") else 400
     else:
-        initial = {**figures.counts(), "version": figures.version} if figures else {}
+        initial = (
+            {**figures.counts(), **figures.extra_counts(), "version": figures.version}
+            if figures
+            else {}
+        )
         form = FiguresForm(initial=initial)
     context["form"] = form
     context["previous_counts"] = previous.counts() if previous else {}

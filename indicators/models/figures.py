@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators.domain import formulas
+from indicators.domain import formulas, index766
 from units.models import AdministrativeUnit
 
 from .catalogue import Indicator, Period
@@ -54,6 +54,18 @@ class UnitFigures(models.Model):
     ratings_satisfied = _count_field(formulas.COUNT_FIELDS["ratings_satisfied"])
     ratings_total = _count_field(formulas.COUNT_FIELDS["ratings_total"])
     population_db_checked = _count_field(formulas.COUNT_FIELDS["population_db_checked"])
+    # The extra counts of the Decision 766 index (optional; not part of COUNT_FIELDS, so
+    # the standard rates, imports and exports do not see them).
+    in_progress_on_time = _count_field(index766.EXTRA_COUNT_FIELDS["in_progress_on_time"])
+    synced_dossiers = _count_field(index766.EXTRA_COUNT_FIELDS["synced_dossiers"])
+    fee_dossiers = _count_field(index766.EXTRA_COUNT_FIELDS["fee_dossiers"])
+    paid_online_dossiers = _count_field(index766.EXTRA_COUNT_FIELDS["paid_online_dossiers"])
+    population_db_authenticated = _count_field(
+        index766.EXTRA_COUNT_FIELDS["population_db_authenticated"]
+    )
+    feedback_dissatisfied = _count_field(index766.EXTRA_COUNT_FIELDS["feedback_dissatisfied"])
+    feedback_repeated = _count_field(index766.EXTRA_COUNT_FIELDS["feedback_repeated"])
+    feedback_overdue = _count_field(index766.EXTRA_COUNT_FIELDS["feedback_overdue"])
 
     is_sample = models.BooleanField(
         _("số liệu mẫu"),
@@ -102,6 +114,10 @@ class UnitFigures(models.Model):
 
     def counts(self) -> dict[str, int | None]:
         return {name: getattr(self, name) for name in formulas.COUNT_FIELDS}
+
+    def extra_counts(self) -> dict[str, int | None]:
+        """The optional counts of the Decision 766 index."""
+        return {name: getattr(self, name) for name in index766.EXTRA_COUNT_FIELDS}
 
     def rate(self, indicator_code: str) -> Decimal | None:
         return formulas.indicator_rate(formulas.get_indicator(indicator_code), self.counts())
@@ -152,7 +168,7 @@ class FiguresChange(models.Model):
 
     @property
     def field_label(self) -> str:
-        return formulas.COUNT_FIELDS.get(self.field, self.field)
+        return formulas.COUNT_FIELDS.get(self.field) or index766.count_label(self.field)
 
 
 class PublishedResult(models.Model):
