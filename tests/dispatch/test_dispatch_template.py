@@ -26,7 +26,7 @@ URL = "/cong-van/mau/"
 H1 = {"parent": "543", "period": "2023-H1-CAL"}
 
 
-def edited_template(change: Callable[[docx.document.Document], None]) -> bytes:
+def edited_template(change: Callable[[docx.document.Document], object]) -> bytes:
     """The default template opened and changed the way an office does in Word."""
     document = docx.Document(io.BytesIO(default_template_docx()))
     change(document)

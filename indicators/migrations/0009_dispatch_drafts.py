@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0006_period_nine_months'),
+        ('indicators', '0008_index766_rules_2025'),
         ('units', '0005_national_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
