@@ -41,7 +41,12 @@ class DraftIssued(Exception):
 
 
 class IssueProblem(Exception):
-    """The number or date given when issuing, refused (a Vietnamese message)."""
+    """The number or date given when issuing, refused: the form field and a Vietnamese
+    message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @transaction.atomic
@@ -131,18 +136,21 @@ def draft_issue(
     number = number.strip().upper()
     if not _NUMBER.fullmatch(number):
         raise IssueProblem(
-            f"Số, ký hiệu “{number[:60]}” không đúng dạng: ghi số rồi ký hiệu, ví dụ 125/UBND-VP."
+            "number",
+            f"Số, ký hiệu “{number[:60]}” không đúng dạng: ghi số rồi ký hiệu, ví dụ 125/UBND-VP.",
         )
     period_end = draft.period.end
     if issued_on < period_end:
         raise IssueProblem(
+            "issued_on",
             f"Ngày ban hành {format_date_vi(issued_on)} trước ngày cuối kỳ báo cáo "
-            f"({format_date_vi(period_end)}): công văn đánh giá kỳ đã kết thúc."
+            f"({format_date_vi(period_end)}): công văn đánh giá kỳ đã kết thúc.",
         )
     if issued_on > today:
         raise IssueProblem(
+            "issued_on",
             f"Ngày ban hành {format_date_vi(issued_on)} là ngày trong tương lai; ghi ngày ký "
-            "ban hành."
+            "ban hành.",
         )
     taken = (
         DispatchDraft.objects.filter(
@@ -153,9 +161,10 @@ def draft_issue(
     )
     if taken is not None:
         raise IssueProblem(
+            "number",
             f"Số {number} năm {issued_on.year} đã dùng cho công văn về "
             f"{taken.period.label_vi}"
-            + (f" (ban hành {format_date_vi(taken.issued_on)})." if taken.issued_on else ".")
+            + (f" (ban hành {format_date_vi(taken.issued_on)})." if taken.issued_on else "."),
         )
     current = DispatchDraft.objects.select_for_update().get(pk=draft.pk)
     if current.is_issued:

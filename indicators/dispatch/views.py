@@ -294,7 +294,7 @@ def draft_issue(request: AuthenticatedRequest, draft_id: int) -> HttpResponse:
             today=timezone.localdate(),
         )
     except services.IssueProblem as problem:
-        form.add_error("number" if "Số" in str(problem) else "issued_on", str(problem))
+        form.add_error(problem.field, str(problem))
         return _draft_page(
             request,
             draft,
