@@ -337,16 +337,23 @@ def _docx_or_default(dispatch: Dispatch, unit: AdministrativeUnit) -> bytes:
     return renderers.dispatch_docx(dispatch)
 
 
+def _draft_attachment(
+    draft: DispatchDraft, content: bytes, content_type: str, stem: str, extension: str
+) -> HttpResponse:
+    """cong-van-125-UBND-VP-2023-H1-CAL.docx once issued, cong-van-du-thao-7-….docx before."""
+    name = draft.number.replace("/", "-") if draft.number else f"du-thao-{draft.pk}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{stem}-{name}-{draft.period.code}.{extension}"'
+    )
+    return response
+
+
 @login_required
 def draft_docx(request: AuthenticatedRequest, draft_id: int) -> HttpResponse:
     draft = get_dispatch_draft_for_user(request.user, draft_id)
     content = _docx_or_default(dispatch_from_dict(draft.content), draft.parent)
-    name = draft.number.replace("/", "-") if draft.number else f"du-thao-{draft.pk}"
-    response = HttpResponse(content, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="cong-van-{name}-{draft.period.code}.docx"'
-    )
-    return response
+    return _draft_attachment(draft, content, DOCX_TYPE, "cong-van", "docx")
 
 
 @login_required
@@ -356,12 +363,7 @@ def draft_xlsx(request: AuthenticatedRequest, draft_id: int) -> HttpResponse:
         parent=draft.parent, period=draft.period, include_drafts=draft.include_drafts
     )
     content = renderers.dispatch_appendix_xlsx(data, number=draft.number, issued_on=draft.issued_on)
-    name = draft.number.replace("/", "-") if draft.number else f"du-thao-{draft.pk}"
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="phu-luc-{name}-{draft.period.code}.xlsx"'
-    )
-    return response
+    return _draft_attachment(draft, content, XLSX_TYPE, "phu-luc", "xlsx")
 
 
 # --------------------------------------------------------------------------- the template

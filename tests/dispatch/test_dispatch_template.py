@@ -179,27 +179,23 @@ class TemplatePageTestCase(BaseTestCase):
 
 
 class TemplateCommandTestCase(BaseTestCase):
+    def draft(self, template: Path, output: Path) -> None:
+        call_command(
+            "draft_dispatch",
+            "--parent=543",
+            "--period=2023-H1-CAL",
+            f"--output={output}",
+            f"--template={template}",
+            stdout=io.StringIO(),
+        )
+
     def test_it_drafts_from_a_template_file_or_says_why_not(self) -> None:
         with TemporaryDirectory() as folder:
             template = Path(folder) / "mau.docx"
             template.write_bytes(with_paragraph("Đoạn của mẫu riêng."))
             output = Path(folder) / "cv.docx"
-            call_command(
-                "draft_dispatch",
-                "--parent=543",
-                "--period=2023-H1-CAL",
-                f"--output={output}",
-                f"--template={template}",
-                stdout=io.StringIO(),
-            )
+            self.draft(template, output)
             self.assertIn("Đoạn của mẫu riêng.", docx_text(output.read_bytes()))
             template.write_bytes(with_paragraph("{{ la }}"))
             with self.assertRaisesMessage(CommandError, "{{ la }}"):
-                call_command(
-                    "draft_dispatch",
-                    "--parent=543",
-                    "--period=2023-H1-CAL",
-                    f"--output={output}",
-                    f"--template={template}",
-                    stdout=io.StringIO(),
-                )
+                self.draft(template, output)
