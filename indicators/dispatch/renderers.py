@@ -16,7 +16,6 @@ from indicators.dispatch.selectors import DispatchData
 from indicators.domain.formatting import format_date_vi
 from indicators.io.appendix_layout import VALUE_COLUMNS
 from indicators.io.appendix_write import appendix_write_xlsx
-from kpi_portal.spreadsheets.printing import print_setup
 from kpi_portal.spreadsheets.sheets import active_sheet
 
 if TYPE_CHECKING:
@@ -354,9 +353,6 @@ def appendix_unit_label(unit_type: str, name: str) -> str:
     return f"UBND {unit_type.lower()} {name}"
 
 
-# The appendix's header rows (the merged column titles and the "(1) (2) …" row), repeated
-# on every printed page.
-APPENDIX_TITLE_ROWS = "5:8"
 PUBLISHED_NUMBER_FORMAT = '0.00"*"'
 PUBLISHED_NOTE = (
     "(*) Tỷ lệ đã công bố, không có số liệu chi tiết: ghi theo số liệu công bố, không cộng "
@@ -426,7 +422,6 @@ def dispatch_appendix_xlsx(
     )
     workbook = load_workbook(io.BytesIO(content))
     sheet = active_sheet(workbook)
-    print_setup(sheet, title_rows=APPENDIX_TITLE_ROWS)
     if _fill_published(sheet, data, labels):
         note = sheet.cell(row=sheet.max_row + 2, column=2, value=PUBLISHED_NOTE)
         note.font = Font(italic=True, size=10)
