@@ -1,8 +1,9 @@
 """Opening an uploaded .xlsx: the archive checks first, then openpyxl.
 
 An .xlsx is a zip archive. openpyxl would happily inflate a zip bomb, and a password-
-protected or old .xls file (both OLE containers) gives it nothing to read, so every
-importer (figures, the appendix, the users list) opens an upload through `open_xlsx`."""
+protected file or an .xls (both OLE containers) gives it nothing to read, so the reading
+layer (`tabular.read_tabular`, which every importer uses) opens an .xlsx through
+`open_xlsx`; the other formats have their own readers beside this one."""
 
 from __future__ import annotations
 
@@ -20,14 +21,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from indicators.domain.formatting import format_int_vi
+from kpi_portal.spreadsheets.formats import ACCEPTED_FORMATS
 
-# OLE compound file: an old .xls, or any Office file saved with a password (encrypted).
+# OLE compound file: an .xls, or any Office file saved with a password (encrypted).
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
-
-OLE_PROBLEM = (
-    "Tệp được đặt mật khẩu (mã hóa) hoặc là định dạng Excel cũ (.xls). "
-    "Hãy bỏ mật khẩu và lưu lại dưới dạng .xlsx."
-)
 
 
 class UnreadableXlsx(Exception):
@@ -48,7 +45,9 @@ def xlsx_archive_problem(data: bytes, *, max_unpacked_bytes: int) -> str | None:
     if not data:
         return "Tệp rỗng, không có dữ liệu."
     if data.startswith(OLE_SIGNATURE):
-        return OLE_PROBLEM
+        from kpi_portal.spreadsheets.xls import ole_problem  # xls reads SheetBounds from here
+
+        return ole_problem(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -63,7 +62,10 @@ def xlsx_archive_problem(data: bytes, *, max_unpacked_bytes: int) -> str | None:
             f"{format_int_vi(max_unpacked_bytes)} byte); có thể là tệp nén độc hại."
         )
     if "xl/workbook.xml" not in {member.filename for member in members}:
-        return "Tệp nén không phải bảng tính Excel .xlsx (có thể là tệp Word hoặc tệp nén khác)."
+        return (
+            "Tệp nén không phải bảng tính Excel .xlsx (có thể là tệp Word hoặc tệp nén khác). "
+            + ACCEPTED_FORMATS
+        )
     return None
 
 
