@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
 from indicators.domain.formatting import format_int_vi
-from kpi_portal.spreadsheets.archive import SheetBounds
+from kpi_portal.spreadsheets.archive import ZIP_ERRORS, SheetBounds, merged_problem
 from kpi_portal.spreadsheets.formats import ACCEPTED_FORMATS, UnreadableTable
 from kpi_portal.spreadsheets.grid import Grid, GridCell
 
@@ -56,7 +56,7 @@ def read_ods(
             macros = any(name.startswith(("Basic/", "Scripts/")) for name in names)
             with archive.open("content.xml") as stream:
                 return _sheets(stream, bounds), macros
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ElementTree.ParseError, OSError, ValueError):
+    except (*ZIP_ERRORS, ElementTree.ParseError, LookupError):  # LookupError: a bad encoding
         raise UnreadableTable(damaged) from None
 
 
@@ -71,6 +71,7 @@ def _sheets(stream: io.BufferedIOBase | object, bounds: SheetBounds) -> list[Gri
     row = 0  # rows of the current table before the current one
     column = 0
     row_cells: list[GridCell] = []
+    merged_area = 0
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # type: ignore[arg-type]
         tag = element.tag
         if event == "start":
@@ -78,6 +79,7 @@ def _sheets(stream: io.BufferedIOBase | object, bounds: SheetBounds) -> list[Gri
                 grid = Grid(title=element.get(f"{_TABLE}name", f"Trang {len(grids) + 1}"))
                 grids.append(grid)
                 row = 0
+                merged_area = 0
             elif tag == f"{_TABLE}table-row":
                 column = 0
                 row_cells = []
@@ -109,6 +111,13 @@ def _sheets(stream: io.BufferedIOBase | object, bounds: SheetBounds) -> list[Gri
                     grid.merged.append(
                         (row + 1, column + 1, row + spanned_rows, column + spanned_cols)
                     )
+                    merged_area += spanned_cols * spanned_rows
+                    # Each merge within the bounds, and all of them over max_cells at most.
+                    problem = merged_problem(grid.title, grid.merged[-1:], bounds)
+                    if problem is None and merged_area > bounds.max_cells:
+                        problem = merged_problem(grid.title, grid.merged, bounds)
+                    if problem:
+                        raise UnreadableTable(problem)
             column += columns
             element.clear()
         elif tag == f"{_TABLE}table-row":

@@ -25,6 +25,7 @@ from django.conf import settings
 from indicators.domain.formatting import format_int_vi
 from kpi_portal.spreadsheets.archive import (
     OLE_SIGNATURE,
+    ZIP_ERRORS,
     SheetBounds,
     UnreadableXlsx,
     has_macros,
@@ -114,7 +115,7 @@ def _zip_is_ods(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return is_ods(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except ZIP_ERRORS:
         return False  # the xlsx check words the broken archive
 
 

@@ -15,22 +15,23 @@ import struct
 from dataclasses import dataclass, field
 
 import xlrd
-from xlrd.compdoc import CompDoc, CompDocError
+from xlrd.compdoc import CompDoc
 
 from indicators.domain.formatting import format_int_vi
-from kpi_portal.spreadsheets.archive import SheetBounds
+from kpi_portal.spreadsheets.archive import SheetBounds, merged_problem
 from kpi_portal.spreadsheets.formats import (
     ACCEPTED_FORMATS,
     ENCRYPTED_PROBLEM,
     OLD_EXCEL_PROBLEM,
     UnreadableTable,
 )
-from kpi_portal.spreadsheets.grid import Grid, GridCell
+from kpi_portal.spreadsheets.grid import Grid, GridCell, MergedRange
 
 # An Excel 2.x–4.0 file (BIFF2/3/4) is not an OLE file: it starts with its BOF record.
 OLD_BIFF_SIGNATURES = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
 
 _BOF, _EOF, _FILEPASS, _BOUNDSHEET = 0x0809, 0x000A, 0x002F, 0x0085
+_MERGEDCELLS = 0x00E5
 _FORMULA = 0x0006
 # Records starting with (row, column) of one cell.
 _CELL_RECORDS = {0x0006, 0x00FD, 0x0203, 0x027E, 0x0201, 0x0204, 0x0205, 0x00D6}
@@ -40,7 +41,7 @@ _MULTI_RECORDS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, …, la
 def _compound(data: bytes) -> CompDoc:
     try:
         return CompDoc(data, logfile=_Silent(), ignore_workbook_corruption=False)
-    except (CompDocError, IndexError, ValueError, struct.error, MemoryError):
+    except Exception:  # CompDocError, IndexError, struct.error… on a damaged directory
         raise UnreadableTable(
             "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
         ) from None
@@ -54,7 +55,7 @@ class _Silent:
 def _stream(doc: CompDoc, name: str) -> bytes | None:
     try:
         return doc.get_named_stream(name)
-    except (CompDocError, IndexError, ValueError, struct.error):
+    except Exception:  # a damaged sector chain
         raise UnreadableTable(
             "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
         ) from None
@@ -70,6 +71,7 @@ class _SheetScan:
     max_row: int = -1
     max_col: int = -1
     formulas: set[tuple[int, int]] = field(default_factory=set)
+    merged: list[MergedRange] = field(default_factory=list)
 
 
 def _workbook_stream(data: bytes) -> tuple[bytes, bool]:
@@ -121,6 +123,15 @@ def _scan(stream: bytes, bounds: SheetBounds) -> dict[int, _SheetScan]:
             raise UnreadableTable(ENCRYPTED_PROBLEM)
         elif kind == _BOUNDSHEET and len(body) >= 8:
             titles[struct.unpack_from("<I", body, 0)[0]] = _sheet_name(body)
+        elif kind == _MERGEDCELLS and current is not None and len(body) >= 2:
+            # xlrd grows the sheet to cover every merge, then pads it: bounded like cells.
+            count = min(struct.unpack_from("<H", body, 0)[0], (len(body) - 2) // 8)
+            for index in range(count):
+                r0, r1, c0, c1 = struct.unpack_from("<HHHH", body, 2 + 8 * index)
+                current.merged.append((r0 + 1, c0 + 1, r1 + 1, c1 + 1))
+            problem = merged_problem(current.title, current.merged, bounds)
+            if problem:
+                raise UnreadableTable(problem)
         elif current is not None and len(body) >= 4:
             if kind in _CELL_RECORDS:
                 row, col = struct.unpack_from("<HH", body, 0)
@@ -201,7 +212,12 @@ def read_xls(data: bytes, *, bounds: SheetBounds) -> tuple[list[Grid], bool]:
                     "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
                 ) from None
             scan = scans.get(getattr(sheet, "_position", -1))
-            grids.append(_grid(book, sheet, scan.formulas if scan else set()))
+            try:
+                grids.append(_grid(book, sheet, scan.formulas if scan else set()))
+            except (IndexError, KeyError, ValueError, TypeError):  # a damaged format table
+                raise UnreadableTable(
+                    "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
+                ) from None
             book.unload_sheet(index)
         return grids, macros
     finally:
@@ -211,8 +227,13 @@ def read_xls(data: bytes, *, bounds: SheetBounds) -> tuple[list[Grid], bool]:
 def _grid(book: xlrd.book.Book, sheet: xlrd.sheet.Sheet, formulas: set[tuple[int, int]]) -> Grid:
     grid = Grid(title=sheet.name)
     grid.merged = [(r0 + 1, c0 + 1, r1, c1) for r0, r1, c0, c1 in sheet.merged_cells]
+    empty = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
     for r in range(sheet.nrows):
-        for c in range(sheet.row_len(r)):
+        # The row's types first: xlrd pads rows to the sheet's width with empty cells,
+        # which need no Cell object each.
+        for c, kind in enumerate(sheet.row_types(r)):
+            if kind in empty:
+                continue
             cell = sheet.cell(r, c)
             value = _value(book, cell)
             if value is None:

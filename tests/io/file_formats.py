@@ -196,3 +196,58 @@ def ods_with_basic_macro() -> bytes:
             target.writestr(item, source.read(item.filename))
         target.writestr("Basic/Standard/Module1.xml", b"<script:module/>")
     return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- merges
+
+
+def xls_merge_bomb() -> bytes:
+    """The .xls with its first merged range stretched to the whole sheet (xlrd grows the
+    sheet to cover a merge, then pads every row)."""
+    data = bytearray(copy_bytes("hoai_nhon_2023_h1.xls"))
+    position = data.find(struct.pack("<H", 0x00E5), _globals_bof(bytes(data)) + 20)
+    while position > 0:
+        length, count = struct.unpack_from("<HH", data, position + 2)
+        if length == 2 + 8 * count and count:
+            struct.pack_into("<HH", data, position + 6 + 2, 65535, 0)  # rwLast, colFirst
+            struct.pack_into("<H", data, position + 6 + 6, 255)  # colLast
+            return bytes(data)
+        position = data.find(struct.pack("<H", 0x00E5), position + 1)
+    raise AssertionError("no MERGEDCELLS record found")
+
+
+def xlsx_merge_bomb() -> bytes:
+    """A 2 kB .xlsx with one merge over the whole sheet: openpyxl would build a MergedCell
+    for each of its 17 billion cells."""
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["A1"] = "Đơn vị"
+    workbook.save(buffer)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"</sheetData>",
+                    b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/>'
+                    b"</mergeCells>",
+                )
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def ods_merge_bomb() -> bytes:
+    return ods_with(
+        '<table:table table:name="T"><table:table-row>'
+        '<table:table-cell table:number-columns-spanned="16384"'
+        ' table:number-rows-spanned="1048576" office:value-type="string">'
+        "<text:p>Trong đó</text:p></table:table-cell></table:table-row></table:table>"
+    )

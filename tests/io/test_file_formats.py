@@ -133,6 +133,9 @@ HOSTILE = [
     ("ods_wide_repeat", "cột thứ 100.000, vượt giới hạn 200 cột"),
     ("ods_tall_repeat", "đến dòng 1.000.000, vượt giới hạn 15.000 dòng"),
     ("ods_broken_xml", ".ods bị hỏng"),
+    ("xls_merge_bomb", "Các ô gộp của trang tính «Phụ lục» (vùng A5:IV65536) vượt giới hạn"),
+    ("xlsx_merge_bomb", "Các ô gộp của trang tính «Sheet» (vùng A1:XFD1048576) vượt giới hạn"),
+    ("ods_merge_bomb", "Các ô gộp của trang tính «T» (vùng A1:XFD1048576) vượt giới hạn"),
 ]
 
 
