@@ -76,8 +76,13 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
             st.binary(max_size=2000),
             st.binary(max_size=500).map(lambda b: b"PK\x03\x04" + b),
             st.binary(max_size=500).map(lambda b: b"\xef\xbb\xbf" + b),
+            # An OLE header (.xls, encrypted Office) and an Excel 4.0 BOF, then noise.
+            st.binary(max_size=1500).map(lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b),
+            st.binary(max_size=200).map(lambda b: b"\x09\x04\x06\x00" + b),
         ),
-        filename=st.sampled_from(("so-lieu.csv", "so-lieu.xlsx", "a", "../../etc/passwd", "x.xls")),
+        filename=st.sampled_from(
+            ("so-lieu.csv", "so-lieu.xlsx", "a", "../../etc/passwd", "x.xls", "x.ods")
+        ),
     )
     def test_it_refuses_random_bytes(self, data: bytes, filename: str) -> None:
         self.preview(data, filename)
