@@ -171,7 +171,8 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         rows: list[list[tuple[object, int, int]]],
         row_repeats: list[int],
     ) -> None:
-        table = [[(name, 1, 1) for name in header], *rows]
+        header_row: list[tuple[object, int, int]] = [(name, 1, 1) for name in header]
+        table = [header_row, *rows]
         self.preview(ods_table(table, [1, *row_repeats]), "so-lieu.ods")
 
     @FUZZ_FEW

@@ -39,6 +39,8 @@ ZIP_ERRORS: tuple[type[Exception], ...] = (
     OSError,
     ValueError,
 )
+# And an XML member that does not parse or declares an unknown encoding (LookupError).
+ZIP_OR_XML_ERRORS: tuple[type[Exception], ...] = (*ZIP_ERRORS, ElementTree.ParseError, LookupError)
 
 # OLE compound file: an .xls, or any Office file saved with a password (encrypted).
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
@@ -155,7 +157,7 @@ def sheet_bounds_problem(data: bytes, *, bounds: SheetBounds) -> str | None:
                         problem = _sheet_problem(stream, titles.get(member, member), bounds)
                     if problem:
                         return problem
-    except (*ZIP_ERRORS, ElementTree.ParseError, LookupError):  # LookupError: a bad encoding
+    except ZIP_OR_XML_ERRORS:
         return None  # openpyxl then reports the broken file in its own words
     return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from openpyxl.utils import get_column_letter
 
@@ -17,8 +18,9 @@ from openpyxl.utils import get_column_letter
 MergedRange = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class GridCell:
+class GridCell(NamedTuple):
+    """One cell. A tuple: a national month is some 300.000 of them, made once each."""
+
     value: object  # str | int | float | bool | None, or a date (which readers refuse)
     row: int
     column: int
@@ -46,9 +48,12 @@ class Grid:
     max_column: int = 0
 
     def put(self, cell: GridCell) -> None:
-        self.cells[(cell.row, cell.column)] = cell
-        self.max_row = max(self.max_row, cell.row)
-        self.max_column = max(self.max_column, cell.column)
+        row, column = cell.row, cell.column
+        self.cells[(row, column)] = cell
+        if row > self.max_row:
+            self.max_row = row
+        if column > self.max_column:
+            self.max_column = column
 
     def cell(self, row: int, column: int) -> GridCell:
         found = self.cells.get((row, column))
@@ -57,8 +62,10 @@ class Grid:
     def iter_rows(self, max_row: int | None = None) -> Iterator[list[GridCell]]:
         """Every row from 1, each as the cells of columns 1 to max_column."""
         last = self.max_row if max_row is None else min(max_row, self.max_row)
+        cells = self.cells
+        columns = range(1, self.max_column + 1)
         for row in range(1, last + 1):
-            yield [self.cell(row, column) for column in range(1, self.max_column + 1)]
+            yield [cells.get((row, column)) or GridCell(None, row, column) for column in columns]
 
     def is_empty(self) -> bool:
         return all(

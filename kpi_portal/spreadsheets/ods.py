@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
 from indicators.domain.formatting import format_int_vi
-from kpi_portal.spreadsheets.archive import ZIP_ERRORS, SheetBounds, merged_problem
+from kpi_portal.spreadsheets.archive import ZIP_OR_XML_ERRORS, SheetBounds, merged_problem
 from kpi_portal.spreadsheets.formats import ACCEPTED_FORMATS, UnreadableTable
 from kpi_portal.spreadsheets.grid import Grid, GridCell
 
@@ -56,7 +56,7 @@ def read_ods(
             macros = any(name.startswith(("Basic/", "Scripts/")) for name in names)
             with archive.open("content.xml") as stream:
                 return _sheets(stream, bounds), macros
-    except (*ZIP_ERRORS, ElementTree.ParseError, LookupError):  # LookupError: a bad encoding
+    except ZIP_OR_XML_ERRORS:
         raise UnreadableTable(damaged) from None
 
 

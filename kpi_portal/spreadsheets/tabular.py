@@ -21,6 +21,7 @@ import zipfile
 from pathlib import PurePath
 
 from django.conf import settings
+from openpyxl.cell.cell import Cell, MergedCell
 
 from indicators.domain.formatting import format_int_vi
 from kpi_portal.spreadsheets.archive import (
@@ -152,13 +153,15 @@ def _read_xlsx(data: bytes, *, bounds: SheetBounds, max_unpacked_bytes: int) -> 
     return TabularFile("xlsx", sheets, has_macros(data))
 
 
-def _holds_formula(cell: object) -> bool:
+_PLAIN = (str, int, float, bool, dt.datetime, dt.date, dt.time)
+
+
+def _holds_formula(cell: Cell | MergedCell) -> bool:
     """A formula, an array formula or a data table; a date is a value (the users list
     reads it), which the figures readers refuse as not a number."""
-    value = getattr(cell, "value", None)
-    return getattr(cell, "data_type", None) == "f" or (
-        is_formula_cell(cell) and not isinstance(value, dt.date | dt.datetime | dt.time)
-    )
+    if cell.data_type == "f":
+        return True
+    return type(cell.value) not in _PLAIN and is_formula_cell(cell)
 
 
 def _csv_text(data: bytes) -> str:

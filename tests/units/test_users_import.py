@@ -92,6 +92,7 @@ class UsersImportServiceTests(BaseTestCase):
 
         lines = [";".join(HEADER)] + [";".join(as_text(v) for v in row) for row in GOOD]
         semicolon_bom = ("\ufeff" + "\r\n".join(lines)).encode("utf-8")
+        table: list[list[object]] = [list(HEADER), *GOOD]
         cells = "".join(
             "<table:table-row>"
             + "".join(
@@ -102,7 +103,7 @@ class UsersImportServiceTests(BaseTestCase):
                 for v in row
             )
             + "</table:table-row>"
-            for row in [HEADER, *GOOD]
+            for row in table
         )
         ods = ods_with(f'<table:table table:name="Người dùng">{cells}</table:table>')
         for data, name in ((semicolon_bom, "nguoi-dung.csv"), (ods, "nguoi-dung.ods")):
