@@ -140,7 +140,7 @@ def appendix_read_xlsx(
     data: bytes | BinaryIO,
     *,
     max_unpacked_bytes: int = 50_000_000,
-    filename: str = "phu-luc.xlsx",
+    filename: str = "phu-luc",
     bounds: SheetBounds | None = None,
 ) -> ParsedAppendix:
     """Parse an appendix file (.xlsx, .xls, .ods or CSV, told from its bytes: the name only

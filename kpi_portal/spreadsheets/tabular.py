@@ -61,6 +61,8 @@ _DELIMITERS = (",", ";", "\t")
 _DECIMAL_COMMA = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+),(\d{1,2}|\d{4,})%?$")
 _DECIMAL_POINT = re.compile(r"^-?(\d+|\d{1,3}(,\d{3})+)\.(\d{1,2}|\d{4,})%?$")
 _POINT_NUMBER = re.compile(r"^-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?%?$")
+# "1.087" reads both ways; as a count (the common case) it is 1087, so it stays as written.
+_AMBIGUOUS_GROUP = re.compile(r"^-?\d{1,3}\.\d{3}$")
 
 
 def read_tabular(
@@ -240,7 +242,7 @@ def _to_decimal_comma(grid: Grid) -> None:
     if not point or comma:
         return
     for cell, value in texts:
-        if _POINT_NUMBER.match(value):
+        if _POINT_NUMBER.match(value) and not _AMBIGUOUS_GROUP.match(value):
             rewritten = value.replace(",", "").replace(".", ",")
             grid.cells[(cell.row, cell.column)] = GridCell(
                 rewritten, cell.row, cell.column, cell.is_formula, cell.number_format

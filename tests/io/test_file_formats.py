@@ -106,6 +106,9 @@ def test_it_leaves_a_csv_that_shows_no_decimal_convention_as_written() -> None:
     assert [sheet.cell(2, 2).value, sheet.cell(3, 2).value] == ["1.087", "12,5"]
     sheet = read_tabular(b'gso_code,received,rate\n21640,"1,087",36.6\n', "a.csv").sheets[0]
     assert [sheet.cell(2, 2).value, sheet.cell(2, 3).value] == ["1087", "36,6"]
+    # "1.087" beside "36.6" is read as the count it most likely is, not as 1,087.
+    sheet = read_tabular(b"gso_code,received,rate\n21640,1.087,36.6\n", "a.csv").sheets[0]
+    assert [sheet.cell(2, 2).value, sheet.cell(2, 3).value] == ["1.087", "36,6"]
 
 
 def test_it_marks_formulas_in_xls_and_ods() -> None:
@@ -224,3 +227,18 @@ class FormatsImportTestCase(ImportCase):
             with self.subTest(name=name), self.assertRaises(ImportRefused) as caught:
                 self.preview(ff.copy_bytes(name), name, period=self.h2_spec)
             self.assertIn("20 dòng", str(caught.exception))
+
+
+def test_it_still_refuses_a_csv_appendix_with_a_column_missing() -> None:
+    """A flattened header may leave cells empty where merges were, but a column removed
+    shifts the named headers and is caught as in an .xlsx."""
+    import csv
+    import io
+
+    text = ff.copy_bytes("hoai_nhon_2023_h1_semicolon.csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(row[:5] + row[6:] for row in rows)
+    parsed = appendix_read_xlsx(out.getvalue().encode(), filename="phu-luc.csv")
+    assert parsed.rows == []
+    assert "không khớp mẫu Phụ lục" in parsed.problems[0].message_vi
