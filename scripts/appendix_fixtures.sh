@@ -24,6 +24,7 @@ from tests.io.test_appendix import build_seed_xlsx, counts_of, load_fixture
 
 work = sys.argv[1]
 open(f"{work}/seed.xlsx", "wb").write(build_seed_xlsx())
+open(f"{work}/formula.xlsx", "wb").write(build_seed_xlsx(lambda ws: ws.__setitem__("H12", "=SUM(1,2)")))
 records = load_fixture()
 rows = {level: [(r["unit_name"], counts_of(r)) for r in records if r["level"] == level]
         for level in ("district", "commune")}
@@ -37,6 +38,7 @@ csv='csv:Text - txt - csv (StarCalc)'
 for kind in xls ods; do
   convert "$kind" "$work" "$work/seed.xlsx"; mv "$work/seed.$kind" "$out/hoai_nhon_2023_h1.$kind"
   convert "$kind" "$work" "$work/typed.xlsx"; mv "$work/typed.$kind" "$out/hoai_nhon_2023_h1_typed.$kind"
+  convert "$kind" "$work" "$work/formula.xlsx"; mv "$work/formula.$kind" "$out/hoai_nhon_2023_h1_formula.$kind"
 done
 convert "$csv:44,34,76,1" "$work/c" "$work/seed.xlsx"; mv "$work/c/seed.csv" "$out/hoai_nhon_2023_h1_comma.csv"
 convert "$csv:59,34,76,1" "$work/s" "$work/seed.xlsx"

@@ -186,6 +186,7 @@ def read_xls(data: bytes, *, bounds: SheetBounds) -> tuple[list[Grid], bool]:
     """The sheets of an .xls and whether it carries macros. Raises UnreadableTable."""
     stream, macros = _workbook_stream(data)
     scans = _scan(stream, bounds)
+    by_title = {scan.title: scan for scan in scans.values()}
     try:
         book = xlrd.open_workbook(
             file_contents=data, formatting_info=True, on_demand=True, logfile=_Silent()
@@ -211,7 +212,8 @@ def read_xls(data: bytes, *, bounds: SheetBounds) -> tuple[list[Grid], bool]:
                 raise UnreadableTable(
                     "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
                 ) from None
-            scan = scans.get(getattr(sheet, "_position", -1))
+            # Matched by name: xlrd counts offsets from the file, the walk from the stream.
+            scan = by_title.get(sheet.name)
             try:
                 grids.append(_grid(book, sheet, scan.formulas if scan else set()))
             except (IndexError, KeyError, ValueError, TypeError):  # a damaged format table

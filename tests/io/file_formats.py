@@ -25,6 +25,8 @@ APPENDIX_COPIES = {
     "hoai_nhon_2023_h1_typed.ods": "typed numbers as .ods",
     "hoai_nhon_2023_h1_typed_en.csv": "typed numbers, English locale: ',' and 11,232 / 36.59",
     "hoai_nhon_2023_h1_typed_vi.csv": "typed numbers, Vietnamese locale: ';' and 11.232 / 36,59",
+    "hoai_nhon_2023_h1_formula.xls": "seed with =SUM(1,2) in H12 (Bồng Sơn), as .xls",
+    "hoai_nhon_2023_h1_formula.ods": "seed with =SUM(1,2) in H12 (Bồng Sơn), as .ods",
 }
 
 

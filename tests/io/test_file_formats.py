@@ -111,6 +111,13 @@ def test_it_leaves_a_csv_that_shows_no_decimal_convention_as_written() -> None:
     assert [sheet.cell(2, 2).value, sheet.cell(2, 3).value] == ["1.087", "36,6"]
 
 
+@pytest.mark.parametrize("name", ["hoai_nhon_2023_h1_formula.xls", "hoai_nhon_2023_h1_formula.ods"])
+def test_it_reports_a_formula_in_a_unit_row_of_xls_and_ods(name: str) -> None:
+    """xlrd and the ods values give a formula's result: the reader still tells it."""
+    parsed = appendix_read_xlsx(ff.copy_bytes(name), filename=name)
+    assert [p.message_vi for p in parsed.errors] == ["Ô H12 chứa công thức, cần nhập giá trị."]
+
+
 def test_it_marks_formulas_in_xls_and_ods() -> None:
     xls = read_tabular(ff.copy_bytes("hoai_nhon_2023_h1.xls"), "a.xls").sheets[0]
     assert not any(cell.is_formula for cell in xls.cells.values())
