@@ -36,15 +36,14 @@ _FORMULA = 0x0006
 # Records starting with (row, column) of one cell.
 _CELL_RECORDS = {0x0006, 0x00FD, 0x0203, 0x027E, 0x0201, 0x0204, 0x0205, 0x00D6}
 _MULTI_RECORDS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, …, last column
+_DAMAGED = "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
 
 
 def _compound(data: bytes) -> CompDoc:
     try:
         return CompDoc(data, logfile=_Silent(), ignore_workbook_corruption=False)
     except Exception:  # CompDocError, IndexError, struct.error… on a damaged directory
-        raise UnreadableTable(
-            "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
-        ) from None
+        raise UnreadableTable(_DAMAGED) from None
 
 
 class _Silent:
@@ -56,9 +55,7 @@ def _stream(doc: CompDoc, name: str) -> bytes | None:
     try:
         return doc.get_named_stream(name)
     except Exception:  # a damaged sector chain
-        raise UnreadableTable(
-            "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
-        ) from None
+        raise UnreadableTable(_DAMAGED) from None
 
 
 def _names(doc: CompDoc) -> set[str]:
@@ -72,6 +69,7 @@ class _SheetScan:
     max_col: int = -1
     formulas: set[tuple[int, int]] = field(default_factory=set)
     merged: list[MergedRange] = field(default_factory=list)
+    merged_area: int = 0
 
 
 def _workbook_stream(data: bytes) -> tuple[bytes, bool]:
@@ -128,10 +126,15 @@ def _scan(stream: bytes, bounds: SheetBounds) -> dict[int, _SheetScan]:
             count = min(struct.unpack_from("<H", body, 0)[0], (len(body) - 2) // 8)
             for index in range(count):
                 r0, r1, c0, c1 = struct.unpack_from("<HHHH", body, 2 + 8 * index)
-                current.merged.append((r0 + 1, c0 + 1, r1 + 1, c1 + 1))
-            problem = merged_problem(current.title, current.merged, bounds)
-            if problem:
-                raise UnreadableTable(problem)
+                merge = (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+                current.merged.append(merge)
+                current.merged_area += max(r1 - r0 + 1, 0) * max(c1 - c0 + 1, 0)
+                # Each merge on its own, the whole list only once it covers too much.
+                problem = merged_problem(current.title, [merge], bounds)
+                if problem is None and current.merged_area > bounds.max_cells:
+                    problem = merged_problem(current.title, current.merged, bounds)
+                if problem:
+                    raise UnreadableTable(problem)
         elif current is not None and len(body) >= 4:
             if kind in _CELL_RECORDS:
                 row, col = struct.unpack_from("<HH", body, 0)
@@ -196,30 +199,22 @@ def read_xls(data: bytes, *, bounds: SheetBounds) -> tuple[list[Grid], bool]:
             raise UnreadableTable(ENCRYPTED_PROBLEM) from None
         if "version" in str(error).lower() or "biff" in str(error).lower():
             raise UnreadableTable(OLD_EXCEL_PROBLEM) from None
-        raise UnreadableTable(
-            "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
-        ) from None
+        raise UnreadableTable(_DAMAGED) from None
     except Exception:  # xlrd raises many types on a damaged stream
-        raise UnreadableTable(
-            "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
-        ) from None
+        raise UnreadableTable(_DAMAGED) from None
     try:
         grids: list[Grid] = []
         for index in range(book.nsheets):
             try:
                 sheet = book.sheet_by_index(index)
             except Exception:
-                raise UnreadableTable(
-                    "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
-                ) from None
+                raise UnreadableTable(_DAMAGED) from None
             # Matched by name: xlrd counts offsets from the file, the walk from the stream.
             scan = by_title.get(sheet.name)
             try:
                 grids.append(_grid(book, sheet, scan.formulas if scan else set()))
             except (IndexError, KeyError, ValueError, TypeError):  # a damaged format table
-                raise UnreadableTable(
-                    "Tệp Excel 97–2003 (.xls) bị hỏng, không đọc được. " + ACCEPTED_FORMATS
-                ) from None
+                raise UnreadableTable(_DAMAGED) from None
             book.unload_sheet(index)
         return grids, macros
     finally:
