@@ -214,3 +214,61 @@ def shown_names(text: str) -> list[str]:
 def escaped_forms(name: str) -> set[str]:
     """How an escaped name may read in HTML: as typed, or upper/lower-cased by a filter."""
     return {escape(variant) for variant in (name, name.upper(), name.lower())}
+
+
+# --------------------------------------------------------------------------- file formats
+
+
+def mutated_copy() -> st.SearchStrategy[tuple[bytes, str]]:
+    """(bytes, name) of one committed copy of the Hoài Nhơn appendix (.xls, .ods, CSV)
+    with a few bytes overwritten and possibly cut short: a damaged file of each reader's
+    format, deep enough in to get past the signature."""
+    from tests.io.file_formats import APPENDIX_COPIES, copy_bytes
+
+    def damage(name: str, edits: list[tuple[float, int]], keep: float) -> tuple[bytes, str]:
+        data = bytearray(copy_bytes(name))
+        for where, byte in edits:
+            data[8 + int(where * (len(data) - 9))] = byte
+        return bytes(data[: max(16, int(len(data) * keep))]), name
+
+    return st.builds(
+        damage,
+        st.sampled_from(sorted(APPENDIX_COPIES)),
+        st.lists(st.tuples(st.floats(min_value=0, max_value=1), st.integers(0, 255)), max_size=6),
+        st.one_of(st.just(1.0), st.floats(min_value=0.05, max_value=1)),
+    )
+
+
+def _ods_cell(value: object, repeat: int, span: int) -> str:
+    from xml.sax.saxutils import escape as xml_escape
+    from xml.sax.saxutils import quoteattr
+
+    attrs = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    attrs += f' table:number-columns-spanned="{span}"' if span > 1 else ""
+    if value is None:
+        return f"<table:table-cell{attrs}/>"
+    if isinstance(value, int | float):
+        return (
+            f'<table:table-cell{attrs} office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    text = str(value)
+    formula = f" table:formula={quoteattr('of:' + text)}" if text.startswith("=") else ""
+    return (
+        f'<table:table-cell{attrs}{formula} office:value-type="string">'
+        f"<text:p>{xml_escape(text)}</text:p></table:table-cell>"
+    )
+
+
+def ods_table(rows: list[list[tuple[object, int, int]]], row_repeats: list[int]) -> bytes:
+    """An .ods of one sheet: each cell (value, columns repeated, columns spanned), each
+    row repeated as given."""
+    from tests.io.file_formats import ods_with
+
+    body = "".join(
+        f'<table:table-row table:number-rows-repeated="{repeat}">'
+        + "".join(_ods_cell(*cell) for cell in row)
+        + "</table:table-row>"
+        for row, repeat in zip(rows, row_repeats + [1] * len(rows), strict=False)
+    )
+    return ods_with(f'<table:table table:name="Số liệu">{body}</table:table>')

@@ -1,4 +1,5 @@
-"""Random bytes, CSV and xlsx files through the import preview: it answers with
+"""Random bytes, CSV, xlsx and ods files, and damaged copies of the appendix in every
+container (.xls, .ods, CSV), through the import preview: it answers with
 ImportRefused (a Vietnamese message) or a preview with located findings, never another
 exception, and it never writes figures. Random users lists through the admin's users
 import: every user of the list or none, each refused row named, every name escaped."""
@@ -25,7 +26,10 @@ from tests.fuzz_strategies import (
     FuzzTestCase,
     bad_number,
     hostile_text,
+    mutated_copy,
+    ods_table,
 )
+from tests.io.file_formats import xls_far_cell
 from units.models import AuditAction, AuditEvent, Role, User
 
 PERIOD = "2023-H1-CAL"
@@ -72,8 +76,13 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
             st.binary(max_size=2000),
             st.binary(max_size=500).map(lambda b: b"PK\x03\x04" + b),
             st.binary(max_size=500).map(lambda b: b"\xef\xbb\xbf" + b),
+            # An OLE header (.xls, encrypted Office) and an Excel 4.0 BOF, then noise.
+            st.binary(max_size=1500).map(lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b),
+            st.binary(max_size=200).map(lambda b: b"\x09\x04\x06\x00" + b),
         ),
-        filename=st.sampled_from(("so-lieu.csv", "so-lieu.xlsx", "a", "../../etc/passwd", "x.xls")),
+        filename=st.sampled_from(
+            ("so-lieu.csv", "so-lieu.xlsx", "a", "../../etc/passwd", "x.xls", "x.ods")
+        ),
     )
     def test_it_refuses_random_bytes(self, data: bytes, filename: str) -> None:
         self.preview(data, filename)
@@ -127,6 +136,45 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         workbook.save(out)
         self.preview(out.getvalue(), "so-lieu.xlsx")
 
+    @FUZZ
+    @given(copy=mutated_copy())
+    def test_it_refuses_or_previews_damaged_copies_of_each_format(
+        self, copy: tuple[bytes, str]
+    ) -> None:
+        data, name = copy
+        self.preview(data, name)
+
+    @FUZZ_FEW
+    @given(
+        header=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8),
+        rows=st.lists(
+            st.lists(
+                st.tuples(
+                    st.one_of(
+                        CELL,
+                        st.integers(min_value=-(10**12), max_value=10**12),
+                        st.sampled_from(("=1+1", "=SUM(A1:A3)")),
+                        st.none(),
+                    ),
+                    st.integers(min_value=1, max_value=3),
+                    st.integers(min_value=1, max_value=3),
+                ),
+                max_size=8,
+            ),
+            max_size=6,
+        ),
+        row_repeats=st.lists(st.integers(min_value=1, max_value=3), max_size=6),
+    )
+    def test_it_refuses_or_previews_random_ods(
+        self,
+        header: list[str],
+        rows: list[list[tuple[object, int, int]]],
+        row_repeats: list[int],
+    ) -> None:
+        header_row: list[tuple[object, int, int]] = [(name, 1, 1) for name in header]
+        table = [header_row, *rows]
+        self.preview(ods_table(table, [1, *row_repeats]), "so-lieu.ods")
+
     @FUZZ_FEW
     @given(
         far=st.lists(
@@ -143,7 +191,8 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
     def test_it_bounds_hostile_sheet_shapes(
         self, far: list[tuple[int, int]], width: int, huge: int, csv_rows: int
     ) -> None:
-        """Far cells, wide rows, long runs of rows and huge strings: each upload is refused
+        """Far cells, wide rows, long runs of rows and huge strings, in .xlsx, CSV, .xls and
+        .ods: each upload is refused
         or previewed within a ceiling of time and memory (against a hang or a blow-up, not
         a benchmark), and nothing is written. Smaller bounds than the defaults keep it quick;
         what passes them still goes all the way through the preview."""
@@ -157,8 +206,21 @@ class ImportPreviewFuzzTestCase(FuzzTestCase):
         out = io.BytesIO()
         workbook.save(out)
         lines = "gso_code,received\n" + "21685,1\n" * csv_rows
+        # The same shapes in the other containers: an .xls cell moved far away, an .ods run
+        # of repeated rows and columns that hold a value.
+        far_row, far_column = far[0] if far else (1, 1)
+        xls = xls_far_cell(min(far_row, 65_535), min(far_column, 255))
+        ods = ods_table(
+            [[("Mã ĐVHC", 1, 1), ("received", 1, 1)], [("21685", 1, 1), (1, width + 1, 1)]],
+            [1, csv_rows + 1],
+        )
         bounds = {"IMPORT_MAX_ROWS": 600, "IMPORT_MAX_CELLS": 20_000}
-        for data, filename in ((out.getvalue(), "hinh-dang.xlsx"), (lines.encode(), "dai.csv")):
+        for data, filename in (
+            (out.getvalue(), "hinh-dang.xlsx"),
+            (lines.encode(), "dai.csv"),
+            (xls, "xa.xls"),
+            (ods, "lap.ods"),
+        ):
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             started = time.monotonic()
             with self.settings(**bounds):
@@ -187,32 +249,49 @@ HTML_PAYLOADS = [payload for payload in PAYLOADS if "<" in payload]
 
 
 class UsersImportFuzzTestCase(FuzzTestCase):
-    def upload(self, rows: list[tuple]) -> tuple[list[str], set[str], str]:
-        """(errors, usernames created, page) of one upload through the admin page."""
+    def upload(self, rows: list[tuple], container: str = "xlsx") -> tuple[list[str], set[str], str]:
+        """(errors, usernames created, page) of one upload through the admin page, the
+        list saved as .xlsx, CSV or .ods."""
         self.admin.is_staff = self.admin.is_superuser = True
         self.admin.save()
         self.login(self.admin)
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.append(USERS_HEADER)
-        for row in rows:
-            sheet.append(list(row))
-        out = io.BytesIO()
-        workbook.save(out)
+        if container == "csv":
+            import csv
+
+            text = io.StringIO()
+            csv.writer(text, delimiter=";").writerows([USERS_HEADER, *rows])
+            data = ("\ufeff" + text.getvalue()).encode("utf-8")
+        elif container == "ods":
+            table = [[(v, 1, 1) for v in row] for row in [USERS_HEADER, *rows]]
+            data = ods_table(table, [])
+        else:
+            workbook = Workbook()
+            sheet = workbook.active
+            assert sheet is not None
+            sheet.append(USERS_HEADER)
+            for row in rows:
+                sheet.append(list(row))
+            out = io.BytesIO()
+            workbook.save(out)
+            data = out.getvalue()
         users_before = set(User.objects.values_list("username", flat=True))
         response = self.client.post(
             "/quan-tri/units/user/nhap-tu-tep/",
-            {"file": SimpleUploadedFile("nguoi-dung.xlsx", out.getvalue())},
+            {"file": SimpleUploadedFile(f"nguoi-dung.{container}", data)},
         )
         self.assertEqual(response.status_code, 200)
         created = set(User.objects.values_list("username", flat=True)) - users_before
         return response.context["errors"], created, response.content.decode()
 
     @FUZZ_FEW
-    @given(rows=st.lists(USERS_ROW, min_size=1, max_size=5))
-    def test_it_creates_every_user_of_a_random_list_or_none(self, rows: list[tuple]) -> None:
-        errors, created, page = self.upload(rows)
+    @given(
+        rows=st.lists(USERS_ROW, min_size=1, max_size=5),
+        container=st.sampled_from(("xlsx", "csv", "ods")),
+    )
+    def test_it_creates_every_user_of_a_random_list_or_none(
+        self, rows: list[tuple], container: str
+    ) -> None:
+        errors, created, page = self.upload(rows, container)
         for payload in HTML_PAYLOADS:
             self.assertNotIn(payload, page)
         if errors:
@@ -231,6 +310,9 @@ class UsersImportFuzzTestCase(FuzzTestCase):
         """Sanity: the harness above sees a created list as well as a refused one."""
         good = ("xa.moi", "Nguyễn Văn An", "", "Công chức cấp xã", "21685", "01/06/2025")
         self.assertEqual(self.upload([good])[:2], ([], {"xa.moi"}))
+        for container in ("csv", "ods"):
+            User.objects.filter(username="xa.moi").delete()
+            self.assertEqual(self.upload([good], container)[:2], ([], {"xa.moi"}))
         errors, created, _ = self.upload([(*good[:4], "543", good[5])])
         self.assertEqual(created, set())
         self.assertRegex(errors[0], r"^Dòng 2: ")

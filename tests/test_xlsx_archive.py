@@ -18,6 +18,7 @@ from kpi_portal.spreadsheets.archive import (
     sheet_bounds_problem,
     xlsx_archive_problem,
 )
+from tests.io.file_formats import copy_bytes, ooxml_encrypted
 
 LIMIT = 1_000_000
 
@@ -40,7 +41,9 @@ def workbook_bytes() -> bytes:
     ("data", "message"),
     [
         (b"", "Tệp rỗng"),
-        (OLE_SIGNATURE + b"\x00" * 600, "đặt mật khẩu"),
+        (OLE_SIGNATURE + b"\x00" * 600, "(.xls) bị hỏng"),
+        (ooxml_encrypted(), "đặt mật khẩu"),
+        (copy_bytes("hoai_nhon_2023_h1.xls"), "là Excel 97–2003 (.xls)"),
         (b"PK\x03\x04 broken", "tệp bị hỏng"),
         (zipped({"word/document.xml": b"<w/>"}), "có thể là tệp Word"),
         (zipped({"xl/workbook.xml": b"0" * (LIMIT + 1)}), "quá lớn khi giải nén (1.000.001 byte"),
@@ -65,7 +68,7 @@ def test_it_measures_the_unpacked_size_not_the_upload() -> None:
 def test_open_xlsx_refuses_what_the_archive_check_refuses_before_openpyxl_sees_it() -> None:
     with pytest.raises(UnreadableXlsx) as caught:
         open_xlsx(OLE_SIGNATURE + b"\x00" * 600, max_unpacked_bytes=LIMIT)
-    assert caught.value.problem is not None and "đặt mật khẩu" in caught.value.problem
+    assert caught.value.problem is not None and "bị hỏng" in caught.value.problem
     assert caught.value.error is None
 
 

@@ -122,7 +122,8 @@ class UserAdmin(DjangoUserAdmin):
         return own + super().get_urls()
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Create users from an xlsx list: all of them or none, with an error per row."""
+        """Create users from a list (.xlsx, .xls, .ods, CSV): all of them or none, with an
+        error per row."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         errors: list[str] = []
@@ -135,6 +136,7 @@ class UserAdmin(DjangoUserAdmin):
                     data=form.cleaned_data["file"].read(),
                     by=cast(User, request.user),  # the admin serves logged-in staff only
                     request=request,
+                    filename=form.cleaned_data["file"].name,
                 )
             except UsersImportRefused as refused:
                 errors = refused.errors

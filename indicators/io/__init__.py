@@ -1,8 +1,9 @@
-"""Importing figures from a file (the official appendix .xlsx, the portal's own .xlsx
-template, a CSV) and exporting them again. Reading (files, table_read, number_text,
-appendix_*), matching (matching, unit_names) and analysing (analysis) write nothing;
-services.py writes. exports.py makes the files out; views, forms, report and urls are the
-pages.
+"""Importing figures from a file (the official appendix, the portal's own template or a plain
+table, each as .xlsx, .xls, .ods or CSV: the container is read by
+kpi_portal.spreadsheets.tabular, then one path for all) and exporting them again (.xlsx,
+CSV UTF-8 with BOM). Reading (files, table_read, number_text, appendix_*), matching
+(matching, unit_names) and analysing (analysis) write nothing; services.py writes.
+exports.py makes the files out; views, forms, report and urls are the pages.
 
 Flow. `figures_import_preview` reads the bytes, matches every row to a unit of the chosen
 parent, checks it, and stores an ImportBatch (status PREVIEW) holding the exact bytes and a
@@ -11,11 +12,12 @@ inside one transaction and writes every row through `figures_write` (history act
 IMPORT), or nothing at all: any error, and any exception raised while writing, rolls the
 whole file back and marks the batch REJECTED.
 
-A file that cannot be read at all (not .xlsx/.csv, corrupt, password-protected, too large,
-zip bomb, empty) raises ImportRefused and stores nothing. Problems inside a readable file
-(unknown or duplicate unit, formula, bad number, broken identity, approved figures, a unit
-outside the user's scope) are located findings (sheet, row, column, Vietnamese message)
-that block the commit; published-rate and total-row mismatches are warnings.
+A file that cannot be read at all (not a spreadsheet or CSV, corrupt, password-protected,
+too old an Excel, too large, zip bomb, empty) raises ImportRefused and stores nothing.
+Problems inside a readable file (unknown or duplicate unit, formula, bad number, broken
+identity, approved figures, a unit outside the user's scope) are located findings (sheet,
+row, column, Vietnamese message) that block the commit; published-rate and total-row
+mismatches are warnings.
 
 Decisions this package makes where nothing else decides:
 - A unit is matched by its GSO code (as of the period) when the file has one, otherwise by

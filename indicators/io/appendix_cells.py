@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.utils import get_column_letter
-
 from indicators.io.appendix_layout import Problem, Severity
 from indicators.io.number_text import GROUPED_INT, cell_number, parse_number_text
-from kpi_portal.spreadsheets.cells import cell_position, is_blank, is_formula_cell
+from kpi_portal.spreadsheets.cells import is_blank
+from kpi_portal.spreadsheets.grid import GridCell
 
 
 def format_places(number_format: str) -> int | None:
@@ -42,19 +40,18 @@ class CellReader:
         self.sheet = sheet
         self.problems = problems
 
-    def add(self, severity: Severity, cell: Cell | MergedCell | None, row: int, msg: str) -> None:
-        column = get_column_letter(cell.column) if cell is not None and cell.column else ""
+    def add(self, severity: Severity, cell: GridCell | None, row: int, msg: str) -> None:
+        column = cell.column_letter if cell is not None else ""
         self.problems.append(Problem(severity, self.sheet, row, column, msg))
 
-    def error(self, cell: Cell | MergedCell, msg: str) -> None:
-        self.add("error", cell, cell_position(cell)[0], msg)
+    def error(self, cell: GridCell, msg: str) -> None:
+        self.add("error", cell, cell.row, msg)
 
-    def count(self, cell: Cell | MergedCell, label: str, formula_severity: Severity) -> int | None:
+    def count(self, cell: GridCell, label: str, formula_severity: Severity) -> int | None:
         ref = cell.coordinate
         value = cell.value
-        if is_formula_cell(cell):
-            row = cell_position(cell)[0]
-            self.add(formula_severity, cell, row, f"Ô {ref} chứa công thức, cần nhập giá trị.")
+        if cell.is_formula:
+            self.add(formula_severity, cell, cell.row, f"Ô {ref} chứa công thức, cần nhập giá trị.")
             return None
         if is_blank(value):
             self.error(cell, f"Ô {ref} ({label}) đang trống, cần nhập số.")
@@ -71,10 +68,10 @@ class CellReader:
             return None
         return int(number)
 
-    def published_rate(self, cell: Cell | MergedCell) -> tuple[Decimal, int] | None:
+    def published_rate(self, cell: GridCell) -> tuple[Decimal, int] | None:
         """(printed value, printed decimals), or None when blank or unusable."""
         value = cell.value
-        if is_formula_cell(cell):
+        if cell.is_formula:
             self.error(cell, f"Ô {cell.coordinate} chứa công thức, cần nhập giá trị.")
             return None
         if is_blank(value):

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from indicators.domain.formatting import format_decimal_vi, format_int_vi
 from indicators.domain.formulas import (
     COUNT_FIELDS,
@@ -24,6 +22,7 @@ from indicators.io.appendix_layout import (
     ParsedAppendix,
     Problem,
 )
+from kpi_portal.spreadsheets.grid import Grid
 
 
 def _scope(result: ParsedAppendix, section: str) -> list[AppendixRow]:
@@ -80,7 +79,7 @@ def check_rates(
 
 
 def check_totals(
-    result: ParsedAppendix, layout: AppendixLayout, reader: CellReader, ws: Worksheet
+    result: ParsedAppendix, layout: AppendixLayout, reader: CellReader, ws: Grid
 ) -> None:
     for total in result.totals:
         scope = _scope(result, total.section)
@@ -90,7 +89,7 @@ def check_totals(
             expected = sum(row.counts[fname] for row in scope)
             if found != expected:
                 col = layout.value_cols[COUNT_COLUMN_INDEX[fname]]
-                cell = ws.cell(row=total.row, column=col)
+                cell = ws.cell(total.row, col)
                 reader.add(
                     "warning",
                     cell,

@@ -10,8 +10,6 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.domain.formulas import (
     COUNT_FIELDS,
@@ -31,22 +29,26 @@ from indicators.io.appendix_layout import (
     Problem,
 )
 from indicators.io.unit_names import clean_unit_name
-from kpi_portal.spreadsheets.archive import UnreadableXlsx, open_xlsx
-from kpi_portal.spreadsheets.cells import is_blank, is_formula_cell, norm_text
+from kpi_portal.spreadsheets.archive import SheetBounds
+from kpi_portal.spreadsheets.cells import is_blank, norm_text
+from kpi_portal.spreadsheets.formats import UnreadableTable
+from kpi_portal.spreadsheets.grid import Grid
+from kpi_portal.spreadsheets.tabular import read_tabular
 
 
-def _merged_values(ws: Worksheet) -> dict[tuple[int, int], object]:
-    """(row, col) -> value of the merged range covering it (only the top-left holds it)."""
+def _merged_values(ws: Grid) -> dict[tuple[int, int], object]:
+    """(row, col) -> value of the merged range covering it (only the top-left holds it,
+    in every container that keeps merges: .xlsx, .xls, .ods)."""
     values: dict[tuple[int, int], object] = {}
-    for rng in ws.merged_cells.ranges:
-        top_left = ws.cell(row=rng.min_row, column=rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
+    for min_row, min_col, max_row, max_col in ws.merged or ():
+        top_left = ws.cell(row=min_row, column=min_col).value
+        for r in range(min_row, max_row + 1):
+            for c in range(min_col, max_col + 1):
                 values[(r, c)] = top_left
     return values
 
 
-def _find_number_row(ws: Worksheet) -> int | None:
+def _find_number_row(ws: Grid) -> int | None:
     for row in ws.iter_rows():
         numbers = [
             match.group(1)
@@ -60,7 +62,7 @@ def _find_number_row(ws: Worksheet) -> int | None:
 
 
 def _header_text(
-    ws: Worksheet, merged: Mapping[tuple[int, int], object], col: int, last_row: int
+    ws: Grid, merged: Mapping[tuple[int, int], object], col: int, last_row: int
 ) -> str:
     parts: list[str] = []
     for r in range(1, last_row + 1):
@@ -71,7 +73,7 @@ def _header_text(
     return " / ".join(parts)
 
 
-def _find_layout(ws: Worksheet, number_row: int) -> AppendixLayout | str:
+def _find_layout(ws: Grid, number_row: int) -> AppendixLayout | str:
     """Column positions, or a Vietnamese explanation of why the header does not fit."""
     merged = _merged_values(ws)
     name_col: int | None = None
@@ -109,6 +111,10 @@ def _find_layout(ws: Worksheet, number_row: int) -> AppendixLayout | str:
         # silently putting every number under the wrong field.
         for col, (kind, _name) in zip(value_cols, VALUE_COLUMNS, strict=True):
             header = _header_text(ws, merged, col, number_row - 1)
+            if not header and ws.merged is None:
+                # A CSV's flattened header: a merged title ("Trong đó", "Tỷ lệ …" over
+                # several columns) reaches it in its first column only, the others empty.
+                continue
             is_rate = "tỷ lệ" in header or "tỉ lệ" in header
             if is_rate != (kind == "rate"):
                 expected = "cột tỷ lệ (%)" if kind == "rate" else "cột số hồ sơ"
@@ -131,32 +137,32 @@ def _section_of(text: str) -> str | None:
 
 
 def appendix_read_xlsx(
-    data: bytes | BinaryIO, *, max_unpacked_bytes: int = 50_000_000
+    data: bytes | BinaryIO,
+    *,
+    max_unpacked_bytes: int = 50_000_000,
+    filename: str = "phu-luc",
+    bounds: SheetBounds | None = None,
 ) -> ParsedAppendix:
-    """Parse an appendix workbook; bad content becomes Problems, never an exception.
+    """Parse an appendix file (.xlsx, .xls, .ods or CSV, told from its bytes: the name only
+    words a refusal); bad content becomes Problems, never an exception.
 
     Raises AppendixError only when the file is not a readable appendix at all.
     """
     raw = data if isinstance(data, bytes | bytearray) else data.read()
-    raw = bytes(raw)
     try:
-        workbook = open_xlsx(raw, max_unpacked_bytes=max_unpacked_bytes)
-    except UnreadableXlsx as unreadable:
-        raise AppendixError(
-            unreadable.problem or f"Không đọc được tệp Excel (tệp bị hỏng): {unreadable.error}"
-        ) from None
-    try:
-        return appendix_read_workbook(workbook)
-    finally:
-        workbook.close()
+        tabular = read_tabular(
+            bytes(raw), filename, bounds=bounds, max_unpacked_bytes=max_unpacked_bytes
+        )
+    except UnreadableTable as unreadable:
+        raise AppendixError(str(unreadable)) from None
+    return appendix_read_workbook(tabular.sheets)
 
 
-def appendix_read_workbook(workbook: Workbook) -> ParsedAppendix:
-    """Parse an open workbook (data_only=False), as appendix_read_xlsx does; the caller
-    opened it and closes it. Raises AppendixError only when it holds no appendix at all."""
-    sheets: list[Worksheet] = list(workbook.worksheets)
-    if all(all(is_blank(c.value) for row in ws.iter_rows() for c in row) for ws in sheets):
-        raise AppendixError("Tệp Excel không có dữ liệu (tất cả các trang tính đều trống).")
+def appendix_read_workbook(sheets: list[Grid]) -> ParsedAppendix:
+    """Parse the sheets of a file read by read_tabular, as appendix_read_xlsx does.
+    Raises AppendixError only when they hold no appendix at all."""
+    if all(ws.is_empty() for ws in sheets):
+        raise AppendixError("Tệp không có dữ liệu (tất cả các trang tính đều trống).")
     for ws in sheets:
         number_row = _find_number_row(ws)
         if number_row is not None:
@@ -166,7 +172,7 @@ def appendix_read_workbook(workbook: Workbook) -> ParsedAppendix:
     )
 
 
-def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:
+def _read_sheet(ws: Grid, number_row: int) -> ParsedAppendix:
     result = ParsedAppendix()
     sheet = ws.title
     layout = _find_layout(ws, number_row)
@@ -201,7 +207,7 @@ def _read_sheet(ws: Worksheet, number_row: int) -> ParsedAppendix:
             continue
         name_cell = ws.cell(row=r, column=layout.name_col)
         raw_name = name_cell.value
-        if is_formula_cell(name_cell):
+        if name_cell.is_formula:
             reader.add(
                 "error", name_cell, r, f"Ô {name_cell.coordinate} chứa công thức, cần nhập giá trị."
             )

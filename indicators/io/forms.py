@@ -49,8 +49,8 @@ class ImportUploadForm(forms.Form):
         help_text=_("Mã kỳ, ví dụ 2023-H1-CAL, 2024-Y-ND09 hoặc 2023-01-01..2023-06-30."),
     )
     file = forms.FileField(
-        label=_("Tệp số liệu (.xlsx hoặc .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        label=_("Tệp số liệu (.xlsx, .xls, .ods hoặc .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -1,8 +1,9 @@
 """Opening an uploaded .xlsx: the archive checks first, then openpyxl.
 
 An .xlsx is a zip archive. openpyxl would happily inflate a zip bomb, and a password-
-protected or old .xls file (both OLE containers) gives it nothing to read, so every
-importer (figures, the appendix, the users list) opens an upload through `open_xlsx`."""
+protected file or an .xls (both OLE containers) gives it nothing to read, so the reading
+layer (`tabular.read_tabular`, which every importer uses) opens an .xlsx through
+`open_xlsx`; the other formats have their own readers beside this one."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 from xml.etree import ElementTree
@@ -20,14 +23,27 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from indicators.domain.formatting import format_int_vi
+from kpi_portal.spreadsheets.formats import ACCEPTED_FORMATS
+from kpi_portal.spreadsheets.grid import MergedRange
 
-# OLE compound file: an old .xls, or any Office file saved with a password (encrypted).
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
-
-OLE_PROBLEM = (
-    "Tệp được đặt mật khẩu (mã hóa) hoặc là định dạng Excel cũ (.xls). "
-    "Hãy bỏ mật khẩu và lưu lại dưới dạng .xlsx."
+# What zipfile raises on a damaged archive: a bad directory, a member that fails its CRC,
+# inflates wrongly or ends early, an unknown compression method or zip version, a member
+# encrypted with a zip password (RuntimeError).
+ZIP_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    RuntimeError,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    OSError,
+    ValueError,
 )
+# And an XML member that does not parse or declares an unknown encoding (LookupError).
+ZIP_OR_XML_ERRORS: tuple[type[Exception], ...] = (*ZIP_ERRORS, ElementTree.ParseError, LookupError)
+
+# OLE compound file: an .xls, or any Office file saved with a password (encrypted).
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 
 
 class UnreadableXlsx(Exception):
@@ -48,11 +64,13 @@ def xlsx_archive_problem(data: bytes, *, max_unpacked_bytes: int) -> str | None:
     if not data:
         return "Tệp rỗng, không có dữ liệu."
     if data.startswith(OLE_SIGNATURE):
-        return OLE_PROBLEM
+        from kpi_portal.spreadsheets.xls import ole_problem  # xls reads SheetBounds from here
+
+        return ole_problem(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except ZIP_ERRORS:
         return "Tệp không phải là tệp Excel .xlsx hợp lệ (tệp bị hỏng)."
     # zipfile stops inflating at a member's declared size, so the declared sum bounds the
     # work openpyxl can be made to do.
@@ -63,7 +81,10 @@ def xlsx_archive_problem(data: bytes, *, max_unpacked_bytes: int) -> str | None:
             f"{format_int_vi(max_unpacked_bytes)} byte); có thể là tệp nén độc hại."
         )
     if "xl/workbook.xml" not in {member.filename for member in members}:
-        return "Tệp nén không phải bảng tính Excel .xlsx (có thể là tệp Word hoặc tệp nén khác)."
+        return (
+            "Tệp nén không phải bảng tính Excel .xlsx (có thể là tệp Word hoặc tệp nén khác). "
+            + ACCEPTED_FORMATS
+        )
     return None
 
 
@@ -136,13 +157,14 @@ def sheet_bounds_problem(data: bytes, *, bounds: SheetBounds) -> str | None:
                         problem = _sheet_problem(stream, titles.get(member, member), bounds)
                     if problem:
                         return problem
-    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError):
+    except ZIP_OR_XML_ERRORS:
         return None  # openpyxl then reports the broken file in its own words
     return None
 
 
 def _sheet_problem(stream: IO[bytes], title: str, bounds: SheetBounds) -> str | None:
     cells = 0
+    merged: list[MergedRange] = []
     row_number = column_number = last_column = 0
     for _event, element in ElementTree.iterparse(stream, events=("start",)):
         tag = element.tag
@@ -175,7 +197,46 @@ def _sheet_problem(stream: IO[bytes], title: str, bounds: SheetBounds) -> str | 
                     f"{format_int_vi(bounds.max_cells)} ô; hãy xóa các dòng, cột thừa hoặc "
                     "chia tệp."
                 )
+        elif tag == f"{_NS_MAIN}mergeCell":
+            found = _merged_range(element.get("ref") or "")
+            if found is not None:
+                merged.append(found)
         element.clear()
+    return merged_problem(title, merged, bounds)
+
+
+def _merged_range(reference: str) -> MergedRange | None:
+    first, _, last = reference.partition(":")
+    start, end = _CELL_REF.match(first), _CELL_REF.match(last or first)
+    if start is None or end is None:
+        return None
+    return (
+        int(start.group(2)),
+        _column_number(start.group(1)),
+        int(end.group(2)),
+        _column_number(end.group(1)),
+    )
+
+
+def merged_problem(title: str, ranges: Iterable[MergedRange], bounds: SheetBounds) -> str | None:
+    """Why a sheet's merged ranges are too large, in Vietnamese, or None. A reader fills a
+    merge cell by cell (openpyxl builds a MergedCell for each, the appendix reader maps
+    each to its value), so one merge over a whole sheet is a bomb of its own: every merge
+    must lie within the bounds and together they may cover at most max_cells cells."""
+    covered = 0
+    for min_row, min_col, max_row, max_col in ranges:
+        rows, columns = max_row - min_row + 1, max_col - min_col + 1
+        covered += max(rows, 0) * max(columns, 0)
+        if max_row > bounds.max_rows or max_col > bounds.max_columns or covered > bounds.max_cells:
+            where = (
+                f"{get_column_letter(min(max(min_col, 1), 18278))}{min_row}:"
+                f"{get_column_letter(min(max(max_col, 1), 18278))}{max_row}"
+            )
+            return (
+                f"Các ô gộp của trang tính «{title}» (vùng {where}) vượt giới hạn "
+                f"{format_int_vi(bounds.max_rows)} dòng, {bounds.max_columns} cột hoặc "
+                f"{format_int_vi(bounds.max_cells)} ô; hãy bỏ gộp các ô thừa."
+            )
     return None
 
 
@@ -191,7 +252,7 @@ def has_macros(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return False
 
 

@@ -27,6 +27,7 @@ from indicators.domain.formulas import get_indicator, indicator_parts, ratio_of_
 from indicators.io.appendix_layout import VALUE_COLUMNS, AppendixError, ParsedAppendix
 from indicators.io.appendix_read import appendix_read_xlsx
 from indicators.io.appendix_write import appendix_write_xlsx
+from tests.io.file_formats import ooxml_encrypted
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "hoai_nhon_2023_h1.csv"
 RENAMED = {"received_direct": "received_in_person", "reused_digitized_data": "reused"}
@@ -338,12 +339,14 @@ def test_it_rejects_a_sheet_with_shifted_columns() -> None:
 
 
 def test_it_rejects_random_bytes() -> None:
-    with pytest.raises(AppendixError, match="không phải là tệp Excel"):
-        appendix_read_xlsx(os.urandom(2048))
+    with pytest.raises(AppendixError, match="không phải là bảng tính"):
+        appendix_read_xlsx(os.urandom(2048) + b"\x00")
 
 
-def test_it_rejects_an_encrypted_or_ole_file() -> None:
+def test_it_rejects_an_encrypted_or_damaged_ole_file() -> None:
     with pytest.raises(AppendixError, match="mật khẩu"):
+        appendix_read_xlsx(ooxml_encrypted())
+    with pytest.raises(AppendixError, match=r"\(\.xls\) bị hỏng"):
         appendix_read_xlsx(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
 
 

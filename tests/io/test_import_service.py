@@ -30,6 +30,7 @@ from indicators.models import (
     UnitFigures,
 )
 from tests.base import BaseTestCase
+from tests.io.file_formats import ooxml_encrypted, xls_encrypted
 from tests.io.test_appendix import COUNT_NAMES, build_seed_xlsx, counts_of, load_fixture
 from units.models import AdministrativeUnit, Role
 from units.selectors import unit_by_code
@@ -407,8 +408,9 @@ class BadFileTestCase(ImportCase):
 
     def test_it_refuses_files_that_are_neither_xlsx_nor_csv(self) -> None:
         self.assertRefused(b"%PDF-1.7 ...", "phu-luc.xlsx", "PDF")
-        self.assertRefused(b"\x00\x01\x02binary", "x.csv", "không phải là tệp Excel .xlsx hoặc CSV")
-        self.assertRefused(b"just some words", "x.xlsx", "đuôi Excel")
+        self.assertRefused(b"\x00\x01\x02binary", "x.csv", "không phải là bảng tính")
+        self.assertRefused(b"\x00\x01\x02binary", "x.csv", "LibreOffice .ods và CSV")
+        self.assertRefused(b"just some words", "x.xlsx", "có đuôi .xlsx")
         self.assertRefused(b"just some words\nand more", "x.csv", "không tìm thấy dấu phân cách")
         self.assertRefused(b"a,b,c\n1,2,3\n", "x.csv", "Không nhận ra dòng tiêu đề")
         self.assertRefused("gso_code,received\n1,2".encode("utf-16"), "x.csv", "UTF-8")
@@ -433,8 +435,11 @@ class BadFileTestCase(ImportCase):
         self.assertRefused(out.getvalue(), "x.xlsx", "tệp bị hỏng")
 
     def test_it_refuses_a_password_protected_workbook(self) -> None:
+        self.assertRefused(ooxml_encrypted(), "bao-mat.xlsx", "đặt mật khẩu")
+        self.assertRefused(xls_encrypted(), "bao-mat.xls", "đặt mật khẩu")
+        # A damaged OLE file is not called password-protected: that is another case.
         ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-        self.assertRefused(ole, "bao-mat.xlsx", "đặt mật khẩu")
+        self.assertRefused(ole, "bao-mat.xlsx", "(.xls) bị hỏng")
 
     @override_settings(IMPORT_MAX_BYTES=1000)
     def test_it_refuses_an_oversized_file(self) -> None:

@@ -71,7 +71,8 @@ class ImportViewsTestCase(ImportCase):
         self.login(self.district)
         response = self.upload(b"%PDF-1.4", "phu-luc.pdf")
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "không phải tệp Excel .xlsx hoặc CSV", status_code=400)
+        self.assertContains(response, "Tệp là PDF, không phải bảng tính", status_code=400)
+        self.assertContains(response, "Excel 97–2003 .xls, LibreOffice .ods", status_code=400)
         self.assertFalse(ImportBatch.objects.exists())
 
     def test_it_refuses_a_bad_period_code(self) -> None:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from tests.base import BaseTestCase
+from tests.io.file_formats import excel4_file, ods_with, ooxml_encrypted
 from units.models import AuditAction, AuditEvent, Role, User
 from units.users_import.services import UsersImportRefused, users_import_xlsx
 
@@ -85,6 +86,57 @@ class UsersImportServiceTests(BaseTestCase):
         self.assertEqual(event.details["usernames"], [r[0] for r in GOOD])
         self.assertNotIn(created[0].password, str(event.details))
 
+    def test_it_reads_the_same_list_saved_as_csv_or_ods(self) -> None:
+        def as_text(value: object) -> str:
+            return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
+
+        lines = [";".join(HEADER)] + [";".join(as_text(v) for v in row) for row in GOOD]
+        semicolon_bom = ("\ufeff" + "\r\n".join(lines)).encode("utf-8")
+        table: list[list[object]] = [list(HEADER), *GOOD]
+        cells = "".join(
+            "<table:table-row>"
+            + "".join(
+                f'<table:table-cell office:value-type="string"><text:p>{as_text(v)}</text:p>'
+                "</table:table-cell>"
+                if as_text(v)
+                else "<table:table-cell/>"
+                for v in row
+            )
+            + "</table:table-row>"
+            for row in table
+        )
+        ods = ods_with(f'<table:table table:name="Người dùng">{cells}</table:table>')
+        for data, name in ((semicolon_bom, "nguoi-dung.csv"), (ods, "nguoi-dung.ods")):
+            with self.subTest(name=name):
+                created = users_import_xlsx(data=data, by=self.admin, filename=name)
+                self.assertEqual([c.username for c in created], [r[0] for r in GOOD])
+                hoai_nhon = User.objects.get(username="xa.hoainhon")
+                assert hoai_nhon.unit is not None
+                self.assertEqual(hoai_nhon.unit.name, "Hoài Nhơn")
+                User.objects.filter(username__in=[r[0] for r in GOOD]).delete()
+
+    def test_it_refuses_a_formula_in_an_ods_list(self) -> None:
+        row = "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+            for v in ("xa.moi", "Tên", "", "Công chức cấp xã")
+        )
+        formula = (
+            '<table:table-cell table:formula="of:=21600+64" office:value-type="float"'
+            ' office:value="21664"><text:p>21664</text:p></table:table-cell>'
+        )
+        header = "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+            for v in HEADER
+        )
+        ods = ods_with(
+            f'<table:table table:name="T"><table:table-row>{header}</table:table-row>'
+            f"<table:table-row>{row}{formula}</table:table-row></table:table>"
+        )
+        with self.assertRaises(UsersImportRefused) as caught:
+            users_import_xlsx(data=ods, by=self.admin, filename="a.ods")
+        self.assertIn("cột “mã đơn vị” chứa công thức", caught.exception.errors[0])
+        self.assertFalse(User.objects.filter(username="xa.moi").exists())
+
     def test_it_is_all_or_nothing_with_an_error_per_row(self) -> None:
         rows: list[list[object]] = [
             *GOOD,
@@ -116,7 +168,9 @@ class UsersImportServiceTests(BaseTestCase):
     def test_it_refuses_broken_files_and_headers(self) -> None:
         cases = [
             (b"not a zip", "không phải là tệp Excel"),
-            (b"\xd0\xcf\x11\xe0" + bytes(600), "đặt mật khẩu"),
+            (b"\xd0\xcf\x11\xe0" + bytes(600), "(.xls) bị hỏng"),
+            (ooxml_encrypted(), "đặt mật khẩu"),
+            (excel4_file(), "quá cũ"),
             (zip_bomb(), "quá lớn khi giải nén"),
             (xlsx([], header=HEADER), "không có người dùng nào"),
             (xlsx(GOOD, header=["a", "b", "c", "d", "e", "f"]), "thiếu cột"),

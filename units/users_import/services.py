@@ -1,4 +1,5 @@
-"""Creating users from an .xlsx list: every row is checked (username, email, role, unit of the
+"""Creating users from a list (.xlsx, .xls, .ods or CSV, read by the shared reading layer
+kpi_portal.spreadsheets.tabular): every row is checked (username, email, role, unit of the
 role's level on the date the code is read), one bad row creates nobody, and the random
 initial passwords are returned once."""
 
@@ -8,13 +9,13 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from kpi_portal.spreadsheets.archive import UnreadableXlsx, open_xlsx
 from kpi_portal.spreadsheets.cells import norm_text
+from kpi_portal.spreadsheets.formats import UnreadableTable
+from kpi_portal.spreadsheets.tabular import read_tabular
 from units.audit.services import audit_log
 from units.models import (
     AdministrativeUnit,
@@ -104,57 +105,66 @@ def _date_from(value: object) -> dt.date | None:
     return None
 
 
-def _read_users_sheet(data: bytes) -> list[tuple[int, dict[str, object]]]:
+def _read_users_sheet(
+    data: bytes, filename: str = "nguoi-dung.xlsx"
+) -> list[tuple[int, dict[str, object]]]:
     """The rows of the first sheet as {column: raw value}, keyed by the header row."""
     try:
-        workbook = open_xlsx(
-            data, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES, read_only=True
-        )
-    except UnreadableXlsx as unreadable:
+        tabular = read_tabular(data, filename)
+    except UnreadableTable as unreadable:
+        raise UsersImportRefused([str(unreadable)]) from None
+    if not tabular.sheets:
+        raise UsersImportRefused(["Tệp không có dòng nào."])
+    sheet = tabular.sheets[0]
+    # A formula is refused whatever its result: an .xls/.ods gives its cached value, so it
+    # is marked the way an .xlsx cell shows it ("=…").
+    rows = (
+        [
+            f"={cell.value}"
+            if cell.is_formula and not str(cell.value).startswith("=")
+            else cell.value
+            for cell in row
+        ]
+        for row in sheet.iter_rows()
+    )
+    header = next(rows, None)
+    if header is None:
+        raise UsersImportRefused(["Tệp không có dòng nào."])
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = norm_text(_cell_text(cell))
+        for column, names in USERS_COLUMNS.items():
+            if name in names and column not in positions:
+                positions[column] = index
+    missing = [USERS_COLUMNS[c][0] for c in USERS_COLUMNS if c not in positions]
+    if missing:
         raise UsersImportRefused(
-            [unreadable.problem or "Tệp không phải là tệp Excel .xlsx hợp lệ."]
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise UsersImportRefused(["Tệp không có dòng nào."])
-        positions: dict[str, int] = {}
-        for index, cell in enumerate(header):
-            name = norm_text(_cell_text(cell))
-            for column, names in USERS_COLUMNS.items():
-                if name in names and column not in positions:
-                    positions[column] = index
-        missing = [USERS_COLUMNS[c][0] for c in USERS_COLUMNS if c not in positions]
-        if missing:
+            [
+                "Dòng 1 (tiêu đề) thiếu cột: "
+                + ", ".join(f"“{name}”" for name in missing)
+                + ". Các cột cần có: tên đăng nhập, họ và tên, email, vai trò, mã đơn vị, "
+                "ngày đọc mã."
+            ]
+        )
+    result: list[tuple[int, dict[str, object]]] = []
+    for line, values in enumerate(rows, start=2):
+        if all(_cell_text(v) == "" for v in values):
+            continue
+        if len(result) >= USERS_IMPORT_MAX_ROWS:
             raise UsersImportRefused(
-                [
-                    "Dòng 1 (tiêu đề) thiếu cột: "
-                    + ", ".join(f"“{name}”" for name in missing)
-                    + ". Các cột cần có: tên đăng nhập, họ và tên, email, vai trò, mã đơn vị, "
-                    "ngày đọc mã."
-                ]
+                [f"Tệp có quá {USERS_IMPORT_MAX_ROWS} người dùng; hãy chia thành nhiều tệp."]
             )
-        result: list[tuple[int, dict[str, object]]] = []
-        for line, values in enumerate(rows, start=2):
-            if values is None or all(_cell_text(v) == "" for v in values):
-                continue
-            if len(result) >= USERS_IMPORT_MAX_ROWS:
-                raise UsersImportRefused(
-                    [f"Tệp có quá {USERS_IMPORT_MAX_ROWS} người dùng; hãy chia thành nhiều tệp."]
-                )
-            row: dict[str, object] = {
-                column: values[index] if index < len(values) else None
-                for column, index in positions.items()
-            }
-            result.append((line, row))
-        return result
-    finally:
-        workbook.close()
+        row: dict[str, object] = {
+            column: values[index] if index < len(values) else None
+            for column, index in positions.items()
+        }
+        result.append((line, row))
+    return result
 
 
-def users_parse_xlsx(data: bytes, *, today: dt.date | None = None) -> list[UserRow]:
+def users_parse_xlsx(
+    data: bytes, *, today: dt.date | None = None, filename: str = "nguoi-dung.xlsx"
+) -> list[UserRow]:
     """Check every row of a users list; raise UsersImportRefused with all the problems."""
     from django.contrib.auth.validators import UnicodeUsernameValidator
     from django.core.exceptions import ValidationError
@@ -167,7 +177,7 @@ def users_parse_xlsx(data: bytes, *, today: dt.date | None = None) -> list[UserR
     parsed: list[UserRow] = []
     seen: dict[str, int] = {}
     username_validator = UnicodeUsernameValidator()
-    sheet_rows = _read_users_sheet(data)
+    sheet_rows = _read_users_sheet(data, filename)
     if not sheet_rows:
         raise UsersImportRefused(["Tệp không có người dùng nào (chỉ có dòng tiêu đề)."])
     existing = set(
@@ -281,14 +291,18 @@ def _random_password(user: User) -> str:
 
 
 def users_import_xlsx(
-    *, data: bytes, by: User | None, request: HttpRequest | None = None
+    *,
+    data: bytes,
+    by: User | None,
+    request: HttpRequest | None = None,
+    filename: str = "nguoi-dung.xlsx",
 ) -> list[CreatedUser]:
     """Create every user of the list with a random password, or none of them.
 
     Returns the usernames with their initial passwords: they are shown once and are not
     stored anywhere in clear.
     """
-    rows = users_parse_xlsx(data)
+    rows = users_parse_xlsx(data, filename=filename)
     created: list[CreatedUser] = []
     with transaction.atomic():
         for row in rows:

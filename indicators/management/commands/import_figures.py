@@ -25,12 +25,13 @@ ACTIONS = {"create": "tạo mới", "replace": "thay thế", "unchanged": "khôn
 
 class Command(BaseCommand):
     help = (
-        "Nhập số liệu từ tệp Phụ lục (.xlsx), mẫu nhập của cổng (.xlsx) hoặc CSV. "
+        "Nhập số liệu từ tệp Phụ lục, mẫu nhập của cổng hoặc bảng số liệu (.xlsx, .xls, .ods "
+        "hoặc CSV). "
         "Ví dụ: import_figures phu-luc.xlsx --parent 543 --period 2023-H1-CAL --dry-run"
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("file", help="Đường dẫn tệp .xlsx hoặc .csv.")
+        parser.add_argument("file", help="Đường dẫn tệp .xlsx, .xls, .ods hoặc .csv.")
         add_scope_arguments(parser, parent_help="Mã ĐVHC của đơn vị cấp trên.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Chỉ kiểm tra và in báo cáo, không ghi."
