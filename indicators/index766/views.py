@@ -124,9 +124,9 @@ def index766_csv(request: AuthenticatedRequest) -> HttpResponse:
     with a BOM so that Excel reads the Vietnamese names."""
     choice, scores, _drafts = _scores_of(request)
     if choice.errors or scores is None:
-        return bad_query([choice.error or _("Không có kỳ báo cáo.")])
+        return bad_query([choice.error or str(_("Không có kỳ báo cáo."))])
     if scores.table is None:
-        return bad_query([_("Chưa có bảng điểm Chỉ số 766 nào áp dụng cho kỳ này.")])
+        return bad_query([str(_("Chưa có bảng điểm Chỉ số 766 nào áp dụng cho kỳ này."))])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"chi-so-766-{scores.parent.code}-{scores.period.code}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
