@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from indicators.domain import formulas, index766, periods, rollup
@@ -21,6 +22,7 @@ from indicators.models import (
     PublishedIndex766Score,
     UnitCatalogue,
 )
+from indicators.ranking.selectors import COUNTRY_PAGE_SIZE
 from indicators.selectors import (
     _STATUS_ORDER,
     _least_status,
@@ -37,6 +39,7 @@ __all__ = [
     "Index766Scores",
     "TrendMonth",
     "UnitScore",
+    "country_communes_index766_scores",
     "country_index766_scores",
     "extra_counts_by_unit",
     "index766_scores",
@@ -100,6 +103,8 @@ class Index766Scores:
     rows: list[UnitScore] = field(default_factory=list)
     groups: list[index766.GroupDef] = field(default_factory=list)
     table: index766.RuleTable | None = None
+    # The country's every-commune table: the page shown (ranks over the whole country).
+    page: Page | None = None
 
     def of(self, unit_id: int) -> UnitScore | None:
         return next((r for r in self.rows if r.unit.pk == unit_id), None)
@@ -366,4 +371,65 @@ def country_index766_scores(*, period: Period) -> Index766Scores:
     result.groups = sorted(table.groups, key=lambda g: (g.order, g.code))
     counts = counts_by_subtree(period.start, period.end, root_ids=[p.pk for p in provinces])
     result.rows = _scored_rows(provinces, table=table, period=period, counts=counts, extra={})
+    return result
+
+
+def country_communes_index766_scores(*, period: Period, page: int | str | None) -> Index766Scores:
+    """Every commune of the country (of the structure in force when the period closes),
+    scored on its own figures and ranked over the whole country; `page` is one page of
+    COUNTRY_PAGE_SIZE rows (a bad number gives the nearest page), None every row (the
+    download). Only the communes with figures are scored; the others follow, unranked, in
+    tree order. A fixed number of queries, whatever the number of communes."""
+    rule_set = Index766RuleSet.objects.in_force(period.end)
+    result = Index766Scores(parent=the_country(), period=period, rule_set=rule_set)
+    communes = country_units(UnitLevel.COMMUNE, start=period.start, end=period.end)
+    listed = list(communes.order_by("path").values_list("pk", flat=True))
+    cards: dict[int, tuple[index766.Scorecard, tuple[str, bool], dt.date | None]] = {}
+    if rule_set is not None:
+        table = result.table = rule_set.table()
+        result.groups = sorted(table.groups, key=lambda g: (g.order, g.code))
+        ids = list(
+            period_figures(period.start, period.end)
+            .filter(unit__in=communes.values("pk"))
+            .order_by()
+            .values_list("unit_id", flat=True)
+            .distinct()
+        )
+        standard = counts_by_unit(period.start, period.end, unit_ids=ids)
+        extra = extra_counts_by_unit(period.start, period.end, unit_ids=ids)
+        catalogue = catalogue_by_unit(unit_ids=ids, on=period.end)
+        for pk, figures in standard.items():
+            stated_on, catalogue_counts = catalogue.get(pk, (None, {}))
+            merged = {**figures.counts, **extra.get(pk, {}), **catalogue_counts}
+            card = index766.score_unit(table, merged, level=UnitLevel.COMMUNE)
+            cards[pk] = (card, (figures.status, figures.is_sample), stated_on)
+    position = {pk: number for number, pk in enumerate(listed)}
+    ordered = sorted(
+        listed,
+        key=lambda pk: (
+            pk not in cards or cards[pk][0].score_100 is None,
+            -(cards[pk][0].score_100 or 0) if pk in cards else 0,
+            position[pk],
+        ),
+    )
+    ranks = dict(
+        zip(
+            ordered,
+            competition_ranks([cards[pk][0].score_100 if pk in cards else None for pk in ordered]),
+            strict=True,
+        )
+    )
+    shown = ordered
+    if page is not None:
+        result.page = Paginator(ordered, COUNTRY_PAGE_SIZE).get_page(page)
+        shown = list(result.page.object_list)
+    units = {
+        u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=shown).select_related("parent")
+    }
+    published = published_scores(unit_ids=list(shown), period=period)
+    for pk in shown:
+        row = UnitScore(unit=units[pk], card=None, published=published.get(pk), rank=ranks[pk])
+        if pk in cards:
+            row.card, (row.status, row.is_sample), row.catalogue_on = cards[pk]
+        result.rows.append(row)
     return result

@@ -5,7 +5,7 @@ top, reads through the selectors, render."""
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django import forms
@@ -23,6 +23,7 @@ from indicators.index766.forms import PublishedScoreForm
 from indicators.index766.selectors import (
     Index766Scores,
     UnitScore,
+    country_communes_index766_scores,
     country_index766_scores,
     index766_scores,
     index766_trend,
@@ -42,6 +43,7 @@ from indicators.scope import (
 from indicators.selectors import parents_for_ranking, periods_with_figures
 from kpi_portal.spreadsheets.text import csv_text
 from units.http import AuthenticatedRequest
+from units.models import UnitLevel
 from units.selectors import is_country
 
 TITLE = _("Chỉ số 766 (tính trước)")
@@ -64,12 +66,21 @@ def _bad_filter(request: AuthenticatedRequest, message: str) -> HttpResponse:
 VIEWS = ("", "summary")
 
 
+# What the country is scored on: its provinces ("") or every commune, 100 to a page.
+COUNTRY_TIERS = ("", UnitLevel.COMMUNE.value)
+TIER_ERROR = _(
+    "Cả nước được xếp theo cấp tỉnh hoặc toàn bộ cấp xã (tier=commune); "
+    "“%(tier)s” không phải một cấp."
+)
+
+
 def _scores_of(
-    request: AuthenticatedRequest,
+    request: AuthenticatedRequest, *, whole: bool = False
 ) -> tuple[ScopeChoice, Index766Scores | None, bool]:
     """The scope the query names (or the defaults: the user's unit, the country for
     those who see every unit) and the pre-run of its units; None when there is no period,
-    no parent, or the period could not be read (the choice holds the message)."""
+    no parent, or the period could not be read (the choice holds the message). For the
+    country, ?tier=commune is every commune, one page of it unless `whole`."""
     user = request.user
     fallback = the_whole_country if user.sees_everything else first_ranked_parent
     choice = scope_or_defaults(request.GET, user=user, fallback=fallback, count=True, country=True)
@@ -78,7 +89,14 @@ def _scores_of(
         return choice, None, include_drafts
     parent, period = require_unit(user, choice.parent), choice.period
     if is_country(parent):
-        # The provinces on their whole subtrees; drafts are each unit's own, left out.
+        # Drafts are each unit's own work in progress: the country leaves them out.
+        tier = request.GET.get("tier", "")
+        if tier not in COUNTRY_TIERS:
+            message = str(TIER_ERROR % {"tier": tier[:20]})
+            return replace(choice, errors={**choice.errors, "tier": message}), None, False
+        if tier:
+            page = None if whole else request.GET.get("page") or 1
+            return choice, country_communes_index766_scores(period=period, page=page), False
         return choice, country_index766_scores(period=period), False
     scores = index766_scores(parent=parent, period=period, include_drafts=include_drafts)
     return choice, scores, include_drafts
@@ -88,18 +106,23 @@ def _scores_of(
 def index766_page(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     choice, scores, include_drafts = _scores_of(request)
-    if "period" in choice.errors:
-        return _bad_filter(request, choice.errors["period"])
+    for key in ("period", "tier"):
+        if key in choice.errors:
+            return _bad_filter(request, choice.errors[key])
     if scores is None:
         return render(request, "indicators/no_data.html")
     view = request.GET.get("view", "")
     view = view if view in VIEWS else ""
     parent, period = scores.parent, scores.period
     visible = user.visible_units()
+    without_page = request.GET.copy()
+    without_page.pop("page", None)
     context = {
         "title": TITLE,
         "choice": choice,
         "scores": scores,
+        "tier": request.GET.get("tier", "") if is_country(parent) else "",
+        "query_without_page": without_page.urlencode(),
         "summary_rows": worst_first(scores) if view == "summary" else [],
         "view": view,
         "is_country": is_country(parent),
@@ -122,7 +145,7 @@ def index766_page(request: AuthenticatedRequest) -> HttpResponse:
 def index766_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The page's table as CSV (the columns of `manage.py index766 --format csv`), UTF-8
     with a BOM so that Excel reads the Vietnamese names."""
-    choice, scores, _drafts = _scores_of(request)
+    choice, scores, _drafts = _scores_of(request, whole=True)
     if choice.errors or scores is None:
         return bad_query([choice.error or str(_("Không có kỳ báo cáo."))])
     if scores.table is None:

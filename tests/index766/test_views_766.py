@@ -14,7 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators.domain import index766, periods
-from indicators.index766.selectors import country_index766_scores, index766_trend
+from indicators.index766.selectors import (
+    country_communes_index766_scores,
+    country_index766_scores,
+    index766_trend,
+)
 from indicators.models import FiguresStatus, Period, UnitFigures
 from tests.base import H1_2023
 from tests.index766.test_pages import COUNTS, PERIOD, SCORE_A, SCORE_B, Index766TestCase
@@ -141,6 +145,44 @@ class CountryTests(Index766TestCase):
         self.enter(unit_by_code("21637", on=H1_2023), COUNTS)
         with self.assertNumQueries(len(before.captured_queries)):
             self.client.get(url)
+
+    def test_every_commune_of_the_country_is_ranked_one_page_at_a_time(self) -> None:
+        self.login(self.admin)
+        url = f"/chi-so-766/?parent=VN&period={PERIOD}&tier=commune"
+        with CaptureQueriesContext(connection) as before:
+            response = self.client.get(url)
+        queries = len(before.captured_queries)  # the next request empties the log
+        assert response.status_code == 200
+        html = unescape(response.content.decode())
+        table = html[html.index('id="index766-table"') :]
+        assert table.index("Hoài Đức") < table.index("Bồng Sơn")
+        assert "91,67" in table and "88,59" in table
+        assert f'href="/chi-so-766/{self.hoai_duc.pk}/?period={PERIOD}' in html
+        pages = int(html.split('data-pages="')[1].split('"')[0])
+        communes = country_communes_index766_scores(period=self.period, page=None).rows
+        assert pages == -(-len(communes) // 100) and pages > 1
+        assert table[: table.index("</table>")].count('<tr data-code="') == 100
+        last = self.client.get(url + f"&page={pages}")
+        assert 'rel="prev"' in last.content.decode()
+        self.enter(unit_by_code("21637", on=H1_2023), COUNTS)
+        with self.assertNumQueries(queries):
+            self.client.get(url)
+
+    def test_the_country_download_holds_every_commune(self) -> None:
+        self.login(self.admin)
+        response = self.client.get(f"/chi-so-766/csv/?parent=VN&period={PERIOD}&tier=commune")
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:])))
+        totals = [r for r in rows[1:] if r[3] == "total"]
+        communes = country_communes_index766_scores(period=self.period, page=None).rows
+        assert len(totals) == len(communes) > 100
+        assert totals[0][0] == self.hoai_duc.code and totals[0][4] == str(SCORE_A)
+
+    def test_an_unknown_tier_is_a_clear_message(self) -> None:
+        self.login(self.admin)
+        response = self.client.get(f"/chi-so-766/?parent=VN&period={PERIOD}&tier=huyen")
+        assert response.status_code == 400
+        assert "không phải một cấp" in unescape(response.content.decode())
 
     def test_others_cannot_ask_for_the_country(self) -> None:
         self.login(self.district)
