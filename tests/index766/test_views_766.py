@@ -180,9 +180,14 @@ class CountryTests(Index766TestCase):
 
     def test_an_unknown_tier_is_a_clear_message(self) -> None:
         self.login(self.admin)
-        response = self.client.get(f"/chi-so-766/?parent=VN&period={PERIOD}&tier=huyen")
+        url = f"/chi-so-766/?parent=VN&period={PERIOD}&tier=<img src=x>"
+        response = self.client.get(url)
         assert response.status_code == 400
         assert "không phải một cấp" in unescape(response.content.decode())
+        assert "<img src=x>" not in response.content.decode()
+        csv_response = self.client.get(url.replace("/chi-so-766/", "/chi-so-766/csv/"))
+        assert csv_response.status_code == 400
+        assert csv_response["Content-Type"].startswith("text/plain")
 
     def test_others_cannot_ask_for_the_country(self) -> None:
         self.login(self.district)
