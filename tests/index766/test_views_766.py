@@ -283,3 +283,17 @@ class TrendTests(Index766TestCase):
         UnitFigures.objects.filter(unit=self.bong_son, period__kind="M").delete()
         with self.assertNumQueries(len(three.captured_queries)):
             self.client.get(url)
+
+
+class PinnedQueryCountTests(Index766TestCase):
+    """The map and the red/green view read what the table reads (the unit rows carry their
+    points): the page costs what it cost before them (16); the unit page adds the trend's
+    fixed 5 (months, figures, catalogue, the versions with their groups and indicators)."""
+
+    def test_the_pages_query_counts_are_pinned(self) -> None:
+        self.login(self.district)
+        for url in (PAGE, PAGE + "&view=summary"):
+            with self.assertNumQueries(16):
+                self.client.get(url)
+        with self.assertNumQueries(17):
+            self.client.get(f"/chi-so-766/{self.bong_son.pk}/?period={PERIOD}")
