@@ -81,4 +81,13 @@ def test_it_opens_a_communes_766_page_from_its_point_on_the_map(
     expect(page.locator("#index766-total")).to_contain_text("Tổng điểm tính trước")
     trend = page.locator("#index766-trend-chart")
     expect(trend).to_have_attribute("data-rendered", "true")
+
+    # On a phone: the chairman's red/green view, the map within the screen's width.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/chi-so-766/?parent=52&period={OCTOBER}&view=summary")
+    expect(page.locator("#index766-summary .cell-missed").first).to_be_visible()
+    expect(chart).to_have_attribute("data-rendered", "true")
+    box = chart.bounding_box()
+    assert box is not None and box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert outside_requests == []
