@@ -20,6 +20,8 @@ ROUTES = (
     "indicators:ranking",
     "indicators:figures_list",
     "indicators:dispatch",
+    "indicators:index766",
+    "indicators:index766_csv",
 )
 
 

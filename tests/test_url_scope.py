@@ -577,6 +577,7 @@ class URLScopeTestCase(BaseTestCase):
             "indicators:export_xlsx": list_page("indicators:export_xlsx"),
             "indicators:export_csv": list_page("indicators:export_csv"),
             "indicators:index766": list_page("indicators:index766"),
+            "indicators:index766_csv": list_page("indicators:index766_csv"),
             "indicators:index766_unit": unit_urls("indicators:index766_unit"),
         }
 
@@ -729,6 +730,7 @@ class URLScopeTestCase(BaseTestCase):
             "export_csv",
             "import_template",
             "reminders_csv",
+            "index766_csv",
         ):
             response = self.client.get(
                 reverse(f"indicators:{name}"),

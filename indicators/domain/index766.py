@@ -410,3 +410,77 @@ def score_unit(table: RuleTable, counts: Counts, *, level: str = "") -> Scorecar
 
 def format_score_vi(value: Decimal | None) -> str:
     return format_decimal_vi(value) if value is not None else "—"
+
+
+# --------------------------------------------------------------------------- bands, red/green
+
+
+# The portal's own bands of the 100-point score for the map: no official grade bands were
+# found in any source (see INDEX766.md), so these are this portal's and say so. Each band
+# has its own marker shape beside its colour (Okabe-Ito colours, readable with the common
+# colour-vision deficiencies), so the map also reads in black and white.
+@dataclass(frozen=True, kw_only=True)
+class ScoreBand:
+    key: str
+    label_vi: str
+    lower: Decimal | None  # the band holds scores >= lower (None: not computable)
+    colour: str
+    symbol: str  # a Plotly marker symbol
+
+
+SCORE_BANDS: tuple[ScoreBand, ...] = (
+    ScoreBand(
+        key="from_90", label_vi="● Từ 90 điểm", lower=Decimal(90), colour="#0072b2", symbol="circle"
+    ),
+    ScoreBand(
+        key="from_80",
+        label_vi="■ 80 – dưới 90",
+        lower=Decimal(80),
+        colour="#56b4e9",
+        symbol="square",
+    ),
+    ScoreBand(
+        key="from_65",
+        label_vi="▲ 65 – dưới 80",
+        lower=Decimal(65),
+        colour="#e69f00",
+        symbol="triangle-up",
+    ),
+    ScoreBand(key="below_65", label_vi="✘ Dưới 65", lower=Decimal(0), colour="#d55e00", symbol="x"),
+    ScoreBand(
+        key="not_computable",
+        label_vi="– Không tính được",
+        lower=None,
+        colour="#8c959f",
+        symbol="line-ew-open",
+    ),
+)
+
+
+def score_band(score_100: Decimal | None) -> ScoreBand:
+    """The band of a score on the 100-point scale; "not computable" without one."""
+    if score_100 is not None:
+        for band in SCORE_BANDS:
+            if band.lower is not None and score_100 >= band.lower:
+                return band
+    return SCORE_BANDS[-1]
+
+
+# The chairman's red/green of a group: red when it loses more than this share of the
+# points that could be computed in it (10 %: a group of 20 points losing more than 2),
+# green otherwise, grey when none of its indicators could be computed. The portal's own
+# rule, as the bands are.
+GROUP_RED_SHARE = Decimal("0.10")
+
+
+class GroupColour(StrEnum):
+    GREEN = "met"
+    RED = "missed"
+    GREY = "no_data"
+
+
+def group_colour(group: GroupScore) -> GroupColour:
+    if not group.counted_max:
+        return GroupColour.GREY
+    lost = group.counted_max - group.points
+    return GroupColour.RED if lost > group.counted_max * GROUP_RED_SHARE else GroupColour.GREEN

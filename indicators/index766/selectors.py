@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
-from indicators.domain import index766
+from indicators.domain import formulas, index766, periods, rollup
 from indicators.domain.ranking import competition_ranks
 from indicators.models import (
     Index766RuleSet,
@@ -21,14 +22,28 @@ from indicators.models import (
     PublishedIndex766Score,
     UnitCatalogue,
 )
-from indicators.selectors import children_for_ranking, counts_by_unit, period_figures
+from indicators.ranking.selectors import COUNTRY_PAGE_SIZE
+from indicators.selectors import (
+    _STATUS_ORDER,
+    _least_status,
+    _root_id,
+    children_for_ranking,
+    counts_by_unit,
+    entered_figures,
+    period_figures,
+)
 from units.models import AdministrativeUnit, UnitLevel
+from units.selectors import country_units, the_country
 
 __all__ = [
     "Index766Scores",
+    "TrendMonth",
     "UnitScore",
+    "country_communes_index766_scores",
+    "country_index766_scores",
     "extra_counts_by_unit",
     "index766_scores",
+    "index766_trend",
 ]
 
 
@@ -88,6 +103,8 @@ class Index766Scores:
     rows: list[UnitScore] = field(default_factory=list)
     groups: list[index766.GroupDef] = field(default_factory=list)
     table: index766.RuleTable | None = None
+    # The country's every-commune table: the page shown (ranks over the whole country).
+    page: Page | None = None
 
     def of(self, unit_id: int) -> UnitScore | None:
         return next((r for r in self.rows if r.unit.pk == unit_id), None)
@@ -177,21 +194,242 @@ def index766_scores(
     extra = extra_counts_by_unit(
         period.start, period.end, unit_ids=ids, include_drafts=include_drafts
     )
+    result.rows = _scored_rows(
+        scored,
+        table=table,
+        period=period,
+        counts={pk: (c.counts, c.status, c.is_sample) for pk, c in standard.items()},
+        extra=extra,
+    )
+    return result
+
+
+def _scored_rows(
+    units: list[AdministrativeUnit],
+    *,
+    table: index766.RuleTable,
+    period: Period,
+    counts: dict[int, tuple[dict[str, int | None], str, bool]],
+    extra: dict[int, dict[str, int | None]],
+) -> list[UnitScore]:
+    """Each unit scored from its counts (standard, extra, its catalogue as of the period's
+    end), with the published score beside it, ranked (two queries)."""
+    ids = [u.pk for u in units]
     catalogue = catalogue_by_unit(unit_ids=ids, on=period.end)
     published = published_scores(unit_ids=ids, period=period)
     rows = []
-    for unit in scored:
-        figures = standard.get(unit.pk)
+    for unit in units:
+        figures = counts.get(unit.pk)
         stated_on, catalogue_counts = catalogue.get(unit.pk, (None, {}))
         row = UnitScore(unit=unit, card=None, published=published.get(unit.pk))
         if figures is not None:
-            counts = {**figures.counts, **extra.get(unit.pk, {}), **catalogue_counts}
-            row.card = index766.score_unit(table, counts, level=unit.level)
-            row.status, row.is_sample = figures.status, figures.is_sample
+            standard, status, is_sample = figures
+            merged = {**standard, **extra.get(unit.pk, {}), **catalogue_counts}
+            row.card = index766.score_unit(table, merged, level=unit.level)
+            row.status, row.is_sample = status, is_sample
             row.catalogue_on = stated_on
         rows.append(row)
     for row, rank in zip(rows, competition_ranks([r.score_100 for r in rows]), strict=True):
         row.rank = rank
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.path))
-    result.rows = rows
+    return rows
+
+
+@dataclass
+class TrendMonth:
+    """One month of a unit's trend: its scorecard (None without figures) and the version
+    of the rules it was scored with."""
+
+    period: periods.PeriodSpec
+    card: index766.Scorecard | None = None
+    version: str = ""
+
+
+def trend_months(period: Period, *, months: int = 12) -> list[periods.PeriodSpec]:
+    """The `months` months (in the period's convention) up to the one holding its end."""
+    convention = periods.Convention(period.convention)
+    last = periods.reporting_period_containing(period.end, periods.PeriodKind.MONTH, convention)
+    assert last.year is not None and last.number is not None
+    index = last.year * 12 + last.number - 1
+    return [
+        periods.month(number // 12, number % 12 + 1, convention)
+        for number in range(index - months + 1, index + 1)
+    ]
+
+
+def index766_trend(
+    *, unit: AdministrativeUnit, period: Period, include_drafts: bool = False, months: int = 12
+) -> list[TrendMonth]:
+    """The unit's pre-run month by month over the last `months` months up to `period`'s
+    end, each scored by the version in force at its end. Set-based, a fixed number of
+    queries (6) whatever the number of months: the months' stored rows, the unit's figures
+    of those months (a month is entered whole, so its row is its roll-up), its catalogue
+    statements, and every version of the rules (with its groups and indicators). Months
+    nobody stored or the unit did not report are gaps, never zero."""
+    specs = trend_months(period, months=months)
+    stored = {p.code: p for p in Period.objects.filter(code__in=[s.code for s in specs])}
+    figures = {
+        f.period_id: f
+        for f in entered_figures(include_drafts=include_drafts).filter(
+            unit=unit, period__in=list(stored.values())
+        )
+    }
+    statements = list(
+        UnitCatalogue.objects.filter(unit=unit, stated_on__lte=period.end).order_by("-stated_on")
+    )
+    versions = list(
+        Index766RuleSet.objects.filter(valid_from__lte=period.end)
+        .order_by("-valid_from", "-pk")
+        .prefetch_related("groups__indicators")
+    )
+    tables: dict[int, index766.RuleTable] = {}
+    result = []
+    for spec in specs:
+        month = stored.get(spec.code)
+        row = TrendMonth(period=spec)
+        rule_set = next((v for v in versions if v.valid_from <= spec.end), None)
+        found = figures.get(month.pk) if month is not None else None
+        if found is not None and rule_set is not None:
+            table = tables.setdefault(rule_set.pk, rule_set.table())
+            own = found.counts()
+            counts = rollup.rolled_counts(
+                sums=own,
+                first={"carried_over": own["carried_over"], "total": own["total"]},
+                pieces=1,
+            )
+            catalogue = next((s.counts() for s in statements if s.stated_on <= spec.end), {})
+            row.card = index766.score_unit(
+                table, {**counts, **found.extra_counts(), **catalogue}, level=unit.level
+            )
+            row.version = rule_set.version
+        result.append(row)
+    return result
+
+
+def counts_by_subtree(
+    start: dt.date, end: dt.date, *, root_ids: list[int]
+) -> dict[int, tuple[dict[str, int | None], str, bool]]:
+    """Every count summed over each root's whole subtree (its desk, districts, communes
+    and agencies) over [start, end], from the figures that make up the period, as
+    parts_by_subtree sums the rates' parts: flows summed; the stock carried over from the
+    pieces that open the period, the total rebuilt from it; an extra count only when
+    every piece of the subtree reports it (a province is not scored on the half of its
+    communes that count synced dossiers), "in progress within deadline" from the pieces
+    that close the period. With the least advanced status and whether any of it is
+    sample. One query grouped by the root, whatever the number of units."""
+    aggregates: dict[str, Any] = {
+        "pieces": Count("pk"),
+        "least_status": _least_status(),
+        "samples": Count("pk", filter=Q(is_sample=True)),
+        "opening_carried_over": Sum("carried_over", filter=Q(period__start=start)),
+    }
+    for name in formulas.COUNT_FIELDS:
+        aggregates[f"sum_{name}"] = Sum(name)
+    for name in index766.EXTRA_COUNT_FIELDS:
+        closing = Q(period__end=end) if name in index766.EXTRA_STOCK_FIELDS else Q()
+        aggregates[f"sum_{name}"] = Sum(name, filter=closing)
+        aggregates[f"n_{name}"] = Count(name, filter=closing)
+        aggregates[f"of_{name}"] = Count("pk", filter=closing)
+    rows = (
+        period_figures(start, end)
+        .annotate(root_id=_root_id())
+        .filter(root_id__in=root_ids)
+        .order_by()
+        .values("root_id")
+        .annotate(**aggregates)
+    )
+    result: dict[int, tuple[dict[str, int | None], str, bool]] = {}
+    for row in rows:
+        counts = rollup.rolled_counts(
+            sums={name: row[f"sum_{name}"] for name in formulas.COUNT_FIELDS},
+            first={"carried_over": row["opening_carried_over"], "total": row["sum_total"]},
+            # Rebuilt from the opening stock and the flows whenever the subtree has more
+            # than one row; one row keeps its own total.
+            pieces=row["pieces"],
+        )
+        for name in index766.EXTRA_COUNT_FIELDS:
+            complete = row[f"of_{name}"] and row[f"n_{name}"] == row[f"of_{name}"]
+            counts[name] = row[f"sum_{name}"] if complete else None
+        status = _STATUS_ORDER[row["least_status"]]
+        result[row["root_id"]] = (counts, status, row["samples"] > 0)
+    return result
+
+
+def country_index766_scores(*, period: Period) -> Index766Scores:
+    """The provinces of the country (of the structure in force when the period closes),
+    each scored at province level on the counts of its whole subtree, ranked; drafts left
+    out (as the ranking's country table). A fixed number of queries."""
+    rule_set = Index766RuleSet.objects.in_force(period.end)
+    provinces = list(
+        country_units(UnitLevel.PROVINCE, start=period.start, end=period.end).order_by("path")
+    )
+    result = Index766Scores(parent=the_country(), period=period, rule_set=rule_set)
+    if rule_set is None:
+        result.rows = [UnitScore(unit=u, card=None) for u in provinces]
+        return result
+    table = result.table = rule_set.table()
+    result.groups = sorted(table.groups, key=lambda g: (g.order, g.code))
+    counts = counts_by_subtree(period.start, period.end, root_ids=[p.pk for p in provinces])
+    result.rows = _scored_rows(provinces, table=table, period=period, counts=counts, extra={})
+    return result
+
+
+def country_communes_index766_scores(*, period: Period, page: int | str | None) -> Index766Scores:
+    """Every commune of the country (of the structure in force when the period closes),
+    scored on its own figures and ranked over the whole country; `page` is one page of
+    COUNTRY_PAGE_SIZE rows (a bad number gives the nearest page), None every row (the
+    download). Only the communes with figures are scored; the others follow, unranked, in
+    tree order. A fixed number of queries, whatever the number of communes."""
+    rule_set = Index766RuleSet.objects.in_force(period.end)
+    result = Index766Scores(parent=the_country(), period=period, rule_set=rule_set)
+    communes = country_units(UnitLevel.COMMUNE, start=period.start, end=period.end)
+    listed = list(communes.order_by("path").values_list("pk", flat=True))
+    cards: dict[int, tuple[index766.Scorecard, tuple[str, bool], dt.date | None]] = {}
+    if rule_set is not None:
+        table = result.table = rule_set.table()
+        result.groups = sorted(table.groups, key=lambda g: (g.order, g.code))
+        ids = list(
+            period_figures(period.start, period.end)
+            .filter(unit__in=communes.values("pk"))
+            .order_by()
+            .values_list("unit_id", flat=True)
+            .distinct()
+        )
+        standard = counts_by_unit(period.start, period.end, unit_ids=ids)
+        extra = extra_counts_by_unit(period.start, period.end, unit_ids=ids)
+        catalogue = catalogue_by_unit(unit_ids=ids, on=period.end)
+        for pk, figures in standard.items():
+            stated_on, catalogue_counts = catalogue.get(pk, (None, {}))
+            merged = {**figures.counts, **extra.get(pk, {}), **catalogue_counts}
+            card = index766.score_unit(table, merged, level=UnitLevel.COMMUNE)
+            cards[pk] = (card, (figures.status, figures.is_sample), stated_on)
+    position = {pk: number for number, pk in enumerate(listed)}
+    ordered = sorted(
+        listed,
+        key=lambda pk: (
+            pk not in cards or cards[pk][0].score_100 is None,
+            -(cards[pk][0].score_100 or 0) if pk in cards else 0,
+            position[pk],
+        ),
+    )
+    ranks = dict(
+        zip(
+            ordered,
+            competition_ranks([cards[pk][0].score_100 if pk in cards else None for pk in ordered]),
+            strict=True,
+        )
+    )
+    shown = ordered
+    if page is not None:
+        result.page = Paginator(ordered, COUNTRY_PAGE_SIZE).get_page(page)
+        shown = list(result.page.object_list)
+    units = {
+        u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=shown).select_related("parent")
+    }
+    published = published_scores(unit_ids=list(shown), period=period)
+    for pk in shown:
+        row = UnitScore(unit=units[pk], card=None, published=published.get(pk), rank=ranks[pk])
+        if pk in cards:
+            row.card, (row.status, row.is_sample), row.catalogue_on = cards[pk]
+        result.rows.append(row)
     return result

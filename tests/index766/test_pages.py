@@ -176,7 +176,8 @@ class PageTests(Index766TestCase):
             self.enter(unit_by_code(code, on=H1_2023), COUNTS)
         with CaptureQueriesContext(connection) as five:
             response = self.client.get(self.url())
-        assert unescape(response.content.decode()).count("91,67") == 4
+        html = unescape(response.content.decode())
+        assert html[html.index('id="index766-table"') :].count("91,67") == 4
         assert len(five.captured_queries) == len(two.captured_queries)
         with self.assertNumQueries(len(two.captured_queries)):
             self.client.get(self.url())

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.domain import formatting, index766
-from indicators.index766.selectors import UnitScore, index766_scores
+from indicators.index766 import downloads
+from indicators.index766.downloads import COLUMNS
+from indicators.index766.selectors import index766_scores
 from indicators.scope import add_scope_arguments, command_scope
-
-COLUMNS = ["unit_code", "unit", "group", "indicator", "ratio", "points", "max_points", "state"]
-TOTAL = "total"
 
 
 class Command(BaseCommand):
@@ -43,9 +40,7 @@ class Command(BaseCommand):
                 f"Chưa có bảng điểm Chỉ số 766 nào áp dụng cho kỳ {scope.period.label_vi}."
             )
         machine = options["format"] == "csv"
-        number = _plain if machine else _vi
-        rows = [r for row in scores.rows for r in _indicator_rows(row, scores.table, number)]
-        rows += [_total_row(row, number) for row in scores.rows]
+        rows = downloads.table_rows(scores, machine=machine)
         if machine:
             # CSV is for machines and spreadsheets: dot decimals, states as codes.
             writer = csv.writer(self.stdout, lineterminator="\n")
@@ -67,51 +62,3 @@ class Command(BaseCommand):
                 for i, (cell, width) in enumerate(zip(r, widths, strict=True))
             ]
             self.stdout.write("  ".join(cells).rstrip())
-
-
-def _plain(value: Decimal | None) -> str:
-    return "" if value is None else str(value.quantize(Decimal("0.01")))
-
-
-def _vi(value: Decimal | None) -> str:
-    return "" if value is None else formatting.format_decimal_vi(value)
-
-
-def _indicator_rows(row: UnitScore, table: index766.RuleTable, number: Any) -> list[list[str]]:
-    """One line per indicator; a unit without figures has every count missing."""
-    if row.card is not None:
-        scores = row.card.scores
-    else:
-        scores = [
-            index766.IndicatorScore(rule=r, state=index766.ScoreState.MISSING_COUNTS)
-            for g in sorted(table.groups, key=lambda g: (g.order, g.code))
-            for r in sorted(table.rules, key=lambda r: (r.order, r.code))
-            if r.group_code == g.code
-        ]
-    return [
-        [
-            row.unit.code,
-            row.unit.full_name,
-            s.rule.group_code,
-            s.rule.code,
-            number(s.ratio),
-            number(s.points),
-            number(s.max_points),
-            s.state.value,
-        ]
-        for s in scores
-    ]
-
-
-def _total_row(row: UnitScore, number: Any) -> list[str]:
-    computed = row.card is not None and row.card.counted_max > 0
-    return [
-        row.unit.code,
-        row.unit.full_name,
-        TOTAL,
-        TOTAL,
-        number(row.score_100),
-        number(row.points) if computed else "",
-        number(row.counted_max) if computed else "",
-        (index766.ScoreState.COMPUTED if computed else index766.ScoreState.MISSING_COUNTS).value,
-    ]
