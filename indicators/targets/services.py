@@ -30,6 +30,7 @@ from indicators.targets.selectors import (
 )
 from units.audit.services import audit_log
 from units.models import AdministrativeUnit, AuditAction, UnitLevel, User
+from units.selectors import is_country
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,14 @@ class ComputedTarget:
 
 
 def _units_for_plan(parent: AdministrativeUnit, year: int) -> list[AdministrativeUnit]:
-    """The parent's own desk and its territorial children that exist in the plan year."""
+    """The parent's own desk and its territorial children that exist in the plan year; for
+    the whole country (units.selectors.the_country), every territorial unit of the year,
+    provinces, districts and communes of either structure. One query."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    children = (
-        AdministrativeUnit.objects.filter(parent=parent)
-        .exclude(level=UnitLevel.AGENCY)
-        .valid_during(start, end)
-        .order_by("level", "name")
-    )
-    return [parent, *children]
+    units = AdministrativeUnit.objects.exclude(level=UnitLevel.AGENCY).valid_during(start, end)
+    if is_country(parent):
+        return list(units.order_by("path"))
+    return [parent, *units.filter(parent=parent).order_by("level", "name")]
 
 
 def targets_compute(
@@ -94,33 +94,57 @@ def _baseline(result: YearResult, published: PublishedResult | None) -> tuple[De
     return None, result.note
 
 
+# Rows per INSERT/UPDATE statement: a whole country's targets (~130.000) in bounded memory
+# and statements, while a province's plan (a few thousand) is one statement of each.
+_WRITE_BATCH = 2000
+_RULE_FIELDS = ("value", "source", "branch", "baseline", "national_minimum", "baseline_note")
+
+
 @transaction.atomic
 def targets_apply(
     *, plan: TargetPlan, parent: AdministrativeUnit, include_drafts: bool = False
 ) -> list[ComputedTarget]:
-    """Compute and store rule targets; manual overrides are kept as they are."""
+    """Compute and store rule targets; manual overrides are kept as they are.
+
+    Set-based: the plan's existing targets are read in one query, the new ones inserted
+    and the changed ones updated in batches of _WRITE_BATCH (a target whose rule values
+    did not change is not written), so the number of queries does not grow with the
+    number of units up to a batch."""
     computed = targets_compute(plan=plan, parent=parent, include_drafts=include_drafts)
-    manual = set(
-        Target.objects.filter(plan=plan, source=TargetSource.MANUAL).values_list(
-            "unit_id", "indicator_id"
+    unit_ids = {item.unit.pk for item in computed}
+    existing = {
+        (target.unit_id, target.indicator_id): target
+        for target in Target.objects.filter(plan=plan).only(
+            "pk", "unit_id", "indicator_id", *_RULE_FIELDS
         )
-    )
+        if target.unit_id in unit_ids
+    }
+    now = timezone.now()
+    new: list[Target] = []
+    changed: list[Target] = []
     for item in computed:
-        if (item.unit.pk, item.indicator.pk) in manual:
+        decision = item.decision
+        values = {
+            "value": decision.target,
+            "source": TargetSource.RULE,
+            "branch": decision.branch.value,
+            "baseline": decision.baseline,
+            "national_minimum": decision.national_minimum,
+            "baseline_note": item.baseline_note[:300],
+        }
+        target = existing.get((item.unit.pk, item.indicator.pk))
+        if target is None:
+            new.append(Target(plan=plan, unit=item.unit, indicator=item.indicator, **values))
             continue
-        Target.objects.update_or_create(
-            plan=plan,
-            unit=item.unit,
-            indicator=item.indicator,
-            defaults={
-                "value": item.decision.target,
-                "source": TargetSource.RULE,
-                "branch": item.decision.branch.value,
-                "baseline": item.decision.baseline,
-                "national_minimum": item.decision.national_minimum,
-                "baseline_note": item.baseline_note,
-            },
-        )
+        if target.source == TargetSource.MANUAL:
+            continue
+        if any(getattr(target, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(target, name, value)
+            target.updated_at = now
+            changed.append(target)
+    Target.objects.bulk_create(new, batch_size=_WRITE_BATCH)
+    Target.objects.bulk_update(changed, [*_RULE_FIELDS, "updated_at"], batch_size=_WRITE_BATCH)
     return computed
 
 
@@ -142,7 +166,7 @@ def targets_apply_tiers(*, plan: TargetPlan) -> int:
             t.unit_id: t
             for t in Target.objects.filter(plan=plan, indicator=tier.indicator, unit__in=units)
         }
-        new = []
+        new, changed = [], []
         for unit in units:
             target = existing.get(unit.pk)
             if target is None:
@@ -156,11 +180,11 @@ def targets_apply_tiers(*, plan: TargetPlan) -> int:
                     )
                 )
             elif target.source == TargetSource.INHERITED and target.value != tier.value:
-                target.value = tier.value
-                target.save(update_fields=["value", "updated_at"])
-                written += 1
-        Target.objects.bulk_create(new)
-        written += len(new)
+                target.value, target.updated_at = tier.value, timezone.now()
+                changed.append(target)
+        Target.objects.bulk_create(new, batch_size=_WRITE_BATCH)
+        Target.objects.bulk_update(changed, ["value", "updated_at"], batch_size=_WRITE_BATCH)
+        written += len(new) + len(changed)
     return written
 
 
