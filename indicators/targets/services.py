@@ -58,28 +58,56 @@ def targets_compute(
 ) -> list[ComputedTarget]:
     """Apply the Phổ Ninh principle of `plan` to `parent` and its children (no writes).
     Last year's results of every unit are read at once (a fixed number of queries)."""
-    minimums = list(PlanMinimum.objects.filter(plan=plan).select_related("indicator"))
-    indicators = [minimum.indicator for minimum in minimums]
-    units = _units_for_plan(parent, plan.year)
-    yearly = yearly_results_of(
-        units=units, indicators=indicators, year=plan.year - 1, include_drafts=include_drafts
-    )
-    published = published_results_of(units=units, year=plan.year - 1)
-    results: list[ComputedTarget] = []
-    for unit in units:
-        for minimum in minimums:
-            baseline, note = _baseline(
-                yearly[unit.pk][minimum.indicator.pk],
-                published.get((unit.pk, minimum.indicator.pk)),
-            )
-            decision = rules.phoninh_target(
-                baseline=baseline,
-                national_minimum=minimum.value,
-                uplift=plan.uplift,
-                mode=rules.UpliftMode(plan.uplift_mode),
-            )
-            computed = ComputedTarget(unit, minimum.indicator, decision, note, plan.year)
-            results.append(computed)
+    return _compute_plans([(plan, _units_for_plan(parent, plan.year))], include_drafts)[0]
+
+
+def _compute_plans(
+    plans: list[tuple[TargetPlan, list[AdministrativeUnit]]], include_drafts: bool
+) -> list[list[ComputedTarget]]:
+    """The rule of each plan for its units, last year's results of all of them read at
+    once per year (a fixed number of queries however many plans and units)."""
+    minimums_of: dict[int, list[PlanMinimum]] = {}
+    for minimum in (
+        PlanMinimum.objects.filter(plan__in=[plan for plan, _units in plans])
+        .order_by("indicator__order")
+        .select_related("indicator")
+    ):
+        minimums_of.setdefault(minimum.plan_id, []).append(minimum)
+    inputs: dict[int, tuple[dict, dict]] = {}
+    for year in sorted({plan.year for plan, _units in plans}):
+        units = list(
+            {unit.pk: unit for plan, found in plans if plan.year == year for unit in found}.values()
+        )
+        indicators = list(
+            {
+                m.indicator.pk: m.indicator
+                for plan, _units in plans
+                if plan.year == year
+                for m in minimums_of.get(plan.pk, [])
+            }.values()
+        )
+        yearly = yearly_results_of(
+            units=units, indicators=indicators, year=year - 1, include_drafts=include_drafts
+        )
+        inputs[year] = (yearly, published_results_of(units=units, year=year - 1))
+    results: list[list[ComputedTarget]] = []
+    for plan, units in plans:
+        yearly, published = inputs[plan.year]
+        computed: list[ComputedTarget] = []
+        for unit in units:
+            for minimum in minimums_of.get(plan.pk, []):
+                baseline, note = _baseline(
+                    yearly[unit.pk][minimum.indicator.pk],
+                    published.get((unit.pk, minimum.indicator.pk)),
+                )
+                decision = rules.phoninh_target(
+                    baseline=baseline,
+                    national_minimum=minimum.value,
+                    uplift=plan.uplift,
+                    mode=rules.UpliftMode(plan.uplift_mode),
+                )
+                computed.append(ComputedTarget(unit, minimum.indicator, decision, note, plan.year))
+        results.append(computed)
     return results
 
 
@@ -111,41 +139,60 @@ def targets_apply(
     did not change is not written), so the number of queries does not grow with the
     number of units up to a batch."""
     computed = targets_compute(plan=plan, parent=parent, include_drafts=include_drafts)
-    unit_ids = {item.unit.pk for item in computed}
+    _store_rule_targets([(plan, computed)])
+    return computed
+
+
+@transaction.atomic
+def targets_apply_plans(
+    *, plans: list[tuple[TargetPlan, list[AdministrativeUnit]]], include_drafts: bool = False
+) -> int:
+    """targets_apply for several plans, each for the units given with it (a province's
+    plan for its whole subtree): the baselines of all the units read at once, the targets
+    written in bulk. Returns the number of rule targets computed."""
+    computed = _compute_plans(plans, include_drafts)
+    _store_rule_targets(
+        [(plan, found) for (plan, _units), found in zip(plans, computed, strict=True)]
+    )
+    return sum(len(found) for found in computed)
+
+
+def _store_rule_targets(plans: list[tuple[TargetPlan, list[ComputedTarget]]]) -> None:
+    unit_ids = {(plan.pk, item.unit.pk) for plan, computed in plans for item in computed}
     existing = {
-        (target.unit_id, target.indicator_id): target
-        for target in Target.objects.filter(plan=plan).only(
-            "pk", "unit_id", "indicator_id", *_RULE_FIELDS
+        (target.plan_id, target.unit_id, target.indicator_id): target
+        for target in Target.objects.filter(plan__in=[plan for plan, _computed in plans]).only(
+            "pk", "plan_id", "unit_id", "indicator_id", *_RULE_FIELDS
         )
-        if target.unit_id in unit_ids
+        if (target.plan_id, target.unit_id) in unit_ids
     }
     now = timezone.now()
     new: list[Target] = []
     changed: list[Target] = []
-    for item in computed:
-        decision = item.decision
-        values = {
-            "value": decision.target,
-            "source": TargetSource.RULE,
-            "branch": decision.branch.value,
-            "baseline": decision.baseline,
-            "national_minimum": decision.national_minimum,
-            "baseline_note": item.baseline_note[:300],
-        }
-        target = existing.get((item.unit.pk, item.indicator.pk))
-        if target is None:
-            new.append(Target(plan=plan, unit=item.unit, indicator=item.indicator, **values))
-            continue
-        if target.source == TargetSource.MANUAL:
-            continue
-        if any(getattr(target, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(target, name, value)
-            target.updated_at = now
-            changed.append(target)
+    for plan, computed in plans:
+        for item in computed:
+            decision = item.decision
+            values = {
+                "value": decision.target,
+                "source": TargetSource.RULE,
+                "branch": decision.branch.value,
+                "baseline": decision.baseline,
+                "national_minimum": decision.national_minimum,
+                "baseline_note": item.baseline_note[:300],
+            }
+            target = existing.get((plan.pk, item.unit.pk, item.indicator.pk))
+            if target is None:
+                new.append(Target(plan=plan, unit=item.unit, indicator=item.indicator, **values))
+                continue
+            if target.source == TargetSource.MANUAL:
+                continue
+            if any(getattr(target, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(target, name, value)
+                target.updated_at = now
+                changed.append(target)
     Target.objects.bulk_create(new, batch_size=_WRITE_BATCH)
     Target.objects.bulk_update(changed, [*_RULE_FIELDS, "updated_at"], batch_size=_WRITE_BATCH)
-    return computed
 
 
 @transaction.atomic
