@@ -3,10 +3,11 @@ draft → submitted → approved workflow. Each write is one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -221,22 +222,66 @@ def figures_import_write(
         batch_size=IMPORT_BATCH // 2,
     )
     values_of = {unit.pk: values for unit, values in rows}
-    changes = [
-        FiguresChange(
-            figures=figures,
-            action=FiguresChange.Action.IMPORT,
-            field=name,
-            old_value=before.get(name),
-            new_value=value,
-            changed_by=user,
-            version=figures.version,
+    changed_at = connection.ops.adapt_datetimefield_value(now)
+    user_id = user.pk if user is not None else None
+    _insert_history(
+        (
+            figures.pk,
+            FiguresChange.Action.IMPORT.value,
+            name,
+            before.get(name),
+            value,
+            "",
+            figures.version,
+            user_id,
+            changed_at,
         )
         for figures, before in [*((f, {}) for f in new), *replaced]
         for name, value in values_of[figures.unit_id].items()
         if before.get(name) != value
-    ]
-    FiguresChange.objects.bulk_create(changes, batch_size=IMPORT_BATCH * 5)
+    )
     return [*new, *(figures for figures, _before in replaced)]
+
+
+_HISTORY_COLUMNS = (
+    "figures_id",
+    "action",
+    "field",
+    "old_value",
+    "new_value",
+    "comment",
+    "version",
+    "changed_by_id",
+    "changed_at",
+)
+
+
+def _insert_history(lines: Iterable[tuple[object, ...]]) -> None:
+    """History lines (in _HISTORY_COLUMNS order) as multi-row INSERTs of up to
+    IMPORT_BATCH * 5 lines each. A national month writes some 200.000 of them:
+    FiguresChange.objects.bulk_create spent most of an import's time preparing each value
+    of each object (2,1 s of a 135-row commit); plain rows of adapted values take 0,3 s."""
+    table = connection.ops.quote_name(FiguresChange._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in _HISTORY_COLUMNS)
+    placeholder = "(" + ", ".join(["%s"] * len(_HISTORY_COLUMNS)) + ")"
+    # Within the engine's bound on parameters per statement (SQLite's), if it has one.
+    size = min(
+        IMPORT_BATCH * 5, (connection.features.max_query_params or 10**6) // len(_HISTORY_COLUMNS)
+    )
+    chunk: list[tuple[object, ...]] = []
+
+    def flush() -> None:
+        if chunk:
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))}"
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [value for line in chunk for value in line])
+            chunk.clear()
+
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            flush()
+    flush()
 
 
 def _changes_since(figures: UnitFigures | None, version: int) -> list[FiguresChange]:
