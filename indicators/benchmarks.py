@@ -464,51 +464,84 @@ def measure_targets(*, provinces: list[str] | None, year: int = 2026) -> BatchMe
     return BatchMeasured(f"Tính chỉ tiêu năm {year}", rows, seconds, counter.count, 10.0)
 
 
-def measure_import(*, parent: AdministrativeUnit, user: User) -> BatchMeasured:
-    """A month's file of every unit under `parent` (the portal's CSV), checked, previewed
-    and committed as the page does, then rolled back: 2026-M12-ND09, not in the sample."""
+def _month_file(units: list[AdministrativeUnit], spec: periods.PeriodSpec) -> bytes:
+    """The portal's CSV for a month of these units, counts from the sample generator."""
     import csv
     import io
 
     from indicators.demo import SampleProfile, sample_counts
-    from indicators.io.services import figures_import_commit, figures_import_preview
 
-    spec = periods.month(2026, 12, periods.Convention.DECREE09)
-    children = list(parent.children.valid_during(spec.start, spec.end).order_by("code"))
-    profile = SampleProfile(monthly=120, anchors={}, pace={})
+    keys = ("online", "payment", "digitization", "e_results", "reuse", "feedback",
+            "satisfaction", "on_time", "population_db", "portal")  # fmt: skip
+    profile = SampleProfile(
+        monthly=120, anchors={k: (0.8, 0) for k in keys}, pace=dict.fromkeys(keys, 0.0)
+    )
     fields = list(formulas.COUNT_FIELDS)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["gso_code", "unit_name", *fields])
-    for unit in children:
-        profile.anchors = {
-            k: (0.8, 0)
-            for k in (
-                "online",
-                "payment",
-                "digitization",
-                "e_results",
-                "reuse",
-                "feedback",
-                "satisfaction",
-                "on_time",
-                "population_db",
-                "portal",
-            )
-        }
-        profile.pace = dict.fromkeys(profile.anchors, 0.0)
+    for unit in units:
         counts = sample_counts(unit, spec, profile, carried_over=0, days=30)
         writer.writerow([unit.code, unit.full_name, *(counts[name] for name in fields)])
-    data = out.getvalue().encode("utf-8")
+    return out.getvalue().encode("utf-8")
+
+
+def _timed_import(parent: AdministrativeUnit, user: User, data: bytes) -> tuple[float, int]:
+    from indicators.io.services import figures_import_commit, figures_import_preview
+
+    spec = periods.month(2026, 12, periods.Convention.DECREE09)
+    with counting_queries() as counter:
+        started = time.perf_counter()
+        preview = figures_import_preview(
+            data=data, filename="thang.csv", parent=parent, period=spec, user=user
+        )
+        figures_import_commit(batch=preview.batch, user=user)
+        return time.perf_counter() - started, counter.count
+
+
+def measure_import(*, parent: AdministrativeUnit, user: User) -> BatchMeasured:
+    """A month's file of every unit under `parent` (the portal's CSV), checked, previewed
+    and committed as the page does, then rolled back: 2026-M12-ND09, not in the sample."""
+    spec = periods.month(2026, 12, periods.Convention.DECREE09)
+    children = list(parent.children.valid_during(spec.start, spec.end).order_by("code"))
     with transaction.atomic():
-        with counting_queries() as counter:
-            started = time.perf_counter()
-            preview = figures_import_preview(
-                data=data, filename="thang.csv", parent=parent, period=spec, user=user
-            )
-            figures_import_commit(batch=preview.batch, user=user)
-            seconds = time.perf_counter() - started
+        seconds, queries = _timed_import(parent, user, _month_file(children, spec))
         transaction.set_rollback(True)
     return BatchMeasured(
-        f"Nhập tệp 1 tháng ({parent.full_name})", len(children), seconds, counter.count, 10.0
+        f"Nhập tệp 1 tháng ({parent.full_name})", len(children), seconds, queries, 10.0
     )
+
+
+def measure_import_rows(*, rows: int = 10_000) -> BatchMeasured:
+    """An import of `rows` units at once, as a national month (the file of a parent with
+    that many communes; no parent has that many, so a throwaway one is made), then rolled
+    back with everything it wrote."""
+    spec = periods.month(2026, 12, periods.Convention.DECREE09)
+    with transaction.atomic():
+        province = AdministrativeUnit.objects.create(
+            code="99", level=UnitLevel.PROVINCE, unit_type="Tỉnh", name="Đo tốc độ",
+            structure=Structure.REFORM_2025, valid_from=dt.date(2025, 7, 1),
+        )  # fmt: skip
+        communes = AdministrativeUnit.objects.bulk_create(
+            AdministrativeUnit(
+                code=f"9{number:05d}",
+                level=UnitLevel.COMMUNE,
+                unit_type="Xã",
+                name=f"Đo {number}",
+                parent=province,
+                structure=Structure.REFORM_2025,
+                valid_from=dt.date(2025, 7, 1),
+            )
+            for number in range(rows)
+        )
+        for commune in communes:
+            commune.path = f"{province.path}{commune.pk}/"
+        AdministrativeUnit.objects.bulk_update(communes, ["path"], batch_size=1000)
+        user = _user("benchmark.tinh.do", Role.PROVINCE_STAFF, province)
+        seconds, queries = _timed_import(province, user, _month_file(communes, spec))
+        transaction.set_rollback(True)
+    return BatchMeasured(f"Nhập tệp {format_rows(rows)} dòng", rows, seconds, queries, 10.0)
+
+
+def format_rows(rows: int) -> str:
+    return f"{rows:,}".replace(",", ".")

@@ -36,6 +36,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-batch", action="store_true", help="Không đo nhập tệp, chỉ tiêu.")
         parser.add_argument(
+            "--import-rows",
+            type=int,
+            default=10_000,
+            help="Số dòng của tệp nhập thử (mặc định 10.000, một tháng cả nước).",
+        )
+        parser.add_argument(
             "--include-drafts",
             action="store_true",
             help="Tính cả số liệu nháp (mặc định chỉ số liệu đã nộp, đã duyệt).",
@@ -86,6 +92,7 @@ class Command(BaseCommand):
         if parent is not None:
             user = benchmarks._user("benchmark.tinh.moi", Role.PROVINCE_STAFF, parent)
             batch.append(benchmarks.measure_import(parent=parent, user=user))
+        batch.append(benchmarks.measure_import_rows(rows=options["import_rows"]))
         self.stdout.write("| việc | dòng | giây | truy vấn | mục tiêu |")
         self.stdout.write("|---|--:|--:|--:|---|")
         for item in batch:
