@@ -274,7 +274,7 @@ def _insert_history(lines: Iterable[tuple[object, ...]]) -> None:
         if chunk:
             sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))}"
             with connection.cursor() as cursor:
-                cursor.execute(sql, [value for line in chunk for value in line])
+                cursor.execute(sql, [value for line in chunk for value in line])  # type: ignore[misc]
             chunk.clear()
 
     for line in lines:

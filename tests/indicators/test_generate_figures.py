@@ -86,6 +86,7 @@ class GenerateFiguresTestCase(BaseTestCase):
         plan = TargetPlan.objects.get(
             year=2026, title__contains="(kế hoạch mẫu)", issuer__code="52"
         )
+        assert plan.issuer is not None
         units = AdministrativeUnit.objects.in_subtree(plan.issuer).exclude(level=UnitLevel.AGENCY)
         self.assertEqual(
             set(Target.objects.filter(plan=plan).values_list("unit_id", flat=True)),
