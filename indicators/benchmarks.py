@@ -128,6 +128,12 @@ def ensure_data(*, provinces: list[str] | None, rebuild: bool, out: Callable[[st
         )
 
 
+def staff_of(unit: AdministrativeUnit) -> User:
+    """The province office's user of `unit`, one per unit (a legacy and a 2025 province
+    share a code): each case keeps its own user while the others are built."""
+    return _user(f"benchmark.{unit.structure}.{unit.code}", Role.PROVINCE_STAFF, unit)
+
+
 def _user(name: str, role: str, unit: AdministrativeUnit | None) -> User:
     user, _created = User.objects.get_or_create(
         username=name, defaults={"role": role, "unit": unit}
@@ -216,7 +222,7 @@ def build_cases(*, provinces: list[str] | None, include_drafts: bool) -> list[Ca
         return parent.children.valid_during(spec.start, spec.end).count() + 1
 
     if district is not None and district.parent is not None:
-        user = _user("benchmark.tinh.cu", Role.PROVINCE_STAFF, district.parent)
+        user = staff_of(district.parent)
         sql, params = _bare_figures(online, "u.parent_id = %s", [district.pk], legacy_spec)
         cases.append(
             Case(
@@ -231,7 +237,7 @@ def build_cases(*, provinces: list[str] | None, include_drafts: bool) -> list[Ca
             )
         )
     if legacy is not None:
-        user = _user("benchmark.tinh.cu", Role.PROVINCE_STAFF, legacy)
+        user = staff_of(legacy)
         communes = (
             units.in_subtree(legacy)
             .filter(level=UnitLevel.COMMUNE)
@@ -313,7 +319,7 @@ def build_cases(*, provinces: list[str] | None, include_drafts: bool) -> list[Ca
                 )
             )
     if reform is not None:
-        user = _user("benchmark.tinh.moi", Role.PROVINCE_STAFF, reform)
+        user = staff_of(reform)
         count = children(reform, reform_spec)
         sql, bare = _bare_figures(every, "u.parent_id = %s", [reform.pk], reform_spec)
         query = f"?parent={reform.code}&period={REFORM_PERIOD}{drafts}"
@@ -537,7 +543,7 @@ def measure_import_rows(*, rows: int = 10_000) -> BatchMeasured:
         for commune in communes:
             commune.path = f"{province.path}{commune.pk}/"
         AdministrativeUnit.objects.bulk_update(communes, ["path"], batch_size=1000)
-        user = _user("benchmark.tinh.do", Role.PROVINCE_STAFF, province)
+        user = staff_of(province)
         seconds, queries = _timed_import(province, user, _month_file(communes, spec))
         transaction.set_rollback(True)
     return BatchMeasured(f"Nhập tệp {format_rows(rows)} dòng", rows, seconds, queries, 10.0)

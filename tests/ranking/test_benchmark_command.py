@@ -31,7 +31,7 @@ class BenchmarkCommandTestCase(BaseTestCase):
         line = next(row for row in lines if "/xep-hang/ một chỉ số |" in row)
         printed = int(line.split(" | ")[4])
         client = Client()
-        client.force_login(User.objects.get(username="benchmark.tinh.cu"))
+        client.force_login(User.objects.get(username="benchmark.legacy.52"))
         url = "/xep-hang/?parent=543&period=2024-Y-ND09&indicator=online"
         client.get(url)
         with CaptureQueriesContext(connection) as queries:

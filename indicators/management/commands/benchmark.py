@@ -8,7 +8,7 @@ from django.db import connection
 from indicators import benchmarks
 from indicators.domain.formatting import format_int_vi
 from indicators.management.commands.generate_figures import scope_provinces
-from units.models import AdministrativeUnit, Role, Structure, UnitLevel
+from units.models import AdministrativeUnit, Structure, UnitLevel
 
 
 def _ms(value: float) -> str:
@@ -90,7 +90,7 @@ class Command(BaseCommand):
             level=UnitLevel.PROVINCE, structure=Structure.REFORM_2025, code=codes["reform"]
         ).first()
         if parent is not None:
-            user = benchmarks._user("benchmark.tinh.moi", Role.PROVINCE_STAFF, parent)
+            user = benchmarks.staff_of(parent)
             batch.append(benchmarks.measure_import(parent=parent, user=user))
         batch.append(benchmarks.measure_import_rows(rows=options["import_rows"]))
         self.stdout.write("| việc | dòng | giây | truy vấn | mục tiêu |")
