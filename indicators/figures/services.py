@@ -3,14 +3,14 @@ draft → submitted → approved workflow. Each write is one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from indicators.bulk import adapt_datetime, insert_rows
 from indicators.domain import formulas
 from indicators.models import (
     FiguresChange,
@@ -222,9 +222,10 @@ def figures_import_write(
         batch_size=IMPORT_BATCH // 2,
     )
     values_of = {unit.pk: values for unit, values in rows}
-    changed_at = connection.ops.adapt_datetimefield_value(now)
+    changed_at = adapt_datetime(now)
     user_id = user.pk if user is not None else None
-    _insert_history(
+    # Some 200.000 lines for a national month: plain rows (indicators/bulk.py).
+    lines = (
         (
             figures.pk,
             FiguresChange.Action.IMPORT.value,
@@ -240,6 +241,7 @@ def figures_import_write(
         for name, value in values_of[figures.unit_id].items()
         if before.get(name) != value
     )
+    insert_rows(FiguresChange, _HISTORY_COLUMNS, lines)
     return [*new, *(figures for figures, _before in replaced)]
 
 
@@ -254,34 +256,6 @@ _HISTORY_COLUMNS = (
     "changed_by_id",
     "changed_at",
 )
-
-
-def _insert_history(lines: Iterable[tuple[object, ...]]) -> None:
-    """History lines (in _HISTORY_COLUMNS order) as multi-row INSERTs of up to
-    IMPORT_BATCH * 5 lines each. A national month writes some 200.000 of them:
-    FiguresChange.objects.bulk_create spent most of an import's time preparing each value
-    of each object (2,1 s of a 135-row commit); plain rows of adapted values take 0,3 s."""
-    table = connection.ops.quote_name(FiguresChange._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _HISTORY_COLUMNS)
-    placeholder = "(" + ", ".join(["%s"] * len(_HISTORY_COLUMNS)) + ")"
-    # Within the engine's bound on parameters per statement (SQLite's), if it has one.
-    size = min(
-        IMPORT_BATCH * 5, (connection.features.max_query_params or 10**6) // len(_HISTORY_COLUMNS)
-    )
-    chunk: list[tuple[object, ...]] = []
-
-    def flush() -> None:
-        if chunk:
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))}"
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [value for line in chunk for value in line])  # type: ignore[misc]
-            chunk.clear()
-
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) >= size:
-            flush()
-    flush()
 
 
 def _changes_since(figures: UnitFigures | None, version: int) -> list[FiguresChange]:

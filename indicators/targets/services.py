@@ -11,6 +11,7 @@ from typing import cast
 from django.db import transaction
 from django.utils import timezone
 
+from indicators.bulk import adapt_datetime, insert_rows
 from indicators.domain import formulas, periods, rules
 from indicators.domain.formatting import format_trimmed_vi
 from indicators.models import (
@@ -126,6 +127,7 @@ def _baseline(result: YearResult, published: PublishedResult | None) -> tuple[De
 # and statements, while a province's plan (a few thousand) is one statement of each.
 _WRITE_BATCH = 2000
 _RULE_FIELDS = ("value", "source", "branch", "baseline", "national_minimum", "baseline_note")
+_NEW_TARGET_COLUMNS = ("plan_id", "unit_id", "indicator_id", *_RULE_FIELDS, "reason", "updated_at")
 
 
 @transaction.atomic
@@ -167,7 +169,8 @@ def _store_rule_targets(plans: list[tuple[TargetPlan, list[ComputedTarget]]]) ->
         if (target.plan_id, target.unit_id) in unit_ids
     }
     now = timezone.now()
-    new: list[Target] = []
+    stamp = adapt_datetime(now)
+    new: list[tuple[object, ...]] = []
     changed: list[Target] = []
     for plan, computed in plans:
         for item in computed:
@@ -182,7 +185,7 @@ def _store_rule_targets(plans: list[tuple[TargetPlan, list[ComputedTarget]]]) ->
             }
             target = existing.get((plan.pk, item.unit.pk, item.indicator.pk))
             if target is None:
-                new.append(Target(plan=plan, unit=item.unit, indicator=item.indicator, **values))
+                new.append((plan.pk, item.unit.pk, item.indicator.pk, *values.values(), "", stamp))
                 continue
             if target.source == TargetSource.MANUAL:
                 continue
@@ -191,7 +194,8 @@ def _store_rule_targets(plans: list[tuple[TargetPlan, list[ComputedTarget]]]) ->
                     setattr(target, name, value)
                 target.updated_at = now
                 changed.append(target)
-    Target.objects.bulk_create(new, batch_size=_WRITE_BATCH)
+    # A country's plan is some 100.000 new targets: plain rows (indicators/bulk.py).
+    insert_rows(Target, _NEW_TARGET_COLUMNS, new)
     Target.objects.bulk_update(changed, [*_RULE_FIELDS, "updated_at"], batch_size=_WRITE_BATCH)
 
 
