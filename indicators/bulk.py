@@ -6,7 +6,9 @@ twentieth of it. One statement per chunk, within the engine's bound on parameter
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection, models
 
@@ -31,7 +33,7 @@ def insert_rows(
     def flush() -> None:
         if chunk:
             values = ", ".join([placeholder] * len(chunk))
-            params: list[object] = [value for row in chunk for value in row]
+            params: list[Any] = [value for row in chunk for value in row]
             with connection.cursor() as cursor:
                 cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)
             chunk.clear()
@@ -45,6 +47,6 @@ def insert_rows(
     return written
 
 
-def adapt_datetime(value: object) -> object:
+def adapt_datetime(value: dt.datetime) -> object:
     """A datetime in the form the connection stores it (SQLite: naive UTC text)."""
     return connection.ops.adapt_datetimefield_value(value)
