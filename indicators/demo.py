@@ -13,6 +13,7 @@ import json
 import math
 import random
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from indicators.domain import formulas, periods
+from indicators.domain import checks, formulas, periods
 from indicators.domain.formulas import COUNT_FIELDS
 from indicators.models import (
     FiguresStatus,
@@ -34,7 +35,8 @@ from indicators.models import (
     UnitCatalogue,
     UnitFigures,
 )
-from indicators.targets.services import targets_apply, targets_apply_tiers
+from indicators.targets.selectors import national_minimums
+from indicators.targets.services import targets_apply, targets_apply_plans, targets_apply_tiers
 from units.models import (
     LEGACY_END,
     AdministrativeUnit,
@@ -339,8 +341,8 @@ class SampleProfile:
         return min(1.0, max(0.0, moved))
 
 
-def _random_profile(unit: AdministrativeUnit, start_index: int) -> SampleProfile:
-    rng = random.Random(f"unit:{unit.structure}:{unit.code}")
+def _random_profile(unit: AdministrativeUnit, start_index: int, seed: str = "") -> SampleProfile:
+    rng = random.Random(f"{seed}unit:{unit.structure}:{unit.code}")
     monthly = rng.uniform(350, 1000) if unit.level == UnitLevel.DISTRICT else rng.uniform(40, 220)
     return SampleProfile(
         monthly=monthly,
@@ -398,12 +400,12 @@ def _real_anchors(units: list[AdministrativeUnit]) -> dict[int, SampleProfile]:
 
 
 def _merged_profile(
-    unit: AdministrativeUnit, parts: list[tuple[SampleProfile, float]], at: int
+    unit: AdministrativeUnit, parts: list[tuple[SampleProfile, float]], at: int, seed: str = ""
 ) -> SampleProfile:
     """A 2025 commune continues its predecessors: its volume is theirs (a commune split
     between several new ones gives each its share) and each level the ratio of sums of
     their levels at the merger, weighted by their dossiers."""
-    own = _random_profile(unit, at)
+    own = _random_profile(unit, at, seed)
     volume = sum(profile.monthly * weight for profile, weight in parts)
     if not volume:
         return own
@@ -441,28 +443,41 @@ def sample_counts(
     *,
     carried_over: int | None,
     days: int,
+    seed: str = "",
+    noise: float = 1.0,
 ) -> dict[str, int]:
     """One month's counts around the unit's levels (noise of a few points), passing every
     check of formulas.check_identities; `carried_over` is what the month before left
-    unresolved (the stock of the roll-up), `days` the days reported so far."""
-    rng = random.Random(f"figures:{unit.structure}:{unit.code}:{spec.code}")
+    unresolved (the stock of the roll-up), `days` the days reported so far; `noise`
+    scales the month-to-month noise of volume and rates (1: load_demo's sample)."""
+    rng = random.Random(f"{seed}figures:{unit.structure}:{unit.code}:{spec.code}")
     index = _month_index(spec)
 
-    def share(key: str) -> float:
-        return min(1.0, max(0.0, profile.level(key, index) + rng.uniform(-0.025, 0.025)))
+    def between(low: float, high: float) -> float:
+        """rng.uniform(low, high) with its spread scaled by `noise` around the middle (the
+        same draw as rng.uniform at noise 1)."""
+        middle, half_width = (low + high) / 2, (high - low) / 2 * noise
+        return rng.uniform(middle - half_width, middle + half_width)
 
-    received = max(3, round(profile.monthly * days / 30.4 * rng.uniform(0.85, 1.15)))
+    def share(key: str) -> float:
+        return min(1.0, max(0.0, profile.level(key, index) + between(-0.025, 0.025)))
+
+    received = max(3, round(profile.monthly * days / 30.4 * between(0.85, 1.15)))
     if carried_over is None:
         carried_over = rng.randint(0, max(1, received // 30))
     total = carried_over + received
-    resolved = min(total, round(total * rng.uniform(0.93, 0.99)))
+    resolved = min(total, round(total * between(0.93, 0.99)))
     on_time = round(resolved * share("on_time"))
     online = round(received * share("online"))
     digitized = round(received * share("digitization"))
-    digitized_full = round(digitized * rng.uniform(0.7, 1.0))
-    payments_total = round(resolved * rng.uniform(0.4, 0.8))
+    digitized_full = round(digitized * between(0.7, 1.0))
+    payments_total = round(resolved * between(0.4, 0.8))
     feedback_received = rng.choice([0, 0, 1, 1, 2, 3, 4])
-    ratings_total = round(resolved * rng.uniform(0.1, 0.4))
+    ratings_total = round(resolved * between(0.1, 0.4))
+
+    def copies() -> int:  # drawn in its place among the shares: the demo's sample stays
+        return rng.randint(5, 60) if noise == 1 else round(between(5, 60))
+
     return {
         "total": total,
         "carried_over": carried_over,
@@ -477,7 +492,7 @@ def sample_counts(
         "reused": round(received * share("reuse")),
         "resolved_on_time": on_time,
         "resolved_late": resolved - on_time,
-        "e_certified_copies": rng.randint(5, 60) * (5 if unit.level == UnitLevel.DISTRICT else 1),
+        "e_certified_copies": copies() * (5 if unit.level == UnitLevel.DISTRICT else 1),
         "payments_online": round(payments_total * share("payment")),
         "payments_total": payments_total,
         "feedback_received": feedback_received,
@@ -636,6 +651,247 @@ def sample_catalogue_create(units: list[AdministrativeUnit]) -> int:
         )
     UnitCatalogue.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+# --------------------------------------------------------------------------- at scale
+
+SCALE_SOURCE = "Số liệu mẫu (sinh tự động để đo tốc độ)"
+SCALE_PLAN_TITLE = "Chỉ tiêu cải cách TTHC năm {year} của {issuer} (kế hoạch mẫu)"
+SCALE_BATCH = 2000  # rows per INSERT: bounded memory whatever the scope
+SCALE_CALM = 0.4  # noise and trends of the demo's sample, scaled down
+SCALE_DRAWS = 8  # draws of a month before keeping one that raises a warning
+
+
+@dataclass
+class ScaleReport:
+    months: int = 0
+    figures: int = 0
+    skipped: int = 0
+    plans: int = 0
+    targets: int = 0
+    warned: int = 0  # rows kept although they raise a warning (no draw passed)
+    seconds: float = 0.0
+
+
+def _months_between(first: tuple[int, int], last: tuple[int, int]) -> list[periods.PeriodSpec]:
+    year, number = first
+    months = []
+    while (year, number) <= last:
+        months.append(periods.month(year, number, periods.Convention.DECREE09))
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return months
+
+
+def _scope_units(provinces: list[str] | None) -> UnitQuerySet:
+    """Every unit (None: of the country), or those of the provinces with these codes in
+    either structure (52 is Bình Định until 30/06/2025 and Gia Lai after)."""
+    if provinces is None:
+        return AdministrativeUnit.objects.all()
+    roots = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, code__in=provinces)
+    subtrees = Q(pk__in=[])
+    for root in roots:
+        subtrees |= Q(path__startswith=root.path)
+    return AdministrativeUnit.objects.filter(subtrees)
+
+
+def scale_figures_generate(
+    *,
+    first: tuple[int, int],
+    last: tuple[int, int],
+    provinces: list[str] | None = None,
+    seed: int = 0,
+    today: dt.date = DEMO_TODAY,
+    targets: bool = True,
+) -> ScaleReport:
+    """Sample figures of every reporting unit (district desks and communes) valid in each
+    Decree 09 month from `first` to `last` (year, month), on the structure in force when
+    the month closes, as load_demo's sample: each unit continues its real level where a
+    document gives one, a 2025 commune its predecessors' ratio of sums; every identity of
+    formulas.check_identities holds, rates move a few points a month (under the rate-jump
+    warning) and counts stay within the outlier range of the unit's months. Approved,
+    `is_sample`, source SCALE_SOURCE; seeded by `seed`, unit and period codes, so two runs
+    give the same numbers. Idempotent: a (unit, month) that already has figures (real,
+    entered or sample) is skipped, never replaced. Written month by month in batches of
+    SCALE_BATCH rows, one transaction per month. With `targets`, each province valid in a
+    year of the range gets a sample plan for that year (the Phổ Ninh rule, the national
+    minimums) with targets for every unit of its subtree valid that year."""
+    began = time.monotonic()
+    report = ScaleReport()
+    prefix = f"{seed}:" if seed else ""
+    months = _months_between(first, last)
+    report.months = len(months)
+    scope = _scope_units(provinces)
+    reporting = (
+        list(
+            scope.filter(level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]).valid_during(
+                months[0].start, months[-1].end
+            )
+        )
+        if months
+        else []
+    )
+    legacy = [unit for unit in reporting if unit.structure == Structure.LEGACY]
+    reform = [unit for unit in reporting if unit.structure == Structure.REFORM_2025]
+    start_index = _month_index(months[0]) if months else 0
+    profiles = _real_anchors(legacy)
+    for unit in legacy:
+        if unit.pk not in profiles:
+            profiles[unit.pk] = _random_profile(unit, start_index, prefix)
+    merger = _month_index(periods.month(2025, 6, periods.Convention.DECREE09))
+    links = list(
+        UnitSuccession.objects.filter(successor__in=reform).values_list(
+            "successor_id", "predecessor_id"
+        )
+    )
+    shares: dict[int, int] = {}
+    for predecessor in UnitSuccession.objects.filter(
+        predecessor__in={p for _s, p in links}
+    ).values_list("predecessor_id", flat=True):
+        shares[predecessor] = shares.get(predecessor, 0) + 1
+    parts: dict[int, list[tuple[SampleProfile, float]]] = {}
+    for successor, predecessor in links:
+        if predecessor in profiles:
+            parts.setdefault(successor, []).append((profiles[predecessor], 1 / shares[predecessor]))
+    for unit in reform:
+        profiles[unit.pk] = _merged_profile(unit, parts.get(unit.pk, []), merger, prefix)
+    for profile in profiles.values():
+        # Slower trends than the demo's: over a year the counts stay inside the outlier
+        # range of the unit's last 12 months.
+        profile.pace = {key: pace * SCALE_CALM for key, pace in profile.pace.items()}
+    history: dict[int, deque[dict[str, int]]] = {}
+    carried: dict[int, int] = {}
+    for spec in months:
+        structure = _in_force_at_end(spec)
+        period = _period(spec.code)
+        taken = set(UnitFigures.objects.filter(period=period).values_list("unit_id", flat=True))
+        # A month still open is reported in part (load_demo's current month); one not begun
+        # has nothing yet.
+        days = (min(spec.end, today) - spec.start).days + 1
+        if days < 1:
+            continue
+        batch: list[UnitFigures] = []
+        with transaction.atomic():
+            for unit in legacy if structure == Structure.LEGACY else reform:
+                if not _reports_during(unit, spec):
+                    continue
+                past = history.setdefault(unit.pk, deque(maxlen=12))
+                counts = _calm_counts(
+                    unit, spec, profiles[unit.pk], past, carried.get(unit.pk), days, prefix
+                )
+                if counts is None:
+                    report.warned += 1
+                    counts = sample_counts(
+                        unit,
+                        spec,
+                        profiles[unit.pk],
+                        carried_over=carried.get(unit.pk),
+                        days=days,
+                        seed=prefix,
+                        noise=SCALE_CALM,
+                    )
+                past.append(counts)
+                carried[unit.pk] = counts["total"] - counts["resolved"]
+                if unit.pk in taken:
+                    report.skipped += 1
+                    continue
+                batch.append(
+                    UnitFigures(
+                        unit=unit,
+                        period=period,
+                        is_sample=True,
+                        source=SCALE_SOURCE,
+                        status=FiguresStatus.APPROVED,
+                        **counts,
+                    )
+                )
+                if len(batch) >= SCALE_BATCH:
+                    UnitFigures.objects.bulk_create(batch)
+                    report.figures += len(batch)
+                    batch = []
+            UnitFigures.objects.bulk_create(batch)
+            report.figures += len(batch)
+    if targets and months:
+        years = sorted({spec.year for spec in months if spec.year is not None})
+        for year in years:
+            plans, written = _scale_plans(scope, year)
+            report.plans += plans
+            report.targets += written
+    report.seconds = time.monotonic() - began
+    return report
+
+
+def _calm_counts(
+    unit: AdministrativeUnit,
+    spec: periods.PeriodSpec,
+    profile: SampleProfile,
+    past: deque[dict[str, int]],
+    carried_over: int | None,
+    days: int,
+    prefix: str,
+) -> dict[str, int] | None:
+    """A month's counts that raise no warning of domain/checks.py against the unit's
+    previous month and its last 12 (what the entry form would ask to confirm): drawn
+    again, with another seed, up to SCALE_DRAWS times; None if none passes."""
+    history = list(reversed(past))  # newest first, as figures_history_counts reads them
+    previous = history[0] if history else None
+    for draw in range(SCALE_DRAWS):
+        counts = sample_counts(
+            unit,
+            spec,
+            profile,
+            carried_over=carried_over,
+            days=days,
+            seed=f"{prefix}{draw}:" if draw else prefix,
+            noise=SCALE_CALM,
+        )
+        if not checks.rate_jump_warnings(counts, previous) and not checks.outlier_warnings(
+            counts, history
+        ):
+            return counts
+    return None
+
+
+@transaction.atomic
+def _scale_plans(scope: UnitQuerySet, year: int) -> tuple[int, int]:
+    """Each province of the scope valid in `year` issues a sample plan for it (found again
+    by its title on a second run), unless it has an active plan of its own for the year;
+    the rule gives every unit of its subtree valid that year a target. Returns (plans,
+    targets computed)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    units = list(scope.exclude(level=UnitLevel.AGENCY).valid_during(start, end).order_by("path"))
+    national = national_minimums(max(year, 2025))
+    provinces = [unit for unit in units if unit.level == UnitLevel.PROVINCE]
+    plans: list[tuple[TargetPlan, list[AdministrativeUnit]]] = []
+    title_of = {p.pk: SCALE_PLAN_TITLE.format(year=year, issuer=p.full_name) for p in provinces}
+    # A province with a plan of its own for the year keeps it (one active plan per issuer
+    # and year): only the sample's own plans are created or completed.
+    own = set(
+        TargetPlan.objects.filter(year=year, is_active=True, issuer__in=provinces)
+        .exclude(title__in=list(title_of.values()))
+        .values_list("issuer_id", flat=True)
+    )
+    for province in provinces:
+        if province.pk in own:
+            continue
+        plan, created = TargetPlan.objects.get_or_create(
+            issuer=province,
+            year=year,
+            title=title_of[province.pk],
+            defaults={
+                "decision_number": "Kế hoạch mẫu (minh họa)",
+                "applies_rule": True,
+                "uplift_mode": "points",
+                "uplift": Decimal(10),
+            },
+        )
+        if created:
+            PlanMinimum.objects.bulk_create(
+                PlanMinimum(plan=plan, indicator=indicator, value=value)
+                for indicator, value in national.minimums.items()
+            )
+        plans.append((plan, [unit for unit in units if unit.path.startswith(province.path)]))
+    written = targets_apply_plans(plans=plans)
+    return len(plans), written
 
 
 def _reports_during(unit: AdministrativeUnit, spec: periods.PeriodSpec) -> bool:

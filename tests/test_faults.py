@@ -4,8 +4,9 @@ figures survive every connection being closed (what an app restart does).
 
 Two levels:
 - simulated (SQLite and PostgreSQL): the write raises django.db.OperationalError — what
-  Django raises when the server goes away — at the 3rd imported row, or after the figures
-  row was updated but before its history was written;
+  Django raises when the server goes away — once an import's rows and history are written
+  in bulk, before their submission, or after a saved figures row was updated but before
+  its history was written;
 - real (PostgreSQL only): a second connection kills the backend with pg_terminate_backend
   at the same moments. These run outside the test transaction (the import's own
   transaction is then the outermost one, as in production) and delete what they create.
@@ -76,12 +77,13 @@ class SimulatedDropTestCase(BaseTestCase):
         self.assertEqual(len(preview.analysis.to_write), 18)
         changes_before = FiguresChange.objects.count()
         wrapper, calls = failing_on_call(
-            services.figures_write, 3, OperationalError("server closed the connection")
+            services.figures_submit_imported, 1, OperationalError("server closed the connection")
         )
-        with mock.patch("indicators.io.services.figures_write", side_effect=wrapper):
+        # Every row's figures and history are written (in bulk); the submission fails.
+        with mock.patch("indicators.io.services.figures_submit_imported", side_effect=wrapper):
             with self.assertRaises(OperationalError):
                 imports.figures_import_commit(batch=preview.batch, user=self.district)
-        self.assertEqual(len(calls), 3)  # two rows were written before the drop
+        self.assertEqual(len(calls), 1)
         self.assertEqual(self.figures_state(H2), {})
         self.assertEqual(FiguresChange.objects.count(), changes_before)
         preview.batch.refresh_from_db()
@@ -221,19 +223,18 @@ def test_it_writes_no_row_when_the_backend_is_killed_mid_import(real_db: dict) -
     )
     assert preview.analysis.errors == [], preview.analysis.errors
     assert len(preview.analysis.to_write) == 18
-    real_write = services.figures_write
+    real_submit = services.figures_submit_imported
     calls: list[object] = []
 
     def write_then_die(**kwargs: Any) -> Any:
-        calls.append(kwargs["unit"])
-        if len(calls) == 3:
-            kill_my_backend()  # two rows are written, uncommitted; the 3rd query fails
-        return real_write(**kwargs)
+        calls.append(kwargs["figures_ids"])
+        kill_my_backend()  # every row and its history written, uncommitted; the next fails
+        return real_submit(**kwargs)
 
-    with mock.patch("indicators.io.services.figures_write", side_effect=write_then_die):
+    with mock.patch("indicators.io.services.figures_submit_imported", side_effect=write_then_die):
         with pytest.raises((OperationalError, InterfaceError)):
             imports.figures_import_commit(batch=preview.batch, user=real_db["district"])
-    assert len(calls) == 3
+    assert len(calls) == 1
     recover()
     connections.close_all()
     assert not UnitFigures.objects.filter(period__code=REAL_PERIOD).exists()

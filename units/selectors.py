@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import cast
 
 from django.utils.translation import gettext as _
@@ -84,20 +85,65 @@ def unit_by_code_during(
     (reports are filed on the structure in force when the period closes); failing that,
     the last one that existed during the range.
     """
-    when = f"trong khoảng {_day(start)}–{_day(end)}"
     for candidates in _candidates(code, level):
         during = list(candidates.valid_during(start, end))
-        if not during:
-            continue
-        whole = [unit for unit in during if unit.is_valid_on(start) and unit.is_valid_on(end)]
-        if whole:
-            return _single(whole, code, when)
-        at_end = [unit for unit in during if unit.is_valid_on(end)]
-        if at_end:
-            return _single(at_end, code, f"vào ngày {_day(end)}")
-        latest = max(unit.valid_to or dt.date.max for unit in during)
-        return _single([unit for unit in during if unit.valid_to == latest], code, when)
-    raise UnitNotFound(f"Không có đơn vị mã {code} {when}")
+        if during:
+            return _pick_during(during, code, start, end)
+    raise UnitNotFound(f"Không có đơn vị mã {code} {_when(start, end)}")
+
+
+def _when(start: dt.date, end: dt.date) -> str:
+    return f"trong khoảng {_day(start)}–{_day(end)}"
+
+
+def _pick_during(
+    during: list[AdministrativeUnit], code: str, start: dt.date, end: dt.date
+) -> AdministrativeUnit:
+    """unit_by_code_during's choice among the units carrying a code during the range."""
+    whole = [unit for unit in during if unit.is_valid_on(start) and unit.is_valid_on(end)]
+    if whole:
+        return _single(whole, code, _when(start, end))
+    at_end = [unit for unit in during if unit.is_valid_on(end)]
+    if at_end:
+        return _single(at_end, code, f"vào ngày {_day(end)}")
+    latest = max(unit.valid_to or dt.date.max for unit in during)
+    return _single([unit for unit in during if unit.valid_to == latest], code, _when(start, end))
+
+
+def units_by_code_during(
+    codes: Iterable[str], *, start: dt.date, end: dt.date
+) -> dict[str, AdministrativeUnit | LookupError]:
+    """unit_by_code_during for many codes in one query (an import of a national month
+    names 10.000 units): by code as given, the unit, or the UnitNotFound / AmbiguousUnit
+    that unit_by_code_during would raise."""
+    wanted = {code: _code_forms(code, None) for code in set(codes)}
+    forms = {form for found in wanted.values() for form in found}
+    by_form: dict[str, list[AdministrativeUnit]] = {}
+    units = (
+        AdministrativeUnit.objects.select_related("parent")
+        .filter(code__in=sorted(forms))
+        .valid_during(start, end)
+    )
+    for unit in units:  # ordered by path, as unit_by_code_during lists them
+        by_form.setdefault(unit.code, []).append(unit)
+    found: dict[str, AdministrativeUnit | LookupError] = {}
+    for code, (exact, *padded) in wanted.items():
+        result: AdministrativeUnit | LookupError = UnitNotFound(
+            f"Không có đơn vị mã {code} {_when(start, end)}"
+        )
+        for group in ([exact], padded):
+            during = sorted(
+                (unit for form in group for unit in by_form.get(form, [])),
+                key=lambda unit: unit.path,
+            )
+            if during:
+                try:
+                    result = _pick_during(during, code, start, end)
+                except AmbiguousUnit as error:
+                    result = error
+                break
+        found[code] = result
+    return found
 
 
 def children_of(

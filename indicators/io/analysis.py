@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from indicators.domain.periods import PeriodError, PeriodSpec, parse_period_code
 from indicators.io.files import read_file
-from indicators.io.matching import match_units, unit_candidates
+from indicators.io.matching import match_units, unit_candidates, unit_index
 from indicators.io.records import ImportAnalysis, ImportRefused, ImportRow, ParsedFile
-from indicators.io.unit_names import unit_name_key
 from indicators.models import Period, UnitFigures
 from units.models import AdministrativeUnit, User
 
@@ -71,12 +70,7 @@ def figures_import_analyse(
     )
     _check_period_marks(parsed, analysis)
     candidates = unit_candidates(parent, spec)
-    by_full: dict[str, list[AdministrativeUnit]] = {}
-    by_bare: dict[str, list[AdministrativeUnit]] = {}
-    for candidate in candidates:
-        full, bare = unit_name_key(candidate.full_name)
-        by_full.setdefault(full, []).append(candidate)
-        by_bare.setdefault(bare, []).append(candidate)
+    index = unit_index(candidates, parsed.rows, spec)
     existing = (
         {f.unit_id: f for f in UnitFigures.objects.filter(period=period, unit__in=candidates)}
         if period is not None
@@ -85,7 +79,7 @@ def figures_import_analyse(
     seen: dict[int, ImportRow] = {}
     for record in parsed.rows:
         analysis.rows.append(record)
-        unit = match_units(record, analysis, candidates, by_full, by_bare)
+        unit = match_units(record, analysis, index)
         if unit is None:
             continue
         column = record.name_column

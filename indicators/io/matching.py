@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from indicators.domain.periods import PeriodSpec
 from indicators.io.records import ImportAnalysis, ImportRow
 from indicators.io.unit_names import unit_name_key
 from indicators.models import Period
 from indicators.selectors import children_for_ranking
 from units.models import AdministrativeUnit
-from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code_during
+from units.selectors import units_by_code_during
 
 
 def unit_candidates(parent: AdministrativeUnit, spec: PeriodSpec) -> list[AdministrativeUnit]:
@@ -19,23 +21,47 @@ def unit_candidates(parent: AdministrativeUnit, spec: PeriodSpec) -> list[Admini
     return [parent, *children]
 
 
+@dataclass
+class UnitIndex:
+    """What rows are matched against, built once per file: the candidates by name key, and
+    the units the file's GSO codes name during the period (one query for all rows)."""
+
+    candidate_ids: set[int]
+    by_full: dict[str, list[AdministrativeUnit]] = field(default_factory=dict)
+    by_bare: dict[str, list[AdministrativeUnit]] = field(default_factory=dict)
+    by_code: dict[str, AdministrativeUnit | LookupError] = field(default_factory=dict)
+
+
+def unit_index(
+    candidates: list[AdministrativeUnit], records: list[ImportRow], spec: PeriodSpec
+) -> UnitIndex:
+    index = UnitIndex(candidate_ids={candidate.pk for candidate in candidates})
+    for candidate in candidates:
+        full, bare = unit_name_key(candidate.full_name)
+        index.by_full.setdefault(full, []).append(candidate)
+        index.by_bare.setdefault(bare, []).append(candidate)
+    codes = {record.gso_code for record in records if record.gso_code}
+    if codes:
+        index.by_code = units_by_code_during(codes, start=spec.start, end=spec.end)
+    return index
+
+
 def match_units(
-    record: ImportRow,
-    analysis: ImportAnalysis,
-    candidates: list[AdministrativeUnit],
-    by_full: dict[str, list[AdministrativeUnit]],
-    by_bare: dict[str, list[AdministrativeUnit]],
+    record: ImportRow, analysis: ImportAnalysis, index: UnitIndex
 ) -> AdministrativeUnit | None:
+    """The unit a row names (by GSO code, else by name among the candidates), or None with
+    the row's error recorded. No query: `index` holds what is needed."""
     parent, spec = analysis.parent, analysis.spec
+    by_full, by_bare = index.by_full, index.by_bare
     where = f"{parent.full_name} ({spec.label_vi})"
     column = record.name_column
     if record.gso_code:
-        try:
-            unit = unit_by_code_during(record.gso_code, start=spec.start, end=spec.end)
-        except (UnitNotFound, AmbiguousUnit) as error:
-            analysis.error(record.sheet, record.row, column, f"Dòng {record.row}: {error}.")
+        unit_or_error = index.by_code[record.gso_code]
+        if isinstance(unit_or_error, LookupError):
+            analysis.error(record.sheet, record.row, column, f"Dòng {record.row}: {unit_or_error}.")
             return None
-        if unit.pk not in {c.pk for c in candidates}:
+        unit = unit_or_error
+        if unit.pk not in index.candidate_ids:
             analysis.error(
                 record.sheet,
                 record.row,

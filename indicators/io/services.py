@@ -4,16 +4,20 @@ commit; and the command line's direct write of a clean analysis."""
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
 
 from indicators.domain.periods import PeriodSpec
-from indicators.figures.services import FiguresError, figures_submit_imported, figures_write
+from indicators.figures.services import (
+    FiguresError,
+    figures_import_write,
+    figures_submit_imported,
+)
 from indicators.io.analysis import figures_import_analyse
 from indicators.io.records import ImportAnalysis, ImportPreview, ImportRefused, ImportResult
-from indicators.models import FiguresChange, ImportBatch, Period, UnitFigures
+from indicators.models import ImportBatch, Period, UnitFigures
 from units.audit.services import audit_log
 from units.models import AdministrativeUnit, AuditAction, User
 
@@ -26,27 +30,24 @@ def _write_rows(
     The import is the submission: an office imports the figures its own system closed, so
     every row written is stored as submitted (in the history as submitted by this import,
     `submission` naming it), never approved, which stays a separate step by the office
-    above. Approved figures are locked: the analysis refuses them, and figures_write
+    above. Approved figures are locked: the analysis refuses them, and figures_import_write
     refuses them again should one be approved between preview and commit."""
     period = analysis.period or Period.objects.for_spec(analysis.spec)
-    created = replaced = 0
-    written: list[int] = []
-    for record in analysis.to_write:
-        assert record.unit is not None
-        values = {name: record.counts.get(name) for name in analysis.fields}
-        figures = figures_write(
-            unit=record.unit,
-            period=period,
-            values=values,
-            user=user,
-            expected_version=None,
-            action=FiguresChange.Action.IMPORT,
-        )
-        written.append(figures.pk)
-        if record.action == "create":
-            created += 1
-        else:
-            replaced += 1
+    rows = analysis.to_write
+    written_figures = figures_import_write(
+        period=period,
+        rows=[
+            (
+                cast(AdministrativeUnit, record.unit),
+                {n: record.counts.get(n) for n in analysis.fields},
+            )
+            for record in rows
+        ],
+        user=user,
+    )
+    written = [figures.pk for figures in written_figures]
+    created = sum(1 for record in rows if record.action == "create")
+    replaced = len(rows) - created
     if written:
         UnitFigures.objects.filter(pk__in=written).update(source=source[:300])
         figures_submit_imported(figures_ids=written, user=user, comment=submission)

@@ -68,6 +68,7 @@ def baseline_predecessors(
 
 # Unit ids per query: well under SQLite's limit on query parameters.
 _CHUNK = 500
+_WHOLE_READ = 4 * _CHUNK
 
 
 def year_pieces(
@@ -75,18 +76,30 @@ def year_pieces(
 ) -> dict[int, list[baselines.Piece]]:
     """The entered figures that make up `year` for each of these units (the roll-up of
     indicators.selectors.period_figures), with their dates and counts, by unit id. One
-    query per 500 units; a unit holds a dozen such rows or so."""
+    query per 500 units (one for more than 2.000); a unit holds a dozen such rows or so."""
     fields = list(formulas.COUNT_FIELDS)
     ids = sorted(set(unit_ids))
     pieces: dict[int, list[baselines.Piece]] = {}
-    for first in range(0, len(ids), _CHUNK):
-        rows = (
-            period_figures(year.start, year.end, include_drafts=include_drafts)
-            .filter(unit_id__in=ids[first : first + _CHUNK])
-            .order_by("period__start", "unit_id")
-            .values_list("unit_id", "period__start", "period__end", *fields)
-        )
+    rows_of = period_figures(year.start, year.end, include_drafts=include_drafts).order_by(
+        "period__start", "unit_id"
+    )
+    if len(ids) > _WHOLE_READ:
+        # Thousands of units (a whole country's plan): the roll-up reads the country's rows
+        # of the year whatever the filter, so one unfiltered read kept to these units
+        # costs one pass instead of one per chunk.
+        wanted = set(ids)
+        chunks = [rows_of]
+    else:
+        wanted = None
+        chunks = [
+            rows_of.filter(unit_id__in=ids[first : first + _CHUNK])
+            for first in range(0, len(ids), _CHUNK)
+        ]
+    for chunk in chunks:
+        rows = chunk.values_list("unit_id", "period__start", "period__end", *fields)
         for unit_id, start, end, *counts in rows:
+            if wanted is not None and unit_id not in wanted:
+                continue
             pieces.setdefault(unit_id, []).append(
                 baselines.Piece(unit_id, start, end, dict(zip(fields, counts, strict=True)))
             )

@@ -11,6 +11,7 @@ from typing import cast
 from django.db import transaction
 from django.utils import timezone
 
+from indicators.bulk import adapt_datetime, insert_rows
 from indicators.domain import formulas, periods, rules
 from indicators.domain.formatting import format_trimmed_vi
 from indicators.models import (
@@ -30,6 +31,7 @@ from indicators.targets.selectors import (
 )
 from units.audit.services import audit_log
 from units.models import AdministrativeUnit, AuditAction, UnitLevel, User
+from units.selectors import is_country
 
 
 @dataclass(frozen=True)
@@ -42,15 +44,14 @@ class ComputedTarget:
 
 
 def _units_for_plan(parent: AdministrativeUnit, year: int) -> list[AdministrativeUnit]:
-    """The parent's own desk and its territorial children that exist in the plan year."""
+    """The parent's own desk and its territorial children that exist in the plan year; for
+    the whole country (units.selectors.the_country), every territorial unit of the year,
+    provinces, districts and communes of either structure. One query."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    children = (
-        AdministrativeUnit.objects.filter(parent=parent)
-        .exclude(level=UnitLevel.AGENCY)
-        .valid_during(start, end)
-        .order_by("level", "name")
-    )
-    return [parent, *children]
+    units = AdministrativeUnit.objects.exclude(level=UnitLevel.AGENCY).valid_during(start, end)
+    if is_country(parent):
+        return list(units.order_by("path"))
+    return [parent, *units.filter(parent=parent).order_by("level", "name")]
 
 
 def targets_compute(
@@ -58,28 +59,56 @@ def targets_compute(
 ) -> list[ComputedTarget]:
     """Apply the Phổ Ninh principle of `plan` to `parent` and its children (no writes).
     Last year's results of every unit are read at once (a fixed number of queries)."""
-    minimums = list(PlanMinimum.objects.filter(plan=plan).select_related("indicator"))
-    indicators = [minimum.indicator for minimum in minimums]
-    units = _units_for_plan(parent, plan.year)
-    yearly = yearly_results_of(
-        units=units, indicators=indicators, year=plan.year - 1, include_drafts=include_drafts
-    )
-    published = published_results_of(units=units, year=plan.year - 1)
-    results: list[ComputedTarget] = []
-    for unit in units:
-        for minimum in minimums:
-            baseline, note = _baseline(
-                yearly[unit.pk][minimum.indicator.pk],
-                published.get((unit.pk, minimum.indicator.pk)),
-            )
-            decision = rules.phoninh_target(
-                baseline=baseline,
-                national_minimum=minimum.value,
-                uplift=plan.uplift,
-                mode=rules.UpliftMode(plan.uplift_mode),
-            )
-            computed = ComputedTarget(unit, minimum.indicator, decision, note, plan.year)
-            results.append(computed)
+    return _compute_plans([(plan, _units_for_plan(parent, plan.year))], include_drafts)[0]
+
+
+def _compute_plans(
+    plans: list[tuple[TargetPlan, list[AdministrativeUnit]]], include_drafts: bool
+) -> list[list[ComputedTarget]]:
+    """The rule of each plan for its units, last year's results of all of them read at
+    once per year (a fixed number of queries however many plans and units)."""
+    minimums_of: dict[int, list[PlanMinimum]] = {}
+    for minimum in (
+        PlanMinimum.objects.filter(plan__in=[plan for plan, _units in plans])
+        .order_by("indicator__order")
+        .select_related("indicator")
+    ):
+        minimums_of.setdefault(minimum.plan_id, []).append(minimum)
+    inputs: dict[int, tuple[dict, dict]] = {}
+    for year in sorted({plan.year for plan, _units in plans}):
+        units = list(
+            {unit.pk: unit for plan, found in plans if plan.year == year for unit in found}.values()
+        )
+        indicators = list(
+            {
+                m.indicator.pk: m.indicator
+                for plan, _units in plans
+                if plan.year == year
+                for m in minimums_of.get(plan.pk, [])
+            }.values()
+        )
+        yearly = yearly_results_of(
+            units=units, indicators=indicators, year=year - 1, include_drafts=include_drafts
+        )
+        inputs[year] = (yearly, published_results_of(units=units, year=year - 1))
+    results: list[list[ComputedTarget]] = []
+    for plan, units in plans:
+        yearly, published = inputs[plan.year]
+        computed: list[ComputedTarget] = []
+        for unit in units:
+            for minimum in minimums_of.get(plan.pk, []):
+                baseline, note = _baseline(
+                    yearly[unit.pk][minimum.indicator.pk],
+                    published.get((unit.pk, minimum.indicator.pk)),
+                )
+                decision = rules.phoninh_target(
+                    baseline=baseline,
+                    national_minimum=minimum.value,
+                    uplift=plan.uplift,
+                    mode=rules.UpliftMode(plan.uplift_mode),
+                )
+                computed.append(ComputedTarget(unit, minimum.indicator, decision, note, plan.year))
+        results.append(computed)
     return results
 
 
@@ -94,34 +123,80 @@ def _baseline(result: YearResult, published: PublishedResult | None) -> tuple[De
     return None, result.note
 
 
+# Rows per INSERT/UPDATE statement: a whole country's targets (~130.000) in bounded memory
+# and statements, while a province's plan (a few thousand) is one statement of each.
+_WRITE_BATCH = 2000
+_RULE_FIELDS = ("value", "source", "branch", "baseline", "national_minimum", "baseline_note")
+_NEW_TARGET_COLUMNS = ("plan_id", "unit_id", "indicator_id", *_RULE_FIELDS, "reason", "updated_at")
+
+
 @transaction.atomic
 def targets_apply(
     *, plan: TargetPlan, parent: AdministrativeUnit, include_drafts: bool = False
 ) -> list[ComputedTarget]:
-    """Compute and store rule targets; manual overrides are kept as they are."""
+    """Compute and store rule targets; manual overrides are kept as they are.
+
+    Set-based: the plan's existing targets are read in one query, the new ones inserted
+    and the changed ones updated in batches of _WRITE_BATCH (a target whose rule values
+    did not change is not written), so the number of queries does not grow with the
+    number of units up to a batch."""
     computed = targets_compute(plan=plan, parent=parent, include_drafts=include_drafts)
-    manual = set(
-        Target.objects.filter(plan=plan, source=TargetSource.MANUAL).values_list(
-            "unit_id", "indicator_id"
-        )
-    )
-    for item in computed:
-        if (item.unit.pk, item.indicator.pk) in manual:
-            continue
-        Target.objects.update_or_create(
-            plan=plan,
-            unit=item.unit,
-            indicator=item.indicator,
-            defaults={
-                "value": item.decision.target,
-                "source": TargetSource.RULE,
-                "branch": item.decision.branch.value,
-                "baseline": item.decision.baseline,
-                "national_minimum": item.decision.national_minimum,
-                "baseline_note": item.baseline_note,
-            },
-        )
+    _store_rule_targets([(plan, computed)])
     return computed
+
+
+@transaction.atomic
+def targets_apply_plans(
+    *, plans: list[tuple[TargetPlan, list[AdministrativeUnit]]], include_drafts: bool = False
+) -> int:
+    """targets_apply for several plans, each for the units given with it (a province's
+    plan for its whole subtree): the baselines of all the units read at once, the targets
+    written in bulk. Returns the number of rule targets computed."""
+    computed = _compute_plans(plans, include_drafts)
+    _store_rule_targets(
+        [(plan, found) for (plan, _units), found in zip(plans, computed, strict=True)]
+    )
+    return sum(len(found) for found in computed)
+
+
+def _store_rule_targets(plans: list[tuple[TargetPlan, list[ComputedTarget]]]) -> None:
+    unit_ids = {(plan.pk, item.unit.pk) for plan, computed in plans for item in computed}
+    existing = {
+        (target.plan_id, target.unit_id, target.indicator_id): target
+        for target in Target.objects.filter(plan__in=[plan for plan, _computed in plans]).only(
+            "pk", "plan_id", "unit_id", "indicator_id", *_RULE_FIELDS
+        )
+        if (target.plan_id, target.unit_id) in unit_ids
+    }
+    now = timezone.now()
+    stamp = adapt_datetime(now)
+    new: list[tuple[object, ...]] = []
+    changed: list[Target] = []
+    for plan, computed in plans:
+        for item in computed:
+            decision = item.decision
+            values = {
+                "value": decision.target,
+                "source": TargetSource.RULE,
+                "branch": decision.branch.value,
+                "baseline": decision.baseline,
+                "national_minimum": decision.national_minimum,
+                "baseline_note": item.baseline_note[:300],
+            }
+            target = existing.get((plan.pk, item.unit.pk, item.indicator.pk))
+            if target is None:
+                new.append((plan.pk, item.unit.pk, item.indicator.pk, *values.values(), "", stamp))
+                continue
+            if target.source == TargetSource.MANUAL:
+                continue
+            if any(getattr(target, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(target, name, value)
+                target.updated_at = now
+                changed.append(target)
+    # A country's plan is some 100.000 new targets: plain rows (indicators/bulk.py).
+    insert_rows(Target, _NEW_TARGET_COLUMNS, new)
+    Target.objects.bulk_update(changed, [*_RULE_FIELDS, "updated_at"], batch_size=_WRITE_BATCH)
 
 
 @transaction.atomic
@@ -142,7 +217,7 @@ def targets_apply_tiers(*, plan: TargetPlan) -> int:
             t.unit_id: t
             for t in Target.objects.filter(plan=plan, indicator=tier.indicator, unit__in=units)
         }
-        new = []
+        new, changed = [], []
         for unit in units:
             target = existing.get(unit.pk)
             if target is None:
@@ -156,11 +231,11 @@ def targets_apply_tiers(*, plan: TargetPlan) -> int:
                     )
                 )
             elif target.source == TargetSource.INHERITED and target.value != tier.value:
-                target.value = tier.value
-                target.save(update_fields=["value", "updated_at"])
-                written += 1
-        Target.objects.bulk_create(new)
-        written += len(new)
+                target.value, target.updated_at = tier.value, timezone.now()
+                changed.append(target)
+        Target.objects.bulk_create(new, batch_size=_WRITE_BATCH)
+        Target.objects.bulk_update(changed, ["value", "updated_at"], batch_size=_WRITE_BATCH)
+        written += len(new) + len(changed)
     return written
 
 

@@ -554,19 +554,19 @@ class AllOrNothingTestCase(ImportCase):
     def test_it_rolls_back_every_row_when_a_write_fails_inside_the_transaction(self) -> None:
         preview = self.preview(self.changed_seed())
         before = self.snapshot()
-        real_write = services.figures_write
-        calls = []
+        written: list[int] = []
 
-        def failing_write(**kwargs: Any) -> UnitFigures:  # Any: passed on to figures_write
-            calls.append(kwargs["unit"])
-            if len(calls) == 3:
-                raise services.FiguresLocked("Số liệu vừa bị khóa.")
-            return real_write(**kwargs)
+        def failing_submit(**kwargs: Any) -> None:  # Any: the submission's keyword arguments
+            # Every row's figures and history are written by now, in the transaction.
+            written.append(UnitFigures.objects.filter(pk__in=kwargs["figures_ids"]).count())
+            raise services.FiguresLocked("Số liệu vừa bị khóa.")
 
-        with mock.patch("indicators.io.services.figures_write", side_effect=failing_write):
+        with mock.patch(
+            "indicators.io.services.figures_submit_imported", side_effect=failing_submit
+        ):
             with self.assertRaises(ImportRefused) as caught:
                 figures_import_commit(batch=preview.batch, user=self.district)
-        self.assertEqual(len(calls), 3)
+        self.assertEqual(written, [3])
         self.assertIn("đã hủy toàn bộ", str(caught.exception))
         self.assertEqual(self.snapshot(), before)
         self.assertFalse(FiguresChange.objects.filter(action="import").exists())

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,7 +11,14 @@ from indicators.domain import formatting, rules
 from indicators.models import TargetPlan
 from indicators.targets import services
 from units.models import AdministrativeUnit
-from units.selectors import AmbiguousUnit, UnitNotFound, unit_by_code
+from units.selectors import (
+    COUNTRY_CODE,
+    AmbiguousUnit,
+    UnitNotFound,
+    is_country,
+    the_country,
+    unit_by_code,
+)
 
 BRANCH_VI = {
     rules.Branch.BELOW_MINIMUM: "a) thấp hơn chỉ tiêu TW → bằng chỉ tiêu TW",
@@ -32,7 +40,8 @@ COLUMNS = [
 def plan_for(parent: AdministrativeUnit, year: int) -> TargetPlan:
     """The active rule plan of `year` issued closest to `parent` (itself, then ancestors,
     then the central government)."""
-    issuers = list(reversed(parent.ancestor_ids()))  # the parent itself first
+    # The parent itself first; the whole country has no issuer row but the centre's.
+    issuers = [] if is_country(parent) else list(reversed(parent.ancestor_ids()))
     plans = {
         p.issuer_id: p
         for p in TargetPlan.objects.filter(
@@ -62,7 +71,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument(
-            "--parent", required=True, help="Mã ĐVHC (đọc theo ngày 01/01 của năm)."
+            "--parent",
+            required=True,
+            help=(
+                "Mã ĐVHC (đọc theo ngày 01/01 của năm); VN: mọi đơn vị của cả nước trong năm "
+                "(tỉnh, huyện, xã), theo kế hoạch của Trung ương."
+            ),
         )
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument(
@@ -76,11 +90,17 @@ class Command(BaseCommand):
         year: int = options["year"]
         if not 2000 <= year <= 2100:
             raise CommandError(f"Năm không hợp lệ: {year} (phải từ 2000 đến 2100).")
+        code = options["parent"].strip()
         try:
-            parent = unit_by_code(options["parent"], on=dt.date(year, 1, 1))
+            parent = (
+                the_country()
+                if code.upper() == COUNTRY_CODE
+                else unit_by_code(code, on=dt.date(year, 1, 1))
+            )
         except (UnitNotFound, AmbiguousUnit) as error:
             raise CommandError(str(error)) from error
         plan = plan_for(parent, year)
+        began = time.monotonic()
         if options["dry_run"]:
             computed = services.targets_compute(
                 plan=plan, parent=parent, include_drafts=options["include_drafts"]
@@ -117,4 +137,5 @@ class Command(BaseCommand):
                 f"CT {formatting.format_rate_vi(d.target):>9}  {BRANCH_VI[d.branch]}"
             )
         verb = "Chưa ghi (--dry-run)." if options["dry_run"] else "Đã ghi chỉ tiêu."
-        self.stdout.write(f"{len(computed)} chỉ tiêu. {verb}")
+        seconds = time.monotonic() - began
+        self.stdout.write(f"{len(computed)} chỉ tiêu. {verb} ({seconds:.1f} giây)")
