@@ -59,16 +59,17 @@ def _check_kept_extras(
     for violation in extra_identity_violations(merged):
         if violation.field in within_row:
             continue
-        stored = [name for name in (violation.field,) if name not in fields]
+        part_kept = violation.field not in fields  # the part is the stored value
         analysis.error(
             record.sheet,
             record.row,
             "",
-            f"Dòng {record.row} ({current.unit.full_name}): {violation.message_vi} "
+            f"Dòng {record.row} ({record.unit.full_name if record.unit else record.label}): "
+            f"{violation.message_vi} "
             + (
-                f"Tệp không có cột «{count_label(stored[0])}», nên số đã lưu được giữ; "
+                f"Tệp không có cột «{count_label(violation.field)}», nên số đã lưu được giữ; "
                 "hãy thêm cột đó hoặc sửa số liệu."
-                if stored
+                if part_kept
                 else "Số so sánh là số đã lưu của kỳ này (tệp không có cột đó); hãy thêm cột "
                 "đó hoặc sửa số liệu."
             ),

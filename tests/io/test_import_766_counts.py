@@ -226,6 +226,11 @@ class Import766CountsTestCase(ImportCase):
         self.assert_refused(
             data, row=2, column="", says=EXTRA_COUNT_FIELDS["feedback_dissatisfied"]
         )
+        # The file's part above the whole stored (fee-bearing dossiers: 9).
+        paid = self.extras["fee_dossiers"] + 1
+        self.assert_refused(
+            self.csv_row(paid_online_dossiers=paid), row=2, column="", says="số đã lưu"
+        )
 
     def test_it_refuses_a_negative_or_broken_extra_cell(self) -> None:
         for value, says in (("-2", "không được âm"), ("abc", "không phải là số")):
