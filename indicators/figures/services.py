@@ -122,7 +122,8 @@ def figures_write(
             expected_version = existing.version  # an import replaces a draft on purpose
         if expected_version != existing.version:
             raise FiguresConflict(existing, _changes_since(existing, expected_version or 0))
-        before = existing.counts()
+        # The extras too: a form save repeating a stored 766 count is not a change.
+        before = {**existing.counts(), **existing.extra_counts()}
         updated = (
             UnitFigures.objects.filter(pk=existing.pk, version=expected_version)
             .exclude(status=FiguresStatus.APPROVED)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from indicators.domain.checks import extra_identity_violations
+from indicators.domain.index766 import count_label
 from indicators.domain.periods import PeriodError, PeriodSpec, parse_period_code
 from indicators.io.files import read_file
 from indicators.io.matching import match_units, unit_candidates, unit_index
@@ -40,6 +42,37 @@ def _check_period_marks(parsed: ParsedFile, analysis: ImportAnalysis) -> None:
                 "",
                 f"Dòng {record.row}: ghi kỳ «{code}», không phải kỳ {spec.code} đang chọn.",
             )
+
+
+def _check_kept_extras(
+    record: ImportRow, current: UnitFigures, fields: tuple[str, ...], analysis: ImportAnalysis
+) -> None:
+    """A file writes only the counts it carries; the stored ones it lacks (the 766 extras of
+    an old template, say) stay. Their identities must still hold beside the new values:
+    fewer feedback items in the file than the dissatisfied ones already stored is refused,
+    not written half-consistent. Identities broken within the row itself were reported by
+    the reader."""
+    kept = {**current.counts(), **current.extra_counts()}
+    merged = {**kept, **{name: record.counts.get(name) for name in fields}}
+    within_row = {v.field for v in extra_identity_violations(record.counts)}
+    for violation in extra_identity_violations(merged):
+        if violation.field in within_row:
+            continue
+        part_kept = violation.field not in fields  # the part is the stored value
+        analysis.error(
+            record.sheet,
+            record.row,
+            "",
+            f"Dòng {record.row} ({record.unit.full_name if record.unit else record.label}): "
+            f"{violation.message_vi} "
+            + (
+                f"Tệp không có cột «{count_label(violation.field)}», nên số đã lưu được giữ; "
+                "hãy thêm cột đó hoặc sửa số liệu."
+                if part_kept
+                else "Số so sánh là số đã lưu của kỳ này (tệp không có cột đó); hãy thêm cột "
+                "đó hoặc sửa số liệu."
+            ),
+        )
 
 
 def figures_import_analyse(
@@ -108,6 +141,7 @@ def figures_import_analyse(
             continue
         record.existing_status = current.status
         record.existing_version = current.version
+        _check_kept_extras(record, current, analysis.fields, analysis)
         if all(getattr(current, name) == record.counts.get(name) for name in analysis.fields):
             record.action = "unchanged"
         elif current.is_locked:

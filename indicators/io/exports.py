@@ -7,12 +7,15 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.domain import formulas
+from indicators.domain.index766 import EXTRA_COUNT_FIELDS, count_label
 from indicators.domain.periods import PeriodSpec
+from indicators.index766.selectors import extra_counts_by_unit
 from indicators.io.appendix_write import appendix_write_xlsx
 from indicators.io.records import APPENDIX_FIELDS, META_SHEET, TEMPLATE_MARKER
 from indicators.models import Period, UnitFigures
@@ -22,7 +25,16 @@ from kpi_portal.spreadsheets.sheets import active_sheet, value_cell
 from kpi_portal.spreadsheets.text import csv_text, put_text
 from units.models import AdministrativeUnit
 
-CSV_COLUMNS: tuple[str, ...] = ("period", "gso_code", "unit_name", "status", *formulas.COUNT_FIELDS)
+# The 766 extras close the row: optional, blank when not counted, and a reader that stops
+# at the standard counts still finds them where it did.
+CSV_COLUMNS: tuple[str, ...] = (
+    "period",
+    "gso_code",
+    "unit_name",
+    "status",
+    *formulas.COUNT_FIELDS,
+    *EXTRA_COUNT_FIELDS,
+)
 TEMPLATE_HEADER_ROW = 3
 
 
@@ -77,7 +89,17 @@ def figures_export_csv(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for unit, figures in _figures(parent, period, include_drafts=include_drafts):
+    rows = _figures(parent, period, include_drafts=include_drafts)
+    # Rolled up from the same pieces as the standard counts (a flow only where every piece
+    # has it, the stock at the period's end); one grouped query.
+    extras = extra_counts_by_unit(
+        period.start,
+        period.end,
+        unit_ids=[unit.pk for unit, _f in rows],
+        include_drafts=include_drafts,
+    )
+    for unit, figures in rows:
+        extra = extras.get(unit.pk, {})
         writer.writerow(
             [
                 period.code,
@@ -88,6 +110,7 @@ def figures_export_csv(
                     "" if figures.counts[name] is None else figures.counts[name]
                     for name in formulas.COUNT_FIELDS
                 ),
+                *("" if extra.get(name) is None else extra[name] for name in EXTRA_COUNT_FIELDS),
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -105,7 +128,10 @@ def figures_template_xlsx(
         if period is not None
         else {}
     )
-    fields = list(formulas.COUNT_FIELDS)
+    standard = list(formulas.COUNT_FIELDS)
+    # The 766 extras after the standard counts, marked optional: a unit that does not
+    # count them leaves them blank (an upload without them keeps what is stored).
+    fields = [*standard, *EXTRA_COUNT_FIELDS]
     wb = Workbook()
     ws = active_sheet(wb)
     ws.title = "Số liệu"
@@ -114,16 +140,27 @@ def figures_template_xlsx(
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (
         "Nhập số nguyên không âm; để trống ô không có số liệu. Không sửa cột Mã ĐVHC. "
-        "Cột «Trạng thái hiện tại» chỉ để xem, không được nhập."
+        "Cột «Trạng thái hiện tại» chỉ để xem, không được nhập. "
+        f"{len(EXTRA_COUNT_FIELDS)} cột tô vàng sau các cột chuẩn là số liệu thêm cho tính "
+        "trước Chỉ số 766, không bắt buộc: để trống nếu đơn vị không theo dõi."
     )
     ws["A2"].font = Font(italic=True)
-    headers = ["Mã ĐVHC", "Đơn vị", *(formulas.COUNT_FIELDS[f] for f in fields)]
+    headers = ["Mã ĐVHC", "Đơn vị", *(count_label(f) for f in fields)]
     headers.append("Trạng thái hiện tại")
     header_fill = PatternFill("solid", fgColor="DDEBF7")
+    optional_fill = PatternFill("solid", fgColor="FFF2CC")
+    first_extra = 3 + len(standard)
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(row=TEMPLATE_HEADER_ROW, column=col, value=text)
         cell.font = Font(bold=True)
         cell.fill = header_fill
+        if first_extra <= col < last_col:
+            cell.fill = optional_fill
+            cell.comment = Comment(
+                "Không bắt buộc. Số liệu thêm cho tính trước Chỉ số 766 "
+                "(Quyết định 766/QĐ-TTg); để trống nếu không theo dõi.",
+                "Cổng KPI",
+            )
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[get_column_letter(col)].width = 14
     ws.column_dimensions["A"].width = 10

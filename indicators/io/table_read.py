@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from indicators.domain import formulas
+from indicators.domain.checks import extra_identity_violations
+from indicators.domain.index766 import EXTRA_COUNT_FIELDS, count_label
 from indicators.io.number_text import cell_number, parse_count_text
 from indicators.io.records import (
     MAX_COUNT,
@@ -24,6 +26,11 @@ for _name, _label in formulas.COUNT_FIELDS.items():
     _FIELD_HEADERS[norm_text(_name)] = _name
     _FIELD_HEADERS[norm_text(_label)] = _name
     _FIELD_HEADERS[norm_text(formulas.COUNT_FIELDS_EN[_name])] = _name
+# The optional counts of the Decision 766 index: the field names (CSV) and the template's
+# Vietnamese headers. A file without them imports as before.
+for _name, _label in EXTRA_COUNT_FIELDS.items():
+    _FIELD_HEADERS[norm_text(_name)] = _name
+    _FIELD_HEADERS[norm_text(_label)] = _name
 _FIELD_HEADERS.update({"received_direct": "received_in_person", "reused_digitized_data": "reused"})
 _CODE_HEADERS = {"gso_code", "mã đvhc", "ma_dvhc", "ma dvhc", "mã đơn vị", "mã", "code"}
 _NAME_HEADERS = {"unit_name", "đơn vị", "tên đơn vị", "đơn vị hành chính", "unit", "name"}
@@ -91,7 +98,8 @@ def read_table(
             return None
     if columns is None:
         return None
-    fields = tuple(name for name in formulas.COUNT_FIELDS if name in columns.fields.values())
+    found = set(columns.fields.values())
+    fields = tuple(name for name in (*formulas.COUNT_FIELDS, *EXTRA_COUNT_FIELDS) if name in found)
     parsed = ParsedFile(kind=kind, fields=fields)
     header_row = header[0].row if header else 0
     seen_fields: dict[str, str] = {}
@@ -107,7 +115,7 @@ def read_table(
                         header_row,
                         cell.column,
                         f"Cột {cell.column}: «{cell.value}» trùng với cột {seen_fields[name]} "
-                        f"({formulas.COUNT_FIELDS[name]}).",
+                        f"({count_label(name)}).",
                     )
                 )
             seen_fields.setdefault(name, cell.column)
@@ -199,6 +207,20 @@ def read_table(
                         f"Dòng {row_number} ({label or code}): {violation.message_vi}.",
                     )
                 )
+            # The 766 extras where the row carries both sides; the part's own column is
+            # named (the whole may be a standard count elsewhere in the row).
+            for violation in extra_identity_violations(counts):
+                column = next(c for c, n in columns.fields.items() if n == violation.field)
+                parsed.problems.append(
+                    ImportProblem(
+                        "error",
+                        sheet,
+                        row_number,
+                        column,
+                        f"Dòng {row_number} ({label or code}), cột {column}: "
+                        f"{violation.message_vi}",
+                    )
+                )
         parsed.rows.append(record)
     if not parsed.rows and not any(p.severity == "error" for p in parsed.problems):
         parsed.problems.append(
@@ -227,7 +249,7 @@ def _count_value(cell: SheetCell | None, name: str) -> tuple[int | None, str]:
     if cell is None or is_blank(cell.value):
         return None, ""
     ref = f"{cell.column}{cell.row}"
-    label = formulas.COUNT_FIELDS[name]
+    label = count_label(name)
     value = cell.value
     if cell.is_formula or is_formula_text(value):
         return None, f"Ô {ref} ({label}) chứa công thức, cần nhập giá trị."

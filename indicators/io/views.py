@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators.access import get_import_batch_for_user, require_unit
-from indicators.domain import formulas
+from indicators.domain.index766 import count_label
 from indicators.domain.periods import PeriodError, PeriodSpec, parse_period_code
 from indicators.io import exports
 from indicators.io.forms import ImportUploadForm, import_parents
@@ -115,7 +115,7 @@ def import_preview(request: AuthenticatedRequest, batch_id: int) -> HttpResponse
         "skipped": report.get("skipped", []),
         "problems": import_report_problems(report),
         "problems_left_out": report.get("problems_left_out", 0),
-        "field_labels": [formulas.COUNT_FIELDS[name] for name in fields],
+        "field_labels": [count_label(name) for name in fields],
         "indicators": report_indicators(fields),
         "error_count": report.get("error_count", 0),
         "warning_count": report.get("warning_count", 0),

@@ -96,7 +96,8 @@ class ExportTestCase(ImportCase):
             (validations[0].type, validations[0].operator), ("whole", "greaterThanOrEqual")
         )
         self.assertEqual(validations[0].formula1, "0")
-        self.assertEqual(str(validations[0].sqref), "C4:W21")
+        # The standard counts (C:W) and the optional 766 extras after them (X:AE).
+        self.assertEqual(str(validations[0].sqref), "C4:AE21")
         self.assertEqual(wb["_kpi"].sheet_state, "hidden")
 
     def test_it_checks_access_and_arguments(self) -> None:
