@@ -202,7 +202,8 @@ def figures_import_write(
         if current is None:
             new.append(UnitFigures(unit=unit, period=period, entered_by=user, **values))
             continue
-        before = current.counts()
+        # The extras too: a file repeating a stored 766 count is not a change.
+        before = {**current.counts(), **current.extra_counts()}
         for name, value in values.items():
             setattr(current, name, value)
         current.version += 1
