@@ -65,7 +65,11 @@ def test_it_opens_a_communes_766_page_from_its_point_on_the_map(
     expect(chart.locator(".scatterlayer path.point")).to_have_count(len(communes))
     legend = chart.locator(".legend")
     expect(legend).to_contain_text("Không tính được")  # every seventh commune did not report
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    # Plotly sizes the chart to its box after drawing it: wait for the layout to settle
+    # (it fails if the page still scrolls sideways after 5 s).
+    page.wait_for_function(
+        "document.documentElement.scrollWidth <= window.innerWidth", timeout=5000
+    )
 
     path = f"/chi-so-766/{bong_son.pk}/"
     chart.scroll_into_view_if_needed()
