@@ -6,6 +6,7 @@ database: the number of queries does not grow with the number of units."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import add
@@ -60,8 +61,29 @@ def entered_figures(*, include_drafts: bool = False) -> QuerySet[UnitFigures]:
     return figures.exclude(status=FiguresStatus.DRAFT)
 
 
+# The units a read is about: a list of ids, or a queryset of units or of their ids (read as
+# a subquery, so a whole tier of the country costs no parameters).
+UnitIds = Sequence[int] | QuerySet[Any]
+
+# A list of ids longer than this narrows the rows but not the pass (SQLite allows 32.766
+# parameters per statement and the ids would be sent three times); pass a queryset instead.
+NARROW_LIST_MAX = 2000
+
+
+def _unit_filter(unit_ids: UnitIds | None) -> Q:
+    if unit_ids is None:
+        return Q()
+    if isinstance(unit_ids, QuerySet) and unit_ids.model is AdministrativeUnit:
+        unit_ids = unit_ids.order_by().values("pk")
+    return Q(unit_id__in=unit_ids)
+
+
 def period_figures(
-    start: dt.date, end: dt.date, *, include_drafts: bool = False
+    start: dt.date,
+    end: dt.date,
+    *,
+    include_drafts: bool = False,
+    unit_ids: UnitIds | None = None,
 ) -> QuerySet[UnitFigures]:
     """The entered figures that make up the period [start, end], for every unit: the roll-up
     rule of indicators/domain/rollup.py in SQL, so that sums over the rows are the period's
@@ -79,17 +101,25 @@ def period_figures(
     Set-based (see _left_out_sql): the rows inside [start, end] less `pk IN (one
     uncorrelated subquery)`, which the database evaluates once per statement over the rows
     overlapping the period, so callers filter, annotate and aggregate on it as on any
-    queryset, and their query counts stay as they were."""
-    sql, params = _left_out_sql(start, end, include_drafts=include_drafts)
+    queryset, and their query counts stay as they were.
+
+    `unit_ids` (ids, or a queryset of units or ids): only these units' rows, and the pass
+    reads only theirs too — the rule is per unit, so a page of 17 communes or one unit no
+    longer rolls up the whole country's rows to keep its own."""
+    units = _unit_filter(unit_ids)
+    narrow_pass = not (isinstance(unit_ids, Sequence) and len(unit_ids) > NARROW_LIST_MAX)
+    sql, params = _left_out_sql(
+        start, end, include_drafts=include_drafts, units=units if narrow_pass else Q()
+    )
     return (
         entered_figures(include_drafts=include_drafts)
-        .filter(period__start__gte=start, period__end__lte=end)
+        .filter(units, period__start__gte=start, period__end__lte=end)
         .exclude(pk__in=RawSQL(sql, params))
     )
 
 
 def _left_out_sql(
-    start: dt.date, end: dt.date, *, include_drafts: bool
+    start: dt.date, end: dt.date, *, include_drafts: bool, units: Q
 ) -> tuple[str, tuple[Any, ...]]:
     """The ids of the entered rows inside [start, end] that period_figures leaves out, as
     SQL and its parameters: one pass over the rows overlapping [start, end].
@@ -113,7 +143,7 @@ def _left_out_sql(
     costs no window at all."""
     inside = Q(period__start__gte=start, period__end__lte=end)
     overlapping = entered_figures(include_drafts=include_drafts).filter(
-        period__start__lte=end, period__end__gte=start
+        units, period__start__lte=end, period__end__gte=start
     )
     one_kind_inside = (
         Q(first_kind=F("last_kind"))
@@ -187,11 +217,13 @@ def unit_parts(
     *,
     unit: OuterRef,
     include_drafts: bool = False,
+    unit_ids: UnitIds | None = None,
 ) -> tuple[Subquery, Subquery]:
     """Numerator and denominator of `unit` (an OuterRef) over the period [start, end], as
-    two subqueries: sums over the rows that report both parts (ratio of sums)."""
+    two subqueries: sums over the rows that report both parts (ratio of sums). `unit_ids`:
+    the units the outer query reads (see period_figures), so the roll-up reads theirs only."""
     rows = (
-        period_figures(start, end, include_drafts=include_drafts)
+        period_figures(start, end, include_drafts=include_drafts, unit_ids=unit_ids)
         .filter(unit=unit)
         .filter(complete_parts_q(definition))
         .order_by()
@@ -246,8 +278,7 @@ def parts_by_unit(
     One grouped query; units without figures are absent."""
     aggregates: dict[str, Any] = {"least_status": _least_status(), **_parts_sums(indicators)}
     rows = (
-        period_figures(start, end, include_drafts=include_drafts)
-        .filter(unit_id__in=unit_ids)
+        period_figures(start, end, include_drafts=include_drafts, unit_ids=unit_ids)
         .order_by()
         .values("unit_id")
         .annotate(**aggregates)
@@ -341,12 +372,11 @@ def counts_by_unit(
     """Every count of each unit over [start, end], rolled up from the figures that make up
     the period (flows summed, the stock of the first piece, the total rebuilt). One grouped
     query; units without figures are absent."""
-    rows_of_period = period_figures(start, end, include_drafts=include_drafts)
+    rows_of_period = period_figures(start, end, include_drafts=include_drafts, unit_ids=unit_ids)
     first = rows_of_period.filter(unit_id=OuterRef("unit_id")).order_by("period__start")
     sums = {f"sum_{name}": Sum(name) for name in formulas.COUNT_FIELDS}
     rows = (
-        rows_of_period.filter(unit_id__in=unit_ids)
-        .order_by()
+        rows_of_period.order_by()
         .values("unit_id")
         .annotate(
             pieces=Count("pk"),
@@ -596,7 +626,7 @@ def report_count(*, units: UnitQuerySet, start: dt.date, end: dt.date) -> Report
     """How many of the reporting units among `units` existing during [start, end] have
     figures for it, all submitted or approved (the figures that make up the period, so a
     year counts the units whose months are in). One query."""
-    pieces = period_figures(start, end).filter(unit=OuterRef("pk"))
+    pieces = period_figures(start, end, unit_ids=units).filter(unit=OuterRef("pk"))
     reported = Exists(pieces) & ~Exists(pieces.filter(status=FiguresStatus.DRAFT))
     counts = (
         units.filter(level__in=REPORTING_LEVELS)
