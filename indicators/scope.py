@@ -42,6 +42,7 @@ from indicators.selectors import (
     parents_for_ranking,
     period_for_spec,
     periods_by_reporting,
+    periods_for_user,
     report_count,
 )
 from units.http import AuthenticatedRequest
@@ -258,6 +259,17 @@ def reported_under(parent: AdministrativeUnit, period: Period) -> ReportCount:
     "118/135 đơn vị đã nộp hoặc được duyệt" of the pages)."""
     units = AdministrativeUnit.objects.in_subtree(parent)
     return report_count(units=units, start=period.start, end=period.end)
+
+
+def search_period(code: str, *, user: User) -> Period | None:
+    """The period a unit search reads the units of (those existing then): the stored one
+    of the code, or else the newest with figures among the user's units; nothing is
+    stored (a search is a read)."""
+    try:
+        period = period_for_spec(read_spec(code)) if code.strip() else None
+    except forms.ValidationError:
+        period = None
+    return period or periods_for_user(user).first()
 
 
 def _read(query: QueryDict, key: str, errors: dict[str, str], read: Callable[[str], T]) -> T | None:

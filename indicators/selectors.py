@@ -33,10 +33,10 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Length, StrIndex, Substr
+from django.db.models.functions import Cast, Coalesce, Concat, Length, StrIndex, Substr
 from django.utils.translation import gettext as _
 
-from indicators.domain import formulas, periods, rollup
+from indicators.domain import formulas, periods, rollup, search
 from indicators.models import (
     FiguresStatus,
     Indicator,
@@ -44,7 +44,7 @@ from indicators.models import (
     Target,
     UnitFigures,
 )
-from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
+from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet, User
 from units.selectors import children_of
 
 
@@ -106,6 +106,9 @@ def period_figures(
     `unit_ids` (ids, or a queryset of units or ids): only these units' rows, and the pass
     reads only theirs too — the rule is per unit, so a page of 17 communes or one unit no
     longer rolls up the whole country's rows to keep its own."""
+    if isinstance(unit_ids, Sequence) and not unit_ids:
+        # No unit asked for: no rows (an empty IN cannot be compiled into the pass).
+        return entered_figures(include_drafts=include_drafts).none()
     units = _unit_filter(unit_ids)
     narrow_pass = not (isinstance(unit_ids, Sequence) and len(unit_ids) > NARROW_LIST_MAX)
     sql, params = _left_out_sql(
@@ -523,10 +526,24 @@ def children_for_ranking(parent: AdministrativeUnit, period: Period) -> UnitQuer
     return children_of(parent, start=period.start, end=period.end).exclude(level=UnitLevel.AGENCY)
 
 
-def periods_with_figures(units: UnitQuerySet) -> QuerySet[Period]:
-    return Period.objects.filter(
-        Exists(UnitFigures.objects.filter(period=OuterRef("pk"), unit__in=units))
-    ).order_by("-end", "-start")
+def periods_with_figures(units: UnitQuerySet | None) -> QuerySet[Period]:
+    """The periods with figures in `units` (None: anywhere in the country), newest first:
+    the list of the period picker, on every page. Read from the small Period table, never
+    by scanning the figures: for the whole country one EXISTS per period on the figures'
+    period index (7 ms on 128.000 rows, where the EXISTS joined to every unit took 436
+    ms); for a subtree the distinct periods of its units' figures (the unique (unit,
+    period) index: the cost of the subtree, not of the country)."""
+    if units is None:
+        with_figures = Exists(UnitFigures.objects.filter(period=OuterRef("pk")))
+        return Period.objects.filter(with_figures).order_by("-end", "-start")
+    in_units = UnitFigures.objects.filter(unit__in=units.order_by().values("pk"))
+    return Period.objects.filter(pk__in=in_units.values("period_id")).order_by("-end", "-start")
+
+
+def periods_for_user(user: User) -> QuerySet[Period]:
+    """periods_with_figures of the units the user sees (the whole country, unfiltered, for
+    those who see every unit)."""
+    return periods_with_figures(None if user.sees_everything else user.visible_units())
 
 
 def parents_for_ranking(visible: UnitQuerySet, period: Period) -> UnitQuerySet:
@@ -541,6 +558,41 @@ def parents_for_ranking(visible: UnitQuerySet, period: Period) -> UnitQuerySet:
         .filter(Q(Exists(children)) | Q(Exists(own_figures), level="commune"))
         .select_related("parent")
         .order_by("path")
+    )
+
+
+# A parent picker lists its units in a <select> up to this many; beyond (an office of a
+# large province, the admin and the national role: ~10.800 units) it is a search box.
+PARENT_SELECT_MAX = 300
+# The units a search returns at most.
+SEARCH_LIMIT = 20
+_LEVEL_ORDER = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
+
+
+def search_parents(
+    visible: UnitQuerySet, period: Period, query: str, *, limit: int = SEARCH_LIMIT
+) -> list[AdministrativeUnit]:
+    """The units of parents_for_ranking whose GSO code starts with `query`, or whose type
+    and name hold its words in any accents ("hoai nhon" finds "Thị xã Hoài Nhơn"):
+    provinces first, then districts, then communes, by name; at most `limit`. One query."""
+    text = query.strip()
+    if text.isdigit():
+        matching = Q(code__startswith=text)
+    else:
+        pattern = search.accent_insensitive_pattern(text)
+        if not pattern:
+            return []
+        matching = Q(typed_name__iregex=pattern)
+    level_order = Case(
+        *(When(level=level, then=Value(rank)) for rank, level in enumerate(_LEVEL_ORDER)),
+        default=Value(len(_LEVEL_ORDER)),
+        output_field=IntegerField(),
+    )
+    return list(
+        parents_for_ranking(visible, period)
+        .annotate(typed_name=Concat("unit_type", Value(" "), "name"))
+        .filter(matching)
+        .order_by(level_order, "name", "path")[:limit]
     )
 
 
