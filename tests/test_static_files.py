@@ -40,7 +40,9 @@ class CompressedStaticFilesTestCase(SimpleTestCase):
             with override_settings(
                 STORAGES=MANIFEST_STORAGES, STATIC_ROOT=root, WHITENOISE_USE_FINDERS=False
             ):
-                call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=IGNORED)
+                call_command(
+                    "collectstatic", interactive=False, verbosity=0, ignore_patterns=IGNORED
+                )
                 url = static("js/portal.js")
                 self.assertRegex(url, r"^/static/js/portal\.[0-9a-f]{12}\.js$")
                 name = url.removeprefix("/static/")
