@@ -10,7 +10,7 @@ import random
 from indicators.domain import periods
 from indicators.domain.rollup import coverage
 from indicators.models import FiguresStatus, Period, UnitFigures
-from indicators.selectors import counts_by_unit, period_figures
+from indicators.selectors import UnitIds, counts_by_unit, period_figures
 from tests.base import BaseTestCase
 from units.models import AdministrativeUnit, UnitLevel
 
@@ -255,7 +255,7 @@ class PeriodFiguresOracleTestCase(BaseTestCase):
         # The pass reads only these units' rows: a list, a queryset of units or of ids.
         chosen = self.units[::3]
         ids = [unit.pk for unit in chosen]
-        narrowings = {
+        narrowings: dict[str, UnitIds] = {
             "ids": ids,
             "units": AdministrativeUnit.objects.filter(pk__in=ids),
             "values": AdministrativeUnit.objects.filter(pk__in=ids).values("pk"),
