@@ -59,6 +59,8 @@
         hide();
       }
     });
+    // Typed before this script ran (it waits for the page, plotly.js included).
+    if (input.value !== input.defaultValue) { search(); }
     list.addEventListener("keydown", function (event) {
       var current = document.activeElement;
       var item = current && current.parentNode;
