@@ -239,7 +239,7 @@ class ScopeChoice:
         return " ".join(self.errors.values())
 
 
-def default_period(units: UnitQuerySet) -> Period | None:
+def default_period(units: UnitQuerySet | None) -> Period | None:
     """The latest period in which most reporting units among `units` submitted or had
     approved figures; else the one with the most of them in (the latest of equals: for the
     whole country, where only some provinces use the portal, the best-reported month rather
@@ -299,7 +299,7 @@ def scope_or_defaults(
     visible = user.visible_units()
     period = _read(query, "period", errors, lambda code: open_period(read_spec(code)))
     is_default = period is None
-    period = period or default_period(visible)
+    period = period or default_period(None if user.sees_everything else visible)
     if period is None:
         return ScopeChoice(period=None, parent=None, errors=errors)
     parent = _read(

@@ -643,22 +643,26 @@ def _count_of(queryset: QuerySet[Any]) -> Subquery:
     )
 
 
-def periods_by_reporting(units: UnitQuerySet) -> list[PeriodReporting]:
-    """Every period with figures in `units`, newest first, each with how many of the
-    reporting units among `units` (existing during the period) submitted or had approved
-    figures for exactly that period. One query, whatever the number of periods."""
-    reporting = units.filter(level__in=REPORTING_LEVELS)
+def periods_by_reporting(units: UnitQuerySet | None) -> list[PeriodReporting]:
+    """Every period with figures in `units` (None: the whole country), newest first, each
+    with how many of the reporting units among `units` (existing during the period)
+    submitted or had approved figures for exactly that period. One query, whatever the
+    number of periods. For the whole country the figures are read by their period and the
+    unit's level, not against a list of every unit."""
+    everything = AdministrativeUnit.objects.all()
+    reporting = (everything if units is None else units).filter(level__in=REPORTING_LEVELS)
     existing = reporting.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef("end")),
         Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("start")),
     )
-    reported = UnitFigures.objects.filter(
-        period=OuterRef("pk"), status__in=REPORTED_STATUSES, unit__in=reporting
-    )
+    of_period = UnitFigures.objects.filter(period=OuterRef("pk"))
+    if units is None:
+        reported = of_period.filter(status__in=REPORTED_STATUSES, unit__level__in=REPORTING_LEVELS)
+    else:
+        reported = of_period.filter(status__in=REPORTED_STATUSES, unit__in=reporting)
+        of_period = of_period.filter(unit__in=units)
     rows = (
-        Period.objects.filter(
-            Exists(UnitFigures.objects.filter(period=OuterRef("pk"), unit__in=units))
-        )
+        Period.objects.filter(Exists(of_period))
         .annotate(reported_units=_count_of(reported), reporting_units=_count_of(existing))
         .order_by("-end", "-start")
     )
