@@ -42,6 +42,7 @@ from indicators.selectors import (
     parents_for_ranking,
     period_for_spec,
     periods_by_reporting,
+    periods_for_user,
     report_count,
 )
 from units.http import AuthenticatedRequest
@@ -238,7 +239,7 @@ class ScopeChoice:
         return " ".join(self.errors.values())
 
 
-def default_period(units: UnitQuerySet) -> Period | None:
+def default_period(units: UnitQuerySet | None) -> Period | None:
     """The latest period in which most reporting units among `units` submitted or had
     approved figures; else the one with the most of them in (the latest of equals: for the
     whole country, where only some provinces use the portal, the best-reported month rather
@@ -258,6 +259,17 @@ def reported_under(parent: AdministrativeUnit, period: Period) -> ReportCount:
     "118/135 đơn vị đã nộp hoặc được duyệt" of the pages)."""
     units = AdministrativeUnit.objects.in_subtree(parent)
     return report_count(units=units, start=period.start, end=period.end)
+
+
+def search_period(code: str, *, user: User) -> Period | None:
+    """The period a unit search reads the units of (those existing then): the stored one
+    of the code, or else the newest with figures among the user's units; nothing is
+    stored (a search is a read)."""
+    try:
+        period = period_for_spec(read_spec(code)) if code.strip() else None
+    except forms.ValidationError:
+        period = None
+    return period or periods_for_user(user).first()
 
 
 def _read(query: QueryDict, key: str, errors: dict[str, str], read: Callable[[str], T]) -> T | None:
@@ -287,7 +299,7 @@ def scope_or_defaults(
     visible = user.visible_units()
     period = _read(query, "period", errors, lambda code: open_period(read_spec(code)))
     is_default = period is None
-    period = period or default_period(visible)
+    period = period or default_period(None if user.sees_everything else visible)
     if period is None:
         return ScopeChoice(period=None, parent=None, errors=errors)
     parent = _read(

@@ -96,6 +96,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the portal's own process (gunicorn too): compressed (gzip, brotli)
+    # and, under their hashed names, cached for a year (STORAGES below).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kpi_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,6 +176,23 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Entries are directories, or (prefix, directory) pairs like the plotly one below.
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
+# Hashed names (app.3f2a….js) with gzip and brotli copies made once by `collectstatic`,
+# served by whitenoise with "Cache-Control: max-age=315360000, immutable": plotly.min.js
+# (4,8 MB) travels as ~1 MB, once. On in production (it needs `manage.py collectstatic`
+# before the server starts: a page naming a file missing from the manifest is an error);
+# development and the tests read the files in place (STATIC_MANIFEST=1 to try it there).
+STATIC_MANIFEST = envbool("STATIC_MANIFEST", str(PRODUCTION))
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Without the manifest whitenoise serves the files where the finders find them (no
+# collectstatic needed: scripts/run.sh, the load test's gunicorn, the tests).
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 # A session lasts one working day at most and ends when the browser closes (shared office
 # computers). Changing the password ends every other session (Django's session auth hash).

@@ -537,8 +537,19 @@ class URLScopeTestCase(BaseTestCase):
 
             return build
 
+        def unit_search(user: User, outside: Outside) -> list[Case]:
+            # The search answers 200 with the user's own units only: an outside unit's
+            # code or name finds nothing.
+            url = reverse("indicators:unit_search")
+            return [
+                Case("get", url, {"q": text, "period": code_period(u)}, allowed=frozenset({200}))
+                for u in outside.units
+                for text in (u.code, u.name)
+            ]
+
         return {
             "password_change": own_account("password_change"),
+            "indicators:unit_search": unit_search,
             "password_change_done": own_account("password_change_done"),
             "indicators:index": home,
             "indicators:ranking": ranking,

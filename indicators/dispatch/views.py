@@ -73,7 +73,7 @@ def _resolve(request: AuthenticatedRequest) -> _Resolved | HttpResponse:
     include_drafts = read_include_drafts(request.GET)
     context: dict[str, object] = {
         "form": form,
-        "periods": selectors.periods_with_figures(visible),
+        "periods": selectors.periods_for_user(user),
         "include_drafts": include_drafts,
     }
     if not form.is_valid():
@@ -113,7 +113,7 @@ def dispatch_page(request: AuthenticatedRequest) -> HttpResponse:
         "coverage_behind": coverage.behind_vi,
         "coverage_drafts": coverage.drafts,
         "form": resolved.form,
-        "periods": selectors.periods_with_figures(visible),
+        "periods": selectors.periods_for_user(request.user),
         "parents": dispatch_selectors.dispatch_parents(visible, period),
         "parent": parent,
         "period": period,

@@ -35,7 +35,7 @@ from indicators.figures.selectors import (
 )
 from indicators.models import FiguresChange, Period, UnitFigures
 from indicators.scope import scope_or_defaults
-from indicators.selectors import parents_for_ranking, periods_with_figures
+from indicators.selectors import parents_for_ranking, periods_for_user
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit
 
@@ -82,7 +82,7 @@ def figures_list(request: AuthenticatedRequest) -> HttpResponse:
         "not_reported": sum(1 for _unit, figures in rows if figures is None),
         "period": period,
         "parent": parent,
-        "periods": periods_with_figures(visible),
+        "periods": periods_for_user(user),
         "parents": parents_for_ranking(visible, period),
         "rows": rows,
         **bulk_context(user, rows),

@@ -98,7 +98,9 @@ def matrix_for(
     """Every unit × every indicator: counts, rate and target per cell in one query, the
     total per indicator (ratio of sums over the units) in a second one. Units are ranked by
     the number of indicators they meet, then by name. Drafts only with `include_drafts`."""
-    figures = period_figures(period.start, period.end, include_drafts=include_drafts)
+    figures = period_figures(
+        period.start, period.end, include_drafts=include_drafts, unit_ids=units
+    )
     annotations: dict[str, object] = {
         "is_sample": Exists(figures.filter(unit=OuterRef("pk"), is_sample=True))
     }
@@ -113,6 +115,7 @@ def matrix_for(
             period.end,
             unit=OuterRef("pk"),
             include_drafts=include_drafts,
+            unit_ids=units,
         )
         annotations[f"t_{code}"] = Subquery(
             target_subquery(indicator, period.year).values("value")[:1]
@@ -127,7 +130,7 @@ def matrix_for(
         "list[WithAnnotations[AdministrativeUnit, SampleAnnotation]]",
         list(units.annotate(**annotations).order_by("name", "pk")),
     )
-    totals = figures.filter(unit__in=units).aggregate(**totals_aggregates)
+    totals = figures.aggregate(**totals_aggregates)
 
     rows = [
         MatrixRow(

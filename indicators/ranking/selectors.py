@@ -40,6 +40,7 @@ from indicators.models import (
     Target,
 )
 from indicators.selectors import (
+    UnitIds,
     children_for_ranking,
     complete_parts_q,
     entered_figures,
@@ -134,18 +135,21 @@ class PreviousAnnotations(FiguresAnnotations):
 
 
 def _figures_annotations(
-    indicator: Indicator, period: Period, *, include_drafts: bool
+    indicator: Indicator, period: Period, *, include_drafts: bool, unit_ids: UnitIds
 ) -> dict[str, object]:
     """A unit's counts for the period (rolled up from what it entered), target and sample
-    flag, as subqueries on OuterRef('pk')."""
+    flag, as subqueries on OuterRef('pk'); the roll-up reads only `unit_ids`."""
     numerator, denominator = unit_parts(
         indicator.definition,
         period.start,
         period.end,
         unit=OuterRef("pk"),
         include_drafts=include_drafts,
+        unit_ids=unit_ids,
     )
-    rows = period_figures(period.start, period.end, include_drafts=include_drafts)
+    rows = period_figures(
+        period.start, period.end, include_drafts=include_drafts, unit_ids=unit_ids
+    )
     return {
         "numerator": numerator,
         "denominator": denominator,
@@ -170,7 +174,15 @@ def ranking_for(
     a province, its agencies). Each row also carries its rank among the same units in the
     period just before (same kind and convention), read in the same query. Drafts are left
     out of the ranks and totals, in both periods, unless `include_drafts`."""
-    annotations = _figures_annotations(indicator, period, include_drafts=include_drafts)
+    if children is None:
+        children = children_for_ranking(parent, period)
+    # The ranked units and the parent's desk: the roll-up reads their rows only.
+    ranked_ids = AdministrativeUnit.objects.filter(
+        Q(pk__in=children.order_by().values("pk")) | Q(pk=parent.pk)
+    ).values("pk")
+    annotations = _figures_annotations(
+        indicator, period, include_drafts=include_drafts, unit_ids=ranked_ids
+    )
     rate_expr = ExpressionWrapper(
         F("numerator") * Value(100.0) / NullIf(F("denominator"), 0), output_field=FloatField()
     )
@@ -187,13 +199,12 @@ def ranking_for(
             previous.end,
             unit=OuterRef("pk"),
             include_drafts=include_drafts,
+            unit_ids=ranked_ids,
         )
         previous_annotations = {
             "previous_numerator": previous_numerator,
             "previous_denominator": previous_denominator,
         }
-    if children is None:
-        children = children_for_ranking(parent, period)
     # The annotations are built as dicts, which the Django plugin cannot follow: their
     # names and types are the TypedDicts above.
     children_list = cast(
@@ -210,11 +221,11 @@ def ranking_for(
     )
 
     complete = complete_parts_q(definition)
-    figures = period_figures(period.start, period.end, include_drafts=include_drafts).filter(
-        complete
-    )
     child_ids = [c.pk for c in children_list]
-    totals = figures.filter(Q(unit_id__in=child_ids) | Q(unit_id=parent.pk)).aggregate(
+    figures = period_figures(
+        period.start, period.end, include_drafts=include_drafts, unit_ids=[*child_ids, parent.pk]
+    ).filter(complete)
+    totals = figures.aggregate(
         # "Not the parent" rather than "in child_ids": an empty IN list compiles to a bare
         # NULL, which PostgreSQL cannot type inside SUM().
         children_num=Sum(Case(When(~Q(unit_id=parent.pk), then=numerator_expression(definition)))),
@@ -378,8 +389,7 @@ def _parts_of_units(
     definition = indicator.definition
     complete = complete_parts_q(definition)
     rows = (
-        period_figures(start, end)
-        .filter(unit__in=units.values("pk"))
+        period_figures(start, end, unit_ids=units)
         .order_by()
         .values("unit_id")
         .annotate(

@@ -41,7 +41,7 @@ from indicators.selectors import (
     parents_for_ranking,
     period_coverage,
     period_reconciliation,
-    periods_with_figures,
+    periods_for_user,
 )
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
@@ -134,7 +134,7 @@ def _ranking_data(
     form = RankingTableForm(request.GET)
     visible = user.visible_units()
     indicators = Indicator.objects.all()
-    periods = periods_with_figures(visible)
+    periods = periods_for_user(user)
     if not form.is_valid():
         context = {
             "form": form,

@@ -307,8 +307,11 @@ def _summaries(
     the database (one query)."""
     aggregates = {}
     figures = period_figures(
-        matrix.period.start, matrix.period.end, include_drafts=include_drafts
-    ).filter(unit__in=children)
+        matrix.period.start,
+        matrix.period.end,
+        include_drafts=include_drafts,
+        unit_ids=[child.pk for child in children],
+    )
     for indicator in matrix.indicators:
         definition = indicator.definition
         complete = complete_parts_q(definition)

@@ -7,7 +7,7 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timezone import localtime
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from indicators import selectors
 from indicators.access import get_unit_for_user, home_page, require_unit
+from indicators.domain import search
 from indicators.figures.selectors import published_rates, published_rates_of_unit
 from indicators.models import FiguresStatus, PublishedResult
 from indicators.scope import (
@@ -24,6 +25,7 @@ from indicators.scope import (
     read_include_drafts,
     read_spec,
     scope_or_defaults,
+    search_period,
     the_whole_country,
 )
 from indicators.summary import charts as compliance_charts
@@ -31,7 +33,7 @@ from indicators.summary import selectors as compliance_selectors
 from kpi_portal.spreadsheets.text import csv_text
 from units.http import AuthenticatedRequest
 from units.models import UnitLevel
-from units.selectors import is_country
+from units.selectors import COUNTRY_CODE, is_country
 
 
 @login_required
@@ -87,7 +89,7 @@ def summary(request: AuthenticatedRequest) -> HttpResponse:
         "period": period,
         "parent": parent,
         "error": choice.error,
-        "periods": selectors.periods_with_figures(visible),
+        "periods": selectors.periods_for_user(user),
         "parents": selectors.parents_for_ranking(visible, period),
         "worst": matrix.worst_gaps()[:15],
     }
@@ -193,3 +195,25 @@ def reminders_csv(request: AuthenticatedRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+@login_required
+def unit_search(request: AuthenticatedRequest) -> JsonResponse:
+    """/don-vi/tim/?q=hoai nhon&period=<code>: the units the user may pick as a page's
+    parent whose code starts with, or whose name holds, the query in any accents, at most
+    20 (selectors.search_parents), as JSON for static/js/unit-search.js:
+    {"units": [{"code": "543", "label": "Bình Định › Thị xã Hoài Nhơn"}]}. "Cả nước"
+    (VN) comes first for those who see the whole country when the query names it."""
+    user = request.user
+    query = request.GET.get("q", "")[:100]
+    period = search_period(request.GET.get("period", ""), user=user)
+    found: list[dict[str, str]] = []
+    if user.sees_everything and query.strip():
+        folded = search.fold(query.strip())
+        if folded == COUNTRY_CODE.casefold() or search.fold(_("Cả nước")).startswith(folded):
+            found.append({"code": COUNTRY_CODE, "label": _("Cả nước")})
+    if period is not None:
+        for unit in selectors.search_parents(user.visible_units(), period, query):
+            label = f"{unit.parent.name} › {unit}" if unit.parent else str(unit)
+            found.append({"code": unit.code, "label": label})
+    return JsonResponse({"units": found[: selectors.SEARCH_LIMIT]})

@@ -10,7 +10,7 @@ import random
 from indicators.domain import periods
 from indicators.domain.rollup import coverage
 from indicators.models import FiguresStatus, Period, UnitFigures
-from indicators.selectors import counts_by_unit, period_figures
+from indicators.selectors import UnitIds, counts_by_unit, period_figures
 from tests.base import BaseTestCase
 from units.models import AdministrativeUnit, UnitLevel
 
@@ -250,6 +250,28 @@ class PeriodFiguresOracleTestCase(BaseTestCase):
         # The quarter and months 4–6 stand: four pieces of 10 received, the first's stock.
         self.assertEqual(counts.counts["received"], 40)
         self.assertEqual(counts.counts["total"], 41)
+
+    def test_it_gives_the_same_pieces_when_narrowed_to_the_units_asked_for(self) -> None:
+        # The pass reads only these units' rows: a list, a queryset of units or of ids.
+        chosen = self.units[::3]
+        ids = [unit.pk for unit in chosen]
+        narrowings: dict[str, UnitIds] = {
+            "ids": ids,
+            "units": AdministrativeUnit.objects.filter(pk__in=ids),
+            "values": AdministrativeUnit.objects.filter(pk__in=ids).values("pk"),
+        }
+        for include_drafts in (False, True):
+            for asked in ASKED:
+                whole = self.returned(asked, include_drafts)
+                for name, unit_ids in narrowings.items():
+                    rows = period_figures(
+                        asked.start, asked.end, include_drafts=include_drafts, unit_ids=unit_ids
+                    ).values_list("unit_id", "period__code")
+                    found: dict[int, set[str]] = {pk: set() for pk in ids}
+                    for unit_id, code in rows:
+                        found[unit_id].add(code)
+                    with self.subTest(asked=asked.code, drafts=include_drafts, unit_ids=name):
+                        self.assertEqual(found, {pk: whole[pk] for pk in ids})
 
     def unit_of(self, name: str) -> AdministrativeUnit:
         return next(unit for unit in self.units if self.names[unit.pk] == name)

@@ -72,6 +72,20 @@ class PlanPagesTestCase(TargetsTestCase):
         self.assertIn("95,96 %", html)
         self.assertRegex(html, r'(?s)data-indicator="online">.*?80 %')  # national minimum
 
+    def test_it_links_every_target_and_names_its_source(self) -> None:
+        # The links are built once per page (TargetUrl), not one {% url %} per row.
+        self.login(self.district)
+        html = self.client.get(plan_url(self.hoai_nhon_plan)).content.decode()
+        targets = list(Target.objects.filter(plan=self.hoai_nhon_plan))
+        self.assertTrue(targets)
+        for target in targets:
+            with self.subTest(target=target.pk):
+                self.assertIn(f'href="{target_url(target)}"', html)
+        for source in {t.source for t in targets}:
+            label = TargetSource(source).label
+            self.assertIn(f'<span class="badge">{label}</span>', html)
+        self.assertIn("Xem / sửa", html)
+
     def test_it_shows_per_tier_targets(self) -> None:
         self.login(self.district)
         html = self.client.get(plan_url(self.hoai_nhon_plan)).content.decode()
