@@ -40,7 +40,7 @@ from indicators.scope import (
     scope_or_defaults,
     the_whole_country,
 )
-from indicators.selectors import parents_for_ranking, periods_with_figures
+from indicators.selectors import parents_for_ranking, periods_for_user
 from kpi_portal.spreadsheets.text import csv_text
 from units.http import AuthenticatedRequest
 from units.models import UnitLevel
@@ -131,7 +131,7 @@ def index766_page(request: AuthenticatedRequest) -> HttpResponse:
         "parent": parent,
         "include_drafts": include_drafts,
         "error": choice.error,
-        "periods": periods_with_figures(visible),
+        "periods": periods_for_user(request.user),
         "parents": parents_for_ranking(visible, period),
         "year_to_date": year_to_date_code(period),
         "red_share": int(index766.GROUP_RED_SHARE * 100),

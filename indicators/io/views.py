@@ -27,7 +27,7 @@ from indicators.io.report import import_report_problems, import_report_rows, rep
 from indicators.io.services import figures_import_commit, figures_import_preview
 from indicators.models import ImportBatch, Period
 from indicators.scope import ScopeForm, bad_query, read_include_drafts
-from indicators.selectors import periods_with_figures
+from indicators.selectors import periods_for_user
 from units.http import AuthenticatedRequest
 from units.models import AdministrativeUnit, User
 
@@ -50,11 +50,10 @@ def _picked(code: str) -> PeriodSpec | None:
 def _upload_context(
     user: User, form: ImportUploadForm, picked: PeriodSpec | None = None
 ) -> dict[str, object]:
-    visible = user.visible_units()
     return {
         "form": form,
         "picked": picked,
-        "periods": periods_with_figures(visible),
+        "periods": periods_for_user(user),
         "download_parents": import_parents(user),
         "max_bytes": settings.IMPORT_MAX_BYTES,
     }
