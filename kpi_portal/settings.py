@@ -7,6 +7,7 @@ to a PostgreSQL database.
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,10 @@ STORAGES: dict[str, dict[str, Any]] = {
 # Without the manifest whitenoise serves the files where the finders find them (no
 # collectstatic needed: scripts/run.sh, the load test's gunicorn, the tests).
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+if not STATIC_MANIFEST:
+    # Then STATIC_ROOT (kept for `collectstatic`) usually does not exist, and whitenoise
+    # would warn about it on every start although it serves from the finders.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # A session lasts one working day at most and ends when the browser closes (shared office
 # computers). Changing the password ends every other session (Django's session auth hash).
