@@ -56,6 +56,10 @@ def database_from_url(url: str) -> dict[str, Any]:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),
+            # JIT off: the pages' roll-up queries are short and many; measured on the whole
+            # country, JIT compilation took ~245 of the 370 ms of the ranking matrix's
+            # query (issue 14). DB_JIT=on gives it back to PostgreSQL's own cost rule.
+            "OPTIONS": {"options": f"-c jit={'on' if envbool('DB_JIT', 'off') else 'off'}"},
         }
     if parsed.scheme == "sqlite":
         return sqlite_database(unquote(parsed.path) or ":memory:")
