@@ -167,8 +167,16 @@ def open_text(path: str, mode: Literal["r", "w"], *, gz: bool | None = None) -> 
     return open(path, mode, encoding="utf-8")
 
 
-# Rows that `migrate` itself creates: their presence does not make a database non-empty.
-CREATED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission", "indicators.indicator"}
+# Rows that `migrate` itself creates (the catalogue of indicators, the 766 scoring table of
+# migration 0008): their presence does not make a database non-empty.
+CREATED_BY_MIGRATE = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "indicators.indicator",
+    "indicators.index766ruleset",
+    "indicators.index766group",
+    "indicators.index766indicator",
+}
 BATCH = 1000
 
 

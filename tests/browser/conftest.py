@@ -59,12 +59,21 @@ def block_outside(page: Page) -> list[str]:
 @pytest.fixture(autouse=True)
 def seed_data(transactional_db: None) -> None:
     """live_server tests run in transactional mode, whose teardown empties every table:
-    reload the seed units and figures when an earlier browser test wiped them."""
+    reload the seed units and figures, and the 766 scoring table its data migration
+    wrote, when an earlier browser test wiped them."""
+    import importlib
+
+    from django.apps import apps
+
+    from indicators.models import Index766RuleSet
     from tests.conftest import load_seed_data
     from units.models import AdministrativeUnit
 
     if not AdministrativeUnit.objects.exists():
         load_seed_data()
+    if not Index766RuleSet.objects.exists():
+        seeding = importlib.import_module("indicators.migrations.0008_index766_rules_2025")
+        seeding.seed(apps, None)
 
 
 def browser_user(username: str, role: str, unit_code: str) -> User:
