@@ -328,6 +328,23 @@ def _root_id() -> Cast:
     return Cast(Substr("unit__path", 2, StrIndex(tail, Value("/")) - 1), IntegerField())
 
 
+def subtree_figures(
+    start: dt.date, end: dt.date, *, root_ids: list[int], aggregates: dict[str, Any]
+) -> QuerySet[UnitFigures, dict[str, Any]]:
+    """`aggregates` over the figures that make up [start, end], one row per root of
+    `root_ids` (a province: its desk, districts, communes and agencies), its id as
+    "root_id". One query, whatever the number of units; roots without figures are absent.
+    Submitted and approved figures only (a whole subtree's totals never count drafts)."""
+    return (
+        period_figures(start, end)
+        .annotate(root_id=_root_id())
+        .filter(root_id__in=root_ids)
+        .order_by()
+        .values("root_id")
+        .annotate(**aggregates)
+    )
+
+
 def parts_by_subtree(
     start: dt.date, end: dt.date, *, root_ids: list[int], indicators: list[Indicator]
 ) -> dict[int, SubtreeParts]:
@@ -341,14 +358,7 @@ def parts_by_subtree(
         "samples": Count("pk", filter=Q(is_sample=True)),
         **_parts_sums(indicators),
     }
-    rows = (
-        period_figures(start, end)
-        .annotate(root_id=_root_id())
-        .filter(root_id__in=root_ids)
-        .order_by()
-        .values("root_id")
-        .annotate(**aggregates)
-    )
+    rows = subtree_figures(start, end, root_ids=root_ids, aggregates=aggregates)
     return {
         row["root_id"]: SubtreeParts(
             parts=_parts_of(row, indicators),

@@ -377,12 +377,7 @@ def template_page(request: AuthenticatedRequest) -> HttpResponse:
     require_can_draft_dispatch(user)
     unit = _template_unit(user, request.GET.get("unit") or request.POST.get("unit") or "")
     if unit is None:
-        return render(
-            request,
-            "indicators/dispatch_template.html",
-            {"error": _("Chọn đơn vị ban hành (tham số unit) trong phạm vi của bạn.")},
-            status=400,
-        )
+        return _no_template_unit(request)
     stored = DispatchTemplate.objects.filter(unit=unit).select_related("uploaded_by").first()
     form = TemplateUploadForm()
     status = 200
@@ -423,6 +418,11 @@ def template_page(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "indicators/dispatch_template.html", context, status=status)
 
 
+def _no_template_unit(request: AuthenticatedRequest) -> HttpResponse:
+    context = {"error": _("Chọn đơn vị ban hành (tham số unit) trong phạm vi của bạn.")}
+    return render(request, "indicators/dispatch_template.html", context, status=400)
+
+
 def _template_unit(user: User, raw_id: str) -> AdministrativeUnit | None:
     """The issuing unit the template is for (?unit=ID): the user's own by default."""
     if not raw_id:
@@ -441,12 +441,7 @@ def template_download(request: AuthenticatedRequest) -> HttpResponse:
     require_can_draft_dispatch(user)
     unit = _template_unit(user, request.GET.get("unit") or "")
     if unit is None:
-        return render(
-            request,
-            "indicators/dispatch_template.html",
-            {"error": _("Chọn đơn vị ban hành (tham số unit) trong phạm vi của bạn.")},
-            status=400,
-        )
+        return _no_template_unit(request)
     template = _office_template(unit)
     if request.GET.get("default") or template is None:
         content, name = renderers.cached_default_template(), "mau-cong-van-mac-dinh.docx"

@@ -26,11 +26,11 @@ from indicators.ranking.selectors import COUNTRY_PAGE_SIZE
 from indicators.selectors import (
     _STATUS_ORDER,
     _least_status,
-    _root_id,
     children_for_ranking,
     counts_by_unit,
     entered_figures,
     period_figures,
+    subtree_figures,
 )
 from units.models import AdministrativeUnit, UnitLevel
 from units.selectors import country_units, the_country
@@ -330,14 +330,7 @@ def counts_by_subtree(
         aggregates[f"sum_{name}"] = Sum(name, filter=closing)
         aggregates[f"n_{name}"] = Count(name, filter=closing)
         aggregates[f"of_{name}"] = Count("pk", filter=closing)
-    rows = (
-        period_figures(start, end)
-        .annotate(root_id=_root_id())
-        .filter(root_id__in=root_ids)
-        .order_by()
-        .values("root_id")
-        .annotate(**aggregates)
-    )
+    rows = subtree_figures(start, end, root_ids=root_ids, aggregates=aggregates)
     result: dict[int, tuple[dict[str, int | None], str, bool]] = {}
     for row in rows:
         counts = rollup.rolled_counts(
