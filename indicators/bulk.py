@@ -47,6 +47,20 @@ def insert_rows(
     return written
 
 
+def default_columns(
+    model: type[models.Model], *, exclude: Sequence[str]
+) -> list[tuple[str, object]]:
+    """(column, value in database form) of every concrete column of `model` not in
+    `exclude` (attnames) and not its primary key, each at its field's default: what the
+    other columns of an insert_rows get, so that a field added to the model later is
+    written as Model.objects.create would. A callable default is called once per call."""
+    return [
+        (f.column, f.get_db_prep_save(f.get_default(), connection))
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.attname not in exclude
+    ]
+
+
 def adapt_datetime(value: dt.datetime) -> object:
     """A datetime in the form the connection stores it (SQLite: naive UTC text)."""
     return connection.ops.adapt_datetimefield_value(value)

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from indicators.bulk import adapt_datetime, insert_rows
+from indicators.bulk import adapt_datetime, default_columns, insert_rows
 from indicators.domain import checks, formulas
 from indicators.models import (
     FiguresChange,
@@ -164,7 +164,7 @@ def figures_import_write(
     period: Period,
     rows: list[tuple[AdministrativeUnit, dict[str, int | None]]],
     user: User | None,
-) -> list[UnitFigures]:
+) -> list[int]:
     """figures_write for every row of an import at once; the caller holds the transaction.
 
     The same rules as figures_write with action IMPORT, whatever the number of rows in a
@@ -172,8 +172,8 @@ def figures_import_write(
     existing figures of these units are read in one query, locked (SELECT … FOR UPDATE on
     PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock), so the
     version each replacement starts from cannot move under it; approved figures are
-    refused (FiguresLocked) and nothing is written; new figures are inserted in one
-    statement per IMPORT_BATCH, a creation lost to a concurrent one is a FiguresConflict;
+    refused (FiguresLocked) and nothing is written; new figures are inserted as plain
+    multi-row statements, a creation lost to a concurrent one is a FiguresConflict;
     replaced figures are updated in bulk (version + 1, back to draft, no longer sample);
     the history gets one "Nhập từ tệp" line per changed value, in bulk."""
     for _unit, values in rows:
@@ -195,12 +195,14 @@ def figures_import_write(
             "cần Văn phòng cấp trên mở khóa (có lý do) trước khi sửa."
         )
     now = timezone.now()
-    new: list[UnitFigures] = []
+    changed_at = adapt_datetime(now)
+    user_id = user.pk if user is not None else None
+    values_of = {unit.pk: values for unit, values in rows}
+    new_units = [unit.pk for unit, _values in rows if unit.pk not in existing]
     replaced: list[tuple[UnitFigures, dict[str, int | None]]] = []
     for unit, values in rows:
         current = existing.get(unit.pk)
         if current is None:
-            new.append(UnitFigures(unit=unit, period=period, entered_by=user, **values))
             continue
         # The extras too: a file repeating a stored 766 count is not a change.
         before = {**current.counts(), **current.extra_counts()}
@@ -212,39 +214,72 @@ def figures_import_write(
         current.is_sample = False
         current.updated_at = now
         replaced.append((current, before))
+    fields = sorted({name for _unit, values in rows for name in values})
+    # New figures as plain rows (indicators/bulk.py): a national month is 10.000 of them.
+    given = ("unit_id", "period_id", *fields, "entered_by_id", "created_at", "updated_at")
+    others = default_columns(UnitFigures, exclude=given)
     try:
         with transaction.atomic():  # a savepoint: a lost creation race is a conflict
-            UnitFigures.objects.bulk_create(new, batch_size=IMPORT_BATCH)
+            insert_rows(
+                UnitFigures,
+                [*given, *(column for column, _value in others)],
+                (
+                    (
+                        unit_id,
+                        period.pk,
+                        *(values_of[unit_id].get(name) for name in fields),
+                        user_id,
+                        changed_at,
+                        changed_at,
+                        *(value for _column, value in others),
+                    )
+                    for unit_id in new_units
+                ),
+            )
     except IntegrityError as error:
         raise FiguresConflict(None, []) from error
-    fields = sorted({name for _unit, values in rows for name in values})
+    created = dict(
+        UnitFigures.objects.filter(period=period, unit_id__in=new_units).values_list(
+            "unit_id", "pk"
+        )
+    )
     UnitFigures.objects.bulk_update(
         [figures for figures, _before in replaced],
         [*fields, "version", "status", "entered_by", "is_sample", "updated_at"],
         batch_size=IMPORT_BATCH // 2,
     )
-    values_of = {unit.pk: values for unit, values in rows}
-    changed_at = adapt_datetime(now)
-    user_id = user.pk if user is not None else None
     # Some 200.000 lines for a national month: plain rows (indicators/bulk.py).
-    lines = (
-        (
-            figures.pk,
-            FiguresChange.Action.IMPORT.value,
-            name,
-            before.get(name),
-            value,
-            "",
-            figures.version,
-            user_id,
-            changed_at,
-        )
-        for figures, before in [*((f, {}) for f in new), *replaced]
+    created_lines = (
+        (created[unit_id], name, None, value, 1)
+        for unit_id in new_units
+        for name, value in values_of[unit_id].items()
+        if value is not None
+    )
+    replaced_lines = (
+        (figures.pk, name, before.get(name), value, figures.version)
+        for figures, before in replaced
         for name, value in values_of[figures.unit_id].items()
         if before.get(name) != value
     )
-    insert_rows(FiguresChange, _HISTORY_COLUMNS, lines)
-    return [*new, *(figures for figures, _before in replaced)]
+    insert_rows(
+        FiguresChange,
+        _HISTORY_COLUMNS,
+        (
+            (
+                pk,
+                FiguresChange.Action.IMPORT.value,
+                name,
+                old,
+                value,
+                "",
+                version,
+                user_id,
+                changed_at,
+            )
+            for pk, name, old, value, version in (*created_lines, *replaced_lines)
+        ),
+    )
+    return [*(created[unit_id] for unit_id in new_units), *(f.pk for f, _b in replaced)]
 
 
 _HISTORY_COLUMNS = (
@@ -381,17 +416,27 @@ def figures_submit_imported(*, figures_ids: list[int], user: User | None, commen
         version=F("version") + 1,
         updated_at=now,
     )
-    FiguresChange.objects.bulk_create(
-        FiguresChange(
-            figures_id=pk,
-            action=FiguresChange.Action.SUBMIT,
-            comment=comment[:1000],
-            changed_by=user,
-            version=version,
-        )
-        for pk, version in UnitFigures.objects.filter(pk__in=figures_ids).values_list(
-            "pk", "version"
-        )
+    changed_at = adapt_datetime(now)
+    user_id = user.pk if user is not None else None
+    insert_rows(
+        FiguresChange,
+        _HISTORY_COLUMNS,
+        (
+            (
+                pk,
+                FiguresChange.Action.SUBMIT.value,
+                "",
+                None,
+                None,
+                comment[:1000],
+                version,
+                user_id,
+                changed_at,
+            )
+            for pk, version in UnitFigures.objects.filter(pk__in=figures_ids).values_list(
+                "pk", "version"
+            )
+        ),
     )
 
 

@@ -34,7 +34,7 @@ def _write_rows(
     refuses them again should one be approved between preview and commit."""
     period = analysis.period or Period.objects.for_spec(analysis.spec)
     rows = analysis.to_write
-    written_figures = figures_import_write(
+    written = figures_import_write(
         period=period,
         rows=[
             (
@@ -45,7 +45,6 @@ def _write_rows(
         ],
         user=user,
     )
-    written = [figures.pk for figures in written_figures]
     created = sum(1 for record in rows if record.action == "create")
     replaced = len(rows) - created
     if written:

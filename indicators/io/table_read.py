@@ -248,9 +248,16 @@ def _count_value(cell: SheetCell | None, name: str) -> tuple[int | None, str]:
     """(value, error message). Blank is None ("not reported")."""
     if cell is None or is_blank(cell.value):
         return None, ""
+    value = cell.value
+    # Most cells of a file are a plain count ("120", or 120 from a sheet): read at once,
+    # the full rule below only for the rest (a national file is ~200.000 cells).
+    if not cell.is_formula:
+        if type(value) is int and 0 <= value <= MAX_COUNT:
+            return value, ""
+        if type(value) is str and value.isascii() and value.isdigit() and len(value) < 10:
+            return int(value), ""
     ref = f"{cell.column}{cell.row}"
     label = count_label(name)
-    value = cell.value
     if cell.is_formula or is_formula_text(value):
         return None, f"Ô {ref} ({label}) chứa công thức, cần nhập giá trị."
     number = cell_number(value, parse_count_text)

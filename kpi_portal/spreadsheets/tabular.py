@@ -224,7 +224,9 @@ def read_csv(data: bytes, filename: str, *, bounds: SheetBounds) -> Grid:
                     f"dòng × {format_int_vi(width)} cột); hãy chia tệp."
                 )
             for column, value in enumerate(record, start=1):
-                if value.strip():
+                if value.isdigit():  # most cells: a plain count, neither blank nor formula
+                    grid.put(GridCell(value, number, column))
+                elif value.strip():
                     grid.put(GridCell(value, number, column, is_formula_text(value)))
     except csv.Error as error:
         raise UnreadableTable(f"Tệp CSV bị lỗi định dạng: {error}.") from None
@@ -236,7 +238,13 @@ def _to_decimal_comma(grid: Grid) -> None:
     """Rewrite an English-convention CSV's numbers ("36.6", "11,232") the Vietnamese way
     ("36,6", "11232") that the readers above read, when its numbers show that convention
     and none shows the other; a file that shows neither, or both, is left as written."""
-    texts = [(c, c.value.strip()) for c in grid.cells.values() if isinstance(c.value, str)]
+    # Only a text with a point or a comma can show a convention or be rewritten; skipping
+    # the plain "120"s keeps this pass small on a national month's ~300.000 cells.
+    texts = [
+        (c, c.value.strip())
+        for c in grid.cells.values()
+        if isinstance(c.value, str) and ("." in c.value or "," in c.value)
+    ]
     point = any(_DECIMAL_POINT.match(value) for _cell, value in texts)
     comma = any(_DECIMAL_COMMA.match(value) for _cell, value in texts)
     if not point or comma:
