@@ -484,14 +484,21 @@ def period_coverage(
         entered.setdefault(unit_id, []).append(spec)
     notes: dict[int, str] = {}
     refused: dict[str, list[AdministrativeUnit]] = {}
+    # Most units entered the same periods (the year's 12 months): each distinct set is
+    # worked out once (547 communes of a province: a handful of sets).
+    built_for: dict[frozenset[periods.PeriodSpec], tuple[str | None, str]] = {}
     for unit_id, specs in entered.items():
         if unit_id not in shown:
             continue
-        built = rollup.coverage(period.spec, specs)
-        if built.refusal:
-            refused.setdefault(built.refusal, []).append(by_pk[unit_id])
-        elif built.note_vi:
-            notes[unit_id] = built.note_vi
+        key = frozenset(specs)
+        if key not in built_for:
+            built = rollup.coverage(period.spec, key)
+            built_for[key] = (built.refusal, "" if built.refusal else built.note_vi)
+        refusal, note = built_for[key]
+        if refusal:
+            refused.setdefault(refusal, []).append(by_pk[unit_id])
+        elif note:
+            notes[unit_id] = note
     counted = units if reporting is None else reporting
     return PeriodCoverage(
         notes=notes,
@@ -691,13 +698,22 @@ def periods_by_reporting(units: UnitQuerySet | None) -> list[PeriodReporting]:
 def report_count(*, units: UnitQuerySet, start: dt.date, end: dt.date) -> ReportCount:
     """How many of the reporting units among `units` existing during [start, end] have
     figures for it, all submitted or approved (the figures that make up the period, so a
-    year counts the units whose months are in). One query."""
-    pieces = period_figures(start, end, unit_ids=units).filter(unit=OuterRef("pk"))
-    reported = Exists(pieces) & ~Exists(pieces.filter(status=FiguresStatus.DRAFT))
+    year counts the units whose months are in). One query.
+
+    The units in are one grouped subquery, evaluated once (a per-unit EXISTS ran the
+    roll-up's lookup once per unit: 573 times for Thanh Hóa)."""
+    reported_ids = (
+        period_figures(start, end, unit_ids=units)
+        .order_by()
+        .values("unit_id")
+        .annotate(drafts=Count("pk", filter=Q(status=FiguresStatus.DRAFT)))
+        .filter(drafts=0)
+        .values("unit_id")
+    )
     counts = (
         units.filter(level__in=REPORTING_LEVELS)
         .valid_during(start, end)
-        .aggregate(units=Count("pk"), reported=Count("pk", filter=reported))
+        .aggregate(units=Count("pk"), reported=Count("pk", filter=Q(pk__in=reported_ids)))
     )
     return ReportCount(reported=counts["reported"] or 0, units=counts["units"] or 0)
 

@@ -9,24 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Case,
     Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Length, NullIf
+from django.db.models.functions import Coalesce, Length
 
 from indicators.domain import formulas, periods
 from indicators.domain.compliance import AgainstTarget
@@ -48,13 +42,12 @@ from indicators.selectors import (
     parts_by_subtree,
     period_figures,
     target_subquery,
-    unit_parts,
 )
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 from units.selectors import country_units, the_country
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    pass
 
 
 @dataclass
@@ -117,48 +110,6 @@ class Ranking:
         )
 
 
-class FiguresAnnotations(TypedDict):
-    """What _figures_annotations adds to a unit: its counts, target and sample flag."""
-
-    numerator: int | None
-    denominator: int | None
-    is_sample: bool
-    target_value: Decimal | None
-    target_pk: int | None
-
-
-class PreviousAnnotations(FiguresAnnotations):
-    """A ranked child also carries the previous period's counts (when there is one)."""
-
-    previous_numerator: int | None
-    previous_denominator: int | None
-
-
-def _figures_annotations(
-    indicator: Indicator, period: Period, *, include_drafts: bool, unit_ids: UnitIds
-) -> dict[str, object]:
-    """A unit's counts for the period (rolled up from what it entered), target and sample
-    flag, as subqueries on OuterRef('pk'); the roll-up reads only `unit_ids`."""
-    numerator, denominator = unit_parts(
-        indicator.definition,
-        period.start,
-        period.end,
-        unit=OuterRef("pk"),
-        include_drafts=include_drafts,
-        unit_ids=unit_ids,
-    )
-    rows = period_figures(
-        period.start, period.end, include_drafts=include_drafts, unit_ids=unit_ids
-    )
-    return {
-        "numerator": numerator,
-        "denominator": denominator,
-        "is_sample": Exists(rows.filter(unit=OuterRef("pk"), is_sample=True)),
-        "target_value": Subquery(target_subquery(indicator, period.year).values("value")[:1]),
-        "target_pk": Subquery(target_subquery(indicator, period.year).values("pk")[:1]),
-    }
-
-
 def ranking_for(
     *,
     parent: AdministrativeUnit,
@@ -172,76 +123,57 @@ def ranking_for(
 
     `children` replaces the natural children (another tier of the subtree: all communes of
     a province, its agencies). Each row also carries its rank among the same units in the
-    period just before (same kind and convention), read in the same query. Drafts are left
-    out of the ranks and totals, in both periods, unless `include_drafts`."""
+    period just before (same kind and convention). Drafts are left out of the ranks and
+    totals, in both periods, unless `include_drafts`.
+
+    Set-based: the units with their targets, then each period's counts of those units in
+    one grouped query (the roll-up reading their rows only). Per-unit subqueries cost
+    PostgreSQL one roll-up pass per unit and annotation (Thanh Hóa's 547 communes: 0,8 s of
+    SQL for a 4 ms sum); the totals are the sums of the same rows, added here."""
     if children is None:
         children = children_for_ranking(parent, period)
-    # The ranked units and the parent's desk: the roll-up reads their rows only.
-    ranked_ids = AdministrativeUnit.objects.filter(
-        Q(pk__in=children.order_by().values("pk")) | Q(pk=parent.pk)
-    ).values("pk")
-    annotations = _figures_annotations(
-        indicator, period, include_drafts=include_drafts, unit_ids=ranked_ids
-    )
-    rate_expr = ExpressionWrapper(
-        F("numerator") * Value(100.0) / NullIf(F("denominator"), 0), output_field=FloatField()
-    )
-    definition = indicator.definition
-    try:
-        previous: periods.PeriodSpec | None = period.spec.previous()
-    except periods.PeriodError:
-        previous = None
-    previous_annotations: dict[str, object] = {}
-    if previous is not None:
-        previous_numerator, previous_denominator = unit_parts(
-            definition,
-            previous.start,
-            previous.end,
-            unit=OuterRef("pk"),
-            include_drafts=include_drafts,
-            unit_ids=ranked_ids,
+    targets = target_subquery(indicator, period.year)
+    units = list(
+        AdministrativeUnit.objects.filter(
+            Q(pk__in=children.order_by().values("pk")) | Q(pk=parent.pk)
+        ).annotate(
+            target_value=Subquery(targets.values("value")[:1]),
+            target_pk=Subquery(targets.values("pk")[:1]),
         )
-        previous_annotations = {
-            "previous_numerator": previous_numerator,
-            "previous_denominator": previous_denominator,
-        }
-    # The annotations are built as dicts, which the Django plugin cannot follow: their
-    # names and types are the TypedDicts above.
-    children_list = cast(
-        "list[WithAnnotations[AdministrativeUnit, PreviousAnnotations]]",
-        list(
-            children.annotate(**annotations, **previous_annotations)
-            .annotate(rate_sort=rate_expr)
-            .order_by(F("rate_sort").desc(nulls_last=True), "name")
-        ),
     )
-    parent_annotated = cast(
-        "WithAnnotations[AdministrativeUnit, FiguresAnnotations]",
-        AdministrativeUnit.objects.filter(pk=parent.pk).annotate(**annotations).get(),
+    ids = [unit.pk for unit in units]
+    current = _parts_of_units(
+        ids, indicator, period.start, period.end, include_drafts=include_drafts
+    )
+    previous_spec = _previous_spec(period)
+    previous = (
+        _parts_of_units(
+            ids, indicator, previous_spec.start, previous_spec.end, include_drafts=include_drafts
+        )
+        if previous_spec is not None
+        else {}
     )
 
-    complete = complete_parts_q(definition)
-    child_ids = [c.pk for c in children_list]
-    figures = period_figures(
-        period.start, period.end, include_drafts=include_drafts, unit_ids=[*child_ids, parent.pk]
-    ).filter(complete)
-    totals = figures.aggregate(
-        # "Not the parent" rather than "in child_ids": an empty IN list compiles to a bare
-        # NULL, which PostgreSQL cannot type inside SUM().
-        children_num=Sum(Case(When(~Q(unit_id=parent.pk), then=numerator_expression(definition)))),
-        children_den=Sum(Case(When(~Q(unit_id=parent.pk), then=F(definition.denominator)))),
-        all_num=Sum(numerator_expression(definition)),
-        all_den=Sum(definition.denominator),
-    )
+    def row_of(unit: Any) -> RankingRow:
+        numerator, denominator, is_sample = current.get(unit.pk, (None, None, False))
+        return RankingRow(
+            unit=unit,
+            numerator=numerator,
+            denominator=denominator,
+            target=unit.target_value,
+            target_id=unit.target_pk,
+            is_sample=is_sample,
+        )
 
-    rows = [_row(unit) for unit in children_list]
+    parent_unit = next(unit for unit in units if unit.pk == parent.pk)
+    rows = sorted(
+        (row_of(unit) for unit in units if unit.pk != parent.pk),
+        key=lambda r: _best_first(exact_ratio(r.numerator, r.denominator), r.unit.name),
+    )
     ranks = competition_ranks([exact_ratio(row.numerator, row.denominator) for row in rows])
     # Previous ranks: the same competition ranking on the same units' previous counts.
     previous_keys = [
-        exact_ratio(unit.previous_numerator, unit.previous_denominator)
-        if previous is not None
-        else None
-        for unit in children_list
+        exact_ratio(*previous.get(row.unit.pk, (None, None, False))[:2]) for row in rows
     ]
     previous_ranks = competition_ranks(previous_keys)
     previous_ranked = any(rank is not None for rank in previous_ranks)
@@ -249,28 +181,19 @@ def ranking_for(
         row.rank = rank
         row.previous_rank = previous_rank
         row.previous_ranked = previous_ranked
-    level = children_list[0].get_level_display() if children_list else None
+    parent_row = row_of(parent_unit)
+    children_total = _total(rows)
+    level = rows[0].unit.get_level_display() if rows else None
     return Ranking(
         parent=parent,
         period=period,
         indicator=indicator,
         rows=rows,
-        parent_row=_row(parent_annotated) if parent_annotated.denominator is not None else None,
-        children_total=TotalRow("children", totals["children_num"], totals["children_den"]),
-        all_total=TotalRow("all", totals["all_num"], totals["all_den"]),
+        parent_row=parent_row if parent_row.denominator is not None else None,
+        children_total=children_total,
+        all_total=_total([*rows, parent_row], label="all"),
         children_level=level,
         met_count=count_met(r.status for r in rows),
-    )
-
-
-def _row(unit: WithAnnotations[AdministrativeUnit, FiguresAnnotations]) -> RankingRow:
-    return RankingRow(
-        unit=unit,
-        numerator=unit.numerator,
-        denominator=unit.denominator,
-        target=unit.target_value,
-        target_id=unit.target_pk,
-        is_sample=unit.is_sample,
     )
 
 
@@ -296,14 +219,14 @@ def _previous_spec(period: Period) -> periods.PeriodSpec | None:
         return None
 
 
-def _total(rows: list[RankingRow]) -> TotalRow:
+def _total(rows: list[RankingRow], *, label: str = "children") -> TotalRow:
     """The ratio of sums over the rows' (already summed) parts: every figure belongs to one
-    row, so the sum of the rows' sums is the country's."""
+    row, so the sum of the rows' sums is that of all their figures."""
     reported = [r for r in rows if r.numerator is not None and r.denominator is not None]
     if not reported:
-        return TotalRow("children", None, None)
+        return TotalRow(label, None, None)
     return TotalRow(
-        "children",
+        label,
         sum(cast(int, r.numerator) for r in reported),
         sum(cast(int, r.denominator) for r in reported),
     )
@@ -382,14 +305,19 @@ def provinces_ranking(*, period: Period, indicator: Indicator) -> CountryRanking
 
 
 def _parts_of_units(
-    units: UnitQuerySet, indicator: Indicator, start: Any, end: Any
+    units: UnitIds,
+    indicator: Indicator,
+    start: Any,
+    end: Any,
+    *,
+    include_drafts: bool = False,
 ) -> dict[int, tuple[int | None, int | None, bool]]:
     """(numerator, denominator, any sample figure) of each unit over [start, end], rolled
     up; one grouped query."""
     definition = indicator.definition
     complete = complete_parts_q(definition)
     rows = (
-        period_figures(start, end, unit_ids=units)
+        period_figures(start, end, include_drafts=include_drafts, unit_ids=units)
         .order_by()
         .values("unit_id")
         .annotate(
