@@ -5,16 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import cast
 
-from django.db.models import (
-    Case,
-    Exists,
-    OuterRef,
-    Subquery,
-    Sum,
-    When,
-)
+from django.db.models import Count, Q, Subquery, Sum
 
 from indicators.domain.compliance import AgainstTarget
 from indicators.domain.ranking import competition_ranks
@@ -27,20 +20,9 @@ from indicators.selectors import (
     parts_by_subtree,
     period_figures,
     target_subquery,
-    unit_parts,
 )
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 from units.selectors import country_units, the_country
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-
-class SampleAnnotation(TypedDict):
-    """The one annotation matrix_for reads by name; the per-indicator ones (n_online,
-    d_online, t_online…) are read with getattr."""
-
-    is_sample: bool
 
 
 @dataclass
@@ -95,56 +77,49 @@ def matrix_for(
     indicators: list[Indicator],
     include_drafts: bool = False,
 ) -> Matrix:
-    """Every unit × every indicator: counts, rate and target per cell in one query, the
-    total per indicator (ratio of sums over the units) in a second one. Units are ranked by
-    the number of indicators they meet, then by name. Drafts only with `include_drafts`."""
-    figures = period_figures(
-        period.start, period.end, include_drafts=include_drafts, unit_ids=units
-    )
-    annotations: dict[str, object] = {
-        "is_sample": Exists(figures.filter(unit=OuterRef("pk"), is_sample=True))
+    """Every unit × every indicator: the units with their targets in one query, the counts
+    of all of them in one grouped query over their rolled-up rows (per-unit subqueries,
+    two per indicator, ran the roll-up once per unit and cell on PostgreSQL: 1,8 s of
+    SQL for Thanh Hóa's 547 communes); the total per indicator is the ratio of sums over
+    the units. Units are ranked by the number of indicators they meet, then by name.
+    Drafts only with `include_drafts`."""
+    targets = {
+        f"t_{i.code}": Subquery(target_subquery(i, period.year).values("value")[:1])
+        for i in indicators
     }
-    totals_aggregates: dict[str, object] = {}
+    unit_rows = list(units.annotate(**targets).order_by("name", "pk"))
+    sums: dict[str, object] = {"samples": Count("pk", filter=Q(is_sample=True))}
     for indicator in indicators:
         definition = indicator.definition
         complete = complete_parts_q(definition)
-        code = indicator.code
-        annotations[f"n_{code}"], annotations[f"d_{code}"] = unit_parts(
-            definition,
+        sums[f"n_{indicator.code}"] = Sum(numerator_expression(definition), filter=complete)
+        sums[f"d_{indicator.code}"] = Sum(definition.denominator, filter=complete)
+    counts = {
+        row["unit_id"]: row
+        for row in period_figures(
             period.start,
             period.end,
-            unit=OuterRef("pk"),
             include_drafts=include_drafts,
-            unit_ids=units,
+            unit_ids=[unit.pk for unit in unit_rows],
         )
-        annotations[f"t_{code}"] = Subquery(
-            target_subquery(indicator, period.year).values("value")[:1]
-        )
-        totals_aggregates[f"n_{code}"] = Sum(
-            Case(When(complete, then=numerator_expression(definition)))
-        )
-        totals_aggregates[f"d_{code}"] = Sum(Case(When(complete, then=definition.denominator)))
-
-    # Built as a dict, which the Django plugin cannot follow: SampleAnnotation names it.
-    unit_rows = cast(
-        "list[WithAnnotations[AdministrativeUnit, SampleAnnotation]]",
-        list(units.annotate(**annotations).order_by("name", "pk")),
-    )
-    totals = figures.aggregate(**totals_aggregates)
-
+        .order_by()
+        .values("unit_id")
+        .annotate(**sums)
+    }
+    none: dict[str, object] = {}
     rows = [
         MatrixRow(
             unit=unit,
             cells=[
                 MatrixCell(
                     indicator=i,
-                    numerator=getattr(unit, f"n_{i.code}"),
-                    denominator=getattr(unit, f"d_{i.code}"),
+                    numerator=counts.get(unit.pk, none).get(f"n_{i.code}"),  # type: ignore[arg-type]
+                    denominator=counts.get(unit.pk, none).get(f"d_{i.code}"),  # type: ignore[arg-type]
                     target=getattr(unit, f"t_{i.code}"),
                 )
                 for i in indicators
             ],
-            is_sample=unit.is_sample,
+            is_sample=bool(counts.get(unit.pk, none).get("samples")),
         )
         for unit in unit_rows
     ]
@@ -164,9 +139,21 @@ def matrix_for(
         period=period,
         indicators=indicators,
         rows=rows,
-        totals=[TotalRow(i.code, totals[f"n_{i.code}"], totals[f"d_{i.code}"]) for i in indicators],
+        totals=[_total(i.code, [row.cells[k] for row in rows]) for k, i in enumerate(indicators)],
         children_level=unit_rows[0].get_level_display() if unit_rows else None,
         met_counts=[count_met(r.cells[k].status for r in rows) for k in range(len(indicators))],
+    )
+
+
+def _total(code: str, cells: list[MatrixCell]) -> TotalRow:
+    """The ratio of sums over the units' cells (each the sums of its unit's rows)."""
+    counted = [c for c in cells if c.numerator is not None and c.denominator is not None]
+    if not counted:
+        return TotalRow(code, None, None)
+    return TotalRow(
+        code,
+        sum(cast(int, c.numerator) for c in counted),
+        sum(cast(int, c.denominator) for c in counted),
     )
 
 
@@ -205,26 +192,12 @@ def provinces_matrix(*, period: Period, indicators: list[Indicator]) -> Matrix:
     )
     for row, rank in zip(rows, ranks, strict=True):
         row.rank = rank
-    totals = []
-    for index, indicator in enumerate(indicators):
-        reported = [
-            r.cells[index]
-            for r in rows
-            if r.cells[index].numerator is not None and r.cells[index].denominator is not None
-        ]
-        totals.append(
-            TotalRow(
-                indicator.code,
-                sum(c.numerator or 0 for c in reported) if reported else None,
-                sum(c.denominator or 0 for c in reported) if reported else None,
-            )
-        )
     return Matrix(
         parent=the_country(),
         period=period,
         indicators=indicators,
         rows=rows,
-        totals=totals,
+        totals=[_total(i.code, [row.cells[k] for row in rows]) for k, i in enumerate(indicators)],
         children_level=str(UnitLevel.PROVINCE.label),
         met_counts=[count_met(r.cells[k].status for r in rows) for k in range(len(indicators))],
     )
