@@ -1,5 +1,6 @@
 """The database settings read from DATABASE_URL: PostgreSQL without JIT compilation (the
-pages' short roll-up queries paid more for compiling than for running, issue 14)."""
+pages' short roll-up queries paid more for compiling than for running), with a random page
+cost for data in memory and no parallel workers per query (issue 14)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,20 @@ from django.test import TestCase
 from kpi_portal.settings import database_from_url
 
 
-def test_it_turns_jit_off_for_postgresql(monkeypatch) -> None:
-    monkeypatch.delenv("DB_JIT", raising=False)
+def test_it_sets_the_planner_for_postgresql(monkeypatch) -> None:
+    for name in ("DB_JIT", "DB_RANDOM_PAGE_COST", "DB_PARALLEL_WORKERS"):
+        monkeypatch.delenv(name, raising=False)
     settings = database_from_url("postgres://kpi:secret@db.example:5433/kpi")
-    assert settings["OPTIONS"] == {"options": "-c jit=off"}
+    assert settings["OPTIONS"] == {
+        "options": "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+    }
     assert (settings["HOST"], settings["PORT"], settings["NAME"]) == ("db.example", "5433", "kpi")
     monkeypatch.setenv("DB_JIT", "on")
-    assert database_from_url("postgres://kpi@db/kpi")["OPTIONS"] == {"options": "-c jit=on"}
+    monkeypatch.setenv("DB_RANDOM_PAGE_COST", "4")
+    monkeypatch.setenv("DB_PARALLEL_WORKERS", "2")
+    assert database_from_url("postgres://kpi@db/kpi")["OPTIONS"] == {
+        "options": "-c jit=on -c random_page_cost=4.0 -c max_parallel_workers_per_gather=2"
+    }
 
 
 class ConnectionTestCase(TestCase):
@@ -24,6 +32,10 @@ class ConnectionTestCase(TestCase):
             if connection.vendor == "postgresql":
                 cursor.execute("SHOW jit")
                 self.assertEqual(cursor.fetchone(), ("off",))
+                cursor.execute("SHOW random_page_cost")
+                self.assertEqual(cursor.fetchone(), ("1.1",))
+                cursor.execute("SHOW max_parallel_workers_per_gather")
+                self.assertEqual(cursor.fetchone(), ("0",))
             else:
                 cursor.execute("PRAGMA journal_mode")
                 self.assertIn(cursor.fetchone()[0], ("wal", "memory"))
