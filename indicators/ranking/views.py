@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from indicators.access import require_unit
 from indicators.figures.selectors import published_rates
+from indicators.links import IdUrl
 from indicators.models import Indicator, Period
 from indicators.ranking import charts
 from indicators.ranking import downloads as exports_charts
@@ -95,6 +96,8 @@ class RankingPage:
             "query_without_unit": self.query_without_unit,
             "reported": self.reported,
             "include_drafts": self.include_drafts,
+            # Each ranked row links to its unit's page: one reverse() for the page.
+            "unit_url": IdUrl.of("indicators:unit_page"),
         }
         if self.matrix is not None:
             context["matrix"] = self.matrix

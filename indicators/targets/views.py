@@ -25,6 +25,7 @@ from indicators.access import (
     require_can_manage_plan,
     require_unit,
 )
+from indicators.links import IdUrl
 from indicators.models import Indicator, TargetPlan, TargetSource
 from indicators.targets import selectors, services
 from indicators.targets.forms import (
@@ -175,25 +176,6 @@ def _initial(choice: _Choice, indicators: list[Indicator]) -> dict[str, object]:
     return initial
 
 
-@dataclass(frozen=True)
-class TargetUrl:
-    """The URL of a plan's target as the text around its id: reverse() once for the
-    page, so {{ target_url.before }}<id>{{ target_url.after }} is the URL of
-    indicators:targets_target for any target of the plan."""
-
-    before: str
-    after: str
-
-    # An id no target has, to find where the id goes in the reversed URL.
-    _MARK = 987654321
-
-    @classmethod
-    def of(cls, plan: TargetPlan) -> TargetUrl:
-        url = reverse("indicators:targets_target", args=[plan.pk, cls._MARK])
-        before, _mark, after = url.rpartition(str(cls._MARK))
-        return cls(before=before, after=after)
-
-
 @login_required
 def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     user = request.user
@@ -206,7 +188,7 @@ def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
         "can_copy": can_create_plan(user, plan.issuer),
         # A plan lists thousands of targets (5.166 for a province): the link of each and
         # the label of its source are built once per page, not once per row.
-        "target_url": TargetUrl.of(plan),
+        "target_url": IdUrl.of("indicators:targets_target", plan.pk),
         "source_labels": {value: str(label) for value, label in TargetSource.choices},
     }
     if can_manage:
