@@ -176,13 +176,23 @@ def _initial(choice: _Choice, indicators: list[Indicator]) -> dict[str, object]:
     return initial
 
 
+def _int_or_none(value: str | None) -> int | None:
+    """A query parameter's id; anything else is no id (the first page opens)."""
+    return int(value) if value is not None and value.isascii() and value.isdigit() else None
+
+
 @login_required
 def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     user = request.user
     plan = get_plan_for_user(user, plan_id)
     can_manage = can_manage_plan(user, plan)
     context: dict[str, object] = {
-        "page": selectors.plan_page(plan=plan, user=user),
+        "page": selectors.plan_page(
+            plan=plan,
+            user=user,
+            page_number=request.GET.get("page", 1),
+            unit_id=_int_or_none(request.GET.get("unit")),
+        ),
         "plan": plan,
         "can_manage": can_manage,
         "can_copy": can_create_plan(user, plan.issuer),

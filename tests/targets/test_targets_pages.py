@@ -12,6 +12,7 @@ from indicators.models import (
     TierTarget,
 )
 from indicators.targets import services as targets_services
+from indicators.targets.selectors import PLAN_PAGE_UNITS
 from tests.base import BaseTestCase, make_user
 from tests.targets.merged import merged_bong_son_plan
 from units.models import Role
@@ -113,6 +114,33 @@ class PlanPagesTestCase(TargetsTestCase):
         self.assertEqual(html.count('class="card target-unit"'), 1)
         self.assertNotIn('id="apply"', html)
 
+    def test_it_pages_a_large_plan_by_unit(self) -> None:
+        self.login(self.admin)
+        plan = self.binh_dinh_plan
+        first = self.client.get(plan_url(plan))
+        units = list(first.context["page"].page.paginator.object_list)
+        self.assertGreater(len(units), PLAN_PAGE_UNITS)  # more than one page
+        html = first.content.decode()
+        self.assertIn('href="?page=2#targets"', html)
+        self.assertIn(f'id="unit-{units[0].pk}"', html)
+        self.assertNotIn(f'id="unit-{units[PLAN_PAGE_UNITS].pk}"', html)
+        second = self.client.get(plan_url(plan), {"page": 2}).content.decode()
+        self.assertIn(f'id="unit-{units[PLAN_PAGE_UNITS].pk}"', second)
+        self.assertNotIn(f'id="unit-{units[0].pk}"', second)
+        # The target page's way back opens the page that holds the target's unit.
+        later = units[PLAN_PAGE_UNITS]
+        target = Target.objects.filter(plan=plan, unit=later).first()
+        assert target is not None
+        back = f"{plan_url(plan)}?unit={later.pk}#unit-{later.pk}"
+        self.assertIn(f'href="{back}"', self.client.get(target_url(target)).content.decode())
+        by_unit = self.client.get(plan_url(plan), {"unit": later.pk}).content.decode()
+        self.assertIn(f'id="unit-{later.pk}"', by_unit)
+        # Anything else opens a page, never an error.
+        for bad in ("0", "999", "x", "-1", "2.5"):
+            with self.subTest(page=bad):
+                self.assertEqual(self.client.get(plan_url(plan), {"page": bad}).status_code, 200)
+        self.assertEqual(self.client.get(plan_url(plan), {"unit": "abc"}).status_code, 200)
+
     def test_it_keeps_the_query_count_flat(self) -> None:
         self.login(self.admin)
         counts = []
@@ -122,10 +150,13 @@ class PlanPagesTestCase(TargetsTestCase):
                 response = self.client.get(plan_url(plan))
             self.assertEqual(response.status_code, 200)
             counts.append(len(queries))
-            sizes.append(response.content.decode().count('class="card target-unit"'))
+            sizes.append(response.context["page"].page.paginator.count)
+            shown = response.content.decode().count('class="card target-unit"')
+            self.assertEqual(shown, min(sizes[-1], PLAN_PAGE_UNITS))
         self.assertGreater(sizes[1], sizes[0] * 3, sizes)  # Bình Định ≫ Hoài Nhơn
         self.assertEqual(counts[0], counts[1], counts)
-        self.assertLessEqual(counts[0], 10, counts)
+        # 12: the page's 7 (plans_page) + session, user, plan and the apply form's parents.
+        self.assertLessEqual(counts[0], 12, counts)
         # And for two users of different reach on the same plan.
         with CaptureQueriesContext(connection) as admin_queries:
             self.client.get(plan_url(self.binh_dinh_plan))
