@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from indicators.domain.periods import parse_period_code
 from indicators.models import FiguresStatus, Period, UnitFigures
 from tests.base import H1_2023, BaseTestCase, make_user
+from tests.factories import add_communes
 from units.models import AdministrativeUnit, Role, UnitLevel, User
 from units.selectors import unit_by_code
 
@@ -47,21 +48,13 @@ class QueryBudgetTestCase(BaseTestCase):
     def add_communes(cls, first: int, last: int) -> None:
         """Communes first..last-1 of the district, each with approved figures for both
         months (bulk inserts: the path is set after, as save() would)."""
-        district = cls.district_unit
-        communes = AdministrativeUnit.objects.bulk_create(
-            AdministrativeUnit(
-                code=f"Q{number:05d}",
-                level=UnitLevel.COMMUNE,
-                unit_type="Xã",
-                name=f"Ngân Sách {number}",
-                parent=district,
-                structure=district.structure,
-            )
-            for number in range(first, last)
+        communes = add_communes(
+            cls.district_unit,
+            range(first, last),
+            code_prefix="Q",
+            digits=5,
+            name="Ngân Sách",
         )
-        for commune in communes:
-            commune.path = f"{district.path}{commune.pk}/"
-        AdministrativeUnit.objects.bulk_update(communes, ["path"])
         UnitFigures.objects.bulk_create(
             UnitFigures(
                 unit=commune,
