@@ -243,14 +243,17 @@ def unit_parts(
 
 
 # The least advanced status of a period's pieces is the period's (one draft month makes the
-# year a draft).
-_STATUS_ORDER = (FiguresStatus.DRAFT, FiguresStatus.SUBMITTED, FiguresStatus.APPROVED)
+# year a draft). The workflow statuses are the model's choices and the rule is an SQL
+# aggregate, so this lives here rather than in the pure-Python domain package.
+STATUS_ORDER = (FiguresStatus.DRAFT, FiguresStatus.SUBMITTED, FiguresStatus.APPROVED)
 
 
-def _least_status() -> Min:
+def least_status() -> Min:
+    """The least advanced status among the grouped figures, as its index in STATUS_ORDER
+    (`STATUS_ORDER[row["least_status"]]` reads it back)."""
     return Min(
         Case(
-            *(When(status=name, then=Value(rank)) for rank, name in enumerate(_STATUS_ORDER)),
+            *(When(status=name, then=Value(rank)) for rank, name in enumerate(STATUS_ORDER)),
             output_field=IntegerField(),
         )
     )
@@ -279,7 +282,7 @@ def parts_by_unit(
     """Every indicator's numerator and denominator for each unit over [start, end], from
     the figures that make up the period (ratio of sums over the rows reporting both parts).
     One grouped query; units without figures are absent."""
-    aggregates: dict[str, Any] = {"least_status": _least_status(), **_parts_sums(indicators)}
+    aggregates: dict[str, Any] = {"least_status": least_status(), **_parts_sums(indicators)}
     rows = (
         period_figures(start, end, include_drafts=include_drafts, unit_ids=unit_ids)
         .order_by()
@@ -289,7 +292,7 @@ def parts_by_unit(
     return {
         row["unit_id"]: UnitPeriodParts(
             parts=_parts_of(row, indicators),
-            status=_STATUS_ORDER[row["least_status"]],
+            status=STATUS_ORDER[row["least_status"]],
         )
         for row in rows
     }
@@ -354,7 +357,7 @@ def parts_by_subtree(
     grouped by the root's id, whatever the number of units; roots without figures are
     absent."""
     aggregates: dict[str, Any] = {
-        "least_status": _least_status(),
+        "least_status": least_status(),
         "samples": Count("pk", filter=Q(is_sample=True)),
         **_parts_sums(indicators),
     }
@@ -362,7 +365,7 @@ def parts_by_subtree(
     return {
         row["root_id"]: SubtreeParts(
             parts=_parts_of(row, indicators),
-            status=_STATUS_ORDER[row["least_status"]],
+            status=STATUS_ORDER[row["least_status"]],
             is_sample=row["samples"] > 0,
         )
         for row in rows
@@ -394,7 +397,7 @@ def counts_by_unit(
         .annotate(
             pieces=Count("pk"),
             first_carried_over=Subquery(first.values("carried_over")[:1]),
-            least_status=_least_status(),
+            least_status=least_status(),
             samples=Count("pk", filter=Q(is_sample=True)),
             **sums,
         )
@@ -406,7 +409,7 @@ def counts_by_unit(
                 first={"carried_over": row["first_carried_over"], "total": row["sum_total"]},
                 pieces=row["pieces"],
             ),
-            status=_STATUS_ORDER[row["least_status"]],
+            status=STATUS_ORDER[row["least_status"]],
             is_sample=row["samples"] > 0,
         )
         for row in rows

@@ -108,9 +108,25 @@ def formula_text(max_size: int = 140) -> st.SearchStrategy[str]:
 
 # Unit types an administrator could type in the admin: ordinary ones and hostile ones,
 # so a unit's full name ("<type> <name>") can itself start like a formula.
-UNIT_TYPES = st.sampled_from(
-    ("Phường", "Xã", "Thị trấn", "=1+1", "+cmd", "-1+1", "@SUM(A1)", '=HYPERLINK("x")')
-)
+UNIT_TYPE_NAMES = (
+    "Phường", "Xã", "Thị trấn", "=1+1", "+cmd", "-1+1", "@SUM(A1)", '=HYPERLINK("x")'
+)  # fmt: skip
+UNIT_TYPES = st.sampled_from(UNIT_TYPE_NAMES)
+
+
+def payload_chunks(max_size: int) -> list[str]:
+    """Every payload, in order, packed into as few texts of at most `max_size` characters
+    as they fit in: explicit examples that put each payload through a sink whatever
+    Hypothesis happens to draw (140: four texts, 300: two)."""
+    chunks, current = [], ""
+    for payload in PAYLOADS:
+        if current and len(current) + len(payload) > max_size:
+            chunks.append(current)
+            current = ""
+        current += payload
+    chunks.append(current)
+    return chunks
+
 
 BAD_NUMBERS = (
     "1" + "0" * 30,

@@ -9,11 +9,13 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import docx
 import openpyxl
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from indicators.models import (
@@ -24,13 +26,15 @@ from indicators.models import (
 )
 from tests.fuzz_strategies import (
     FORMULA_STARTS,
-    FUZZ_FEW,
+    FUZZ,
+    UNIT_TYPE_NAMES,
     UNIT_TYPES,
     FuzzTestCase,
     escaped_forms,
     formula_text,
     hostile_text,
     marked,
+    payload_chunks,
     shown_names,
 )
 from units.models import AdministrativeUnit
@@ -38,6 +42,41 @@ from units.models import AdministrativeUnit
 PERIOD = "2023-H1-CAL"
 H1 = {"parent": "543", "period": PERIOD}
 JSON_SCRIPT = re.compile(r'<script id="([^"]*)" type="application/json">(.*?)</script>', re.S)
+
+
+# Every example here renders a dozen pages or downloads (seconds each), so each test puts
+# every payload through every sink in a few explicit examples (payload_chunks) and then
+# draws only a few more at random: every payload is certain to be tried, in fewer examples
+# than drawing a dozen at random, which may never pick some of them.
+FUZZ_PAGES = settings(FUZZ, max_examples=3)
+NAMES, COMMENTS = payload_chunks(140), payload_chunks(300)
+
+
+def with_examples(examples: list[dict[str, str]]) -> Callable[[Any], Any]:
+    """Hypothesis's @example, once per keyword dict."""
+
+    def decorate(test: Any) -> Any:
+        for kwargs in reversed(examples):
+            test = example(**kwargs)(test)
+        return test
+
+    return decorate
+
+
+def type_starting(start: str) -> str:
+    return next(name for name in UNIT_TYPE_NAMES if name.startswith(start))
+
+
+# Each formula start in each place (name, type, parent's name, parent's type) once.
+FORMULA_EXAMPLES = [
+    {
+        "name": (FORMULA_STARTS[(i + 2) % 4] + NAMES[i])[:140],
+        "unit_type": type_starting(start),
+        "parent_name": (FORMULA_STARTS[(i + 3) % 4] + NAMES[(i + 1) % 4])[:140],
+        "parent_type": type_starting(FORMULA_STARTS[(i + 1) % 4]),
+    }
+    for i, start in enumerate(FORMULA_STARTS)
+]
 
 
 def json_strings(value: object) -> list[str]:
@@ -84,8 +123,11 @@ class HtmlEscapingTestCase(FuzzOutputsBase):
             self.assertIn(segment, allowed, f"{where}: {segment!r} is not escaped")
         return shown
 
-    @FUZZ_FEW
+    @FUZZ_PAGES
     @given(name=hostile_text(), comment=hostile_text(300))
+    @with_examples(
+        [{"name": name, "comment": COMMENTS[i % len(COMMENTS)]} for i, name in enumerate(NAMES)]
+    )
     def test_it_escapes_names_and_comments_on_every_page(self, name: str, comment: str) -> None:
         self.rename(self.hoai_duc, marked(name))
         UnitFigures.objects.filter(pk=self.figures.pk).update(
@@ -134,8 +176,9 @@ class HtmlEscapingTestCase(FuzzOutputsBase):
 
 
 class DocumentsTestCase(FuzzOutputsBase):
-    @FUZZ_FEW
+    @FUZZ_PAGES
     @given(name=hostile_text())
+    @with_examples([{"name": name} for name in NAMES])
     def test_it_writes_the_name_verbatim_in_the_dispatch_docx(self, name: str) -> None:
         self.rename(self.hoai_duc, marked(name))
         self.login(self.district)
@@ -235,13 +278,14 @@ class SpreadsheetsTestCase(FuzzOutputsBase):
         problems = self.check_downloads()
         self.assertEqual(problems, [], "\n".join(problems))
 
-    @FUZZ_FEW
+    @FUZZ_PAGES
     @given(
         name=st.one_of(formula_text(), hostile_text()),
         unit_type=UNIT_TYPES,
         parent_name=st.one_of(formula_text(), hostile_text()),
         parent_type=UNIT_TYPES,
     )
+    @with_examples(FORMULA_EXAMPLES)
     def test_it_writes_no_spreadsheet_cell_as_a_formula(
         self, name: str, unit_type: str, parent_name: str, parent_type: str
     ) -> None:

@@ -12,12 +12,14 @@ from openpyxl import Workbook
 
 from kpi_portal.spreadsheets.archive import (
     OLE_SIGNATURE,
+    MergeTally,
     SheetBounds,
     UnreadableXlsx,
     open_xlsx,
     sheet_bounds_problem,
     xlsx_archive_problem,
 )
+from kpi_portal.spreadsheets.formats import UnreadableTable
 from tests.io.file_formats import copy_bytes, ooxml_encrypted
 
 LIMIT = 1_000_000
@@ -149,3 +151,21 @@ def test_it_lets_a_sheet_within_the_bounds_through() -> None:
 def test_open_xlsx_refuses_a_sheet_out_of_bounds() -> None:
     with pytest.raises(UnreadableXlsx, match=r"dòng 1\.001"):
         open_xlsx(sheet_with({"A1001": 1}), max_unpacked_bytes=10 * LIMIT, bounds=BOUNDS)
+
+
+def test_it_refuses_many_small_merges_once_together_they_cover_too_much() -> None:
+    # Each 10 × 10 merge lies within the bounds; fifty of them cover 5.000 cells, the 51st
+    # passes max_cells. The merges a streaming reader (.ods, .xls) noted are kept in order.
+    merges = MergeTally("Phụ lục", BOUNDS)
+    corners = [(1 + 10 * (i // 5), 1 + 10 * (i % 5)) for i in range(51)]
+    squares = [(row, col, row + 9, col + 9) for row, col in corners]
+    for square in squares[:50]:
+        merges.add(square)
+    assert merges.ranges == squares[:50] and merges.covered == 5000
+    with pytest.raises(UnreadableTable, match=r"Các ô gộp của trang tính «Phụ lục» .*5\.000 ô"):
+        merges.add(squares[50])
+
+
+def test_it_refuses_one_merge_out_of_bounds_at_once() -> None:
+    with pytest.raises(UnreadableTable, match=r"«T» \(vùng A1:A1001\)"):
+        MergeTally("T", BOUNDS).add((1, 1, 1001, 1))

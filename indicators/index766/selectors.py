@@ -24,11 +24,11 @@ from indicators.models import (
 )
 from indicators.ranking.selectors import COUNTRY_PAGE_SIZE
 from indicators.selectors import (
-    _STATUS_ORDER,
-    _least_status,
+    STATUS_ORDER,
     children_for_ranking,
     counts_by_unit,
     entered_figures,
+    least_status,
     period_figures,
     subtree_figures,
 )
@@ -319,7 +319,7 @@ def counts_by_subtree(
     sample. One query grouped by the root, whatever the number of units."""
     aggregates: dict[str, Any] = {
         "pieces": Count("pk"),
-        "least_status": _least_status(),
+        "least_status": least_status(),
         "samples": Count("pk", filter=Q(is_sample=True)),
         "opening_carried_over": Sum("carried_over", filter=Q(period__start=start)),
     }
@@ -343,7 +343,7 @@ def counts_by_subtree(
         for name in index766.EXTRA_COUNT_FIELDS:
             complete = row[f"of_{name}"] and row[f"n_{name}"] == row[f"of_{name}"]
             counts[name] = row[f"sum_{name}"] if complete else None
-        status = _STATUS_ORDER[row["least_status"]]
+        status = STATUS_ORDER[row["least_status"]]
         result[row["root_id"]] = (counts, status, row["samples"] > 0)
     return result
 

@@ -211,6 +211,49 @@ class CountryRanking(Ranking):
     page: Page | None = None
     unit_count: int = 0
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        period: Period,
+        indicator: Indicator,
+        level: UnitLevel,
+        rows: list[RankingRow],
+        total: TotalRow,
+        met_count: int,
+        unit_count: int,
+        page: Page | None = None,
+    ) -> CountryRanking:
+        """A ranking under the country: no parent desk (the country enters nothing), and the
+        children's total is the country's total."""
+        return cls(
+            parent=the_country(),
+            period=period,
+            indicator=indicator,
+            rows=rows,
+            parent_row=None,
+            children_total=total,
+            all_total=total,
+            children_level=str(level.label),
+            met_count=met_count,
+            page=page,
+            unit_count=unit_count,
+        )
+
+
+def _country_row(
+    unit: AdministrativeUnit, numerator: int | None, denominator: int | None, *, is_sample: bool
+) -> RankingRow:
+    """A row of a country ranking; `unit` carries the annotations of `_targets`."""
+    return RankingRow(
+        unit=unit,
+        numerator=numerator,
+        denominator=denominator,
+        target=unit.target_value,  # type: ignore[attr-defined]
+        target_id=unit.target_pk,  # type: ignore[attr-defined]
+        is_sample=is_sample,
+    )
+
 
 def _previous_spec(period: Period) -> periods.PeriodSpec | None:
     try:
@@ -277,28 +320,20 @@ def provinces_ranking(*, period: Period, indicator: Indicator) -> CountryRanking
         parts = current.get(province.pk)
         numerator, denominator = parts.of(indicator.code) if parts else (None, None)
         rows.append(
-            RankingRow(
-                unit=province,
-                numerator=numerator,
-                denominator=denominator,
-                target=province.target_value,  # type: ignore[attr-defined]
-                target_id=province.target_pk,  # type: ignore[attr-defined]
-                is_sample=bool(parts and parts.is_sample),
+            _country_row(
+                province, numerator, denominator, is_sample=bool(parts and parts.is_sample)
             )
         )
     rows.sort(key=lambda r: _best_first(exact_ratio(r.numerator, r.denominator), r.unit.name))
     before = [previous.get(r.unit.pk) for r in rows]
     _rank(rows, [exact_ratio(*b.of(indicator.code)) if b else None for b in before])
     total = _total(rows)
-    return CountryRanking(
-        parent=the_country(),
+    return CountryRanking.of(
         period=period,
         indicator=indicator,
+        level=UnitLevel.PROVINCE,
         rows=rows,
-        parent_row=None,
-        children_total=total,
-        all_total=total,
-        children_level=str(UnitLevel.PROVINCE.label),
+        total=total,
         met_count=count_met(r.status for r in rows),
         unit_count=len(rows),
     )
@@ -383,28 +418,16 @@ def communes_ranking(
     for unit in units:
         numerator, denominator, is_sample = current.get(unit.pk, (None, None, False))
         index = place[unit.pk]
-        rows.append(
-            RankingRow(
-                unit=unit,
-                numerator=numerator,
-                denominator=denominator,
-                target=unit.target_value,  # type: ignore[attr-defined]
-                target_id=unit.target_pk,  # type: ignore[attr-defined]
-                is_sample=is_sample,
-                rank=ranks[index],
-                previous_rank=previous_ranks[index],
-                previous_ranked=previous_ranked,
-            )
-        )
-    return CountryRanking(
-        parent=the_country(),
+        row = _country_row(unit, numerator, denominator, is_sample=is_sample)
+        row.rank, row.previous_rank = ranks[index], previous_ranks[index]
+        row.previous_ranked = previous_ranked
+        rows.append(row)
+    return CountryRanking.of(
         period=period,
         indicator=indicator,
+        level=UnitLevel.COMMUNE,
         rows=rows,
-        parent_row=None,
-        children_total=total,
-        all_total=total,
-        children_level=str(UnitLevel.COMMUNE.label),
+        total=total,
         met_count=count_met(
             compliance_status(formulas.rate(*current.get(pk, (None, None, False))[:2]), target)
             for pk, _name, target in listed

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from indicators.forms_fields import PercentField
 from indicators.models import Indicator, TargetPlan
 from units.models import AdministrativeUnit, UnitQuerySet
 
@@ -39,22 +40,12 @@ class ApplyRuleForm(forms.Form):
 class TargetOverrideForm(forms.Form):
     """A target set by hand: a rate (95,96 or 95.96) and the reason, both required."""
 
-    value = forms.DecimalField(
+    value = PercentField(
         label=_("Chỉ tiêu (%)"),
-        min_value=0,
-        max_value=100,
-        max_digits=5,
-        decimal_places=2,
-        localize=True,
-        error_messages={
-            "required": _("Cần nhập chỉ tiêu."),
-            "invalid": _("Chỉ tiêu phải là một số, ví dụ 95,96."),
-            "min_value": RATE_ERROR,
-            "max_value": RATE_ERROR,
-            "max_digits": RATE_ERROR,
-            "max_whole_digits": RATE_ERROR,
-            "max_decimal_places": _("Chỉ tiêu có tối đa 2 chữ số thập phân."),
-        },
+        required_message=_("Cần nhập chỉ tiêu."),
+        invalid_message=_("Chỉ tiêu phải là một số, ví dụ 95,96."),
+        out_of_range_message=RATE_ERROR,
+        decimals_message=_("Chỉ tiêu có tối đa 2 chữ số thập phân."),
     )
     reason = forms.CharField(
         label=_("Lý do"),

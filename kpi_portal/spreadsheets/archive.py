@@ -13,7 +13,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 from xml.etree import ElementTree
 
@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from indicators.domain.formatting import format_int_vi
-from kpi_portal.spreadsheets.formats import ACCEPTED_FORMATS
+from kpi_portal.spreadsheets.formats import ACCEPTED_FORMATS, UnreadableTable
 from kpi_portal.spreadsheets.grid import MergedRange
 
 # What zipfile raises on a damaged archive: a bad directory, a member that fails its CRC,
@@ -238,6 +238,31 @@ def merged_problem(title: str, ranges: Iterable[MergedRange], bounds: SheetBound
                 f"{format_int_vi(bounds.max_cells)} ô; hãy bỏ gộp các ô thừa."
             )
     return None
+
+
+@dataclass
+class MergeTally:
+    """A sheet's merged ranges as a streaming reader (.ods, .xls) meets them, held to the
+    bounds of `merged_problem` one at a time: each merge is checked on its own, the whole
+    list only once it covers more than max_cells, so a sheet of many small merges costs
+    linear time. `ranges` may be the Grid's own list, filled in place."""
+
+    title: str
+    bounds: SheetBounds
+    ranges: list[MergedRange] = field(default_factory=list)
+    covered: int = 0
+
+    def add(self, merge: MergedRange) -> None:
+        """Note one more merge; raises UnreadableTable (merged_problem's message) as soon
+        as the merges break the bounds."""
+        min_row, min_col, max_row, max_col = merge
+        self.ranges.append(merge)
+        self.covered += max(max_row - min_row + 1, 0) * max(max_col - min_col + 1, 0)
+        problem = merged_problem(self.title, [merge], self.bounds)
+        if problem is None and self.covered > self.bounds.max_cells:
+            problem = merged_problem(self.title, self.ranges, self.bounds)
+        if problem:
+            raise UnreadableTable(problem)
 
 
 MACRO_WARNING = (

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
 from indicators.domain.formatting import format_int_vi
-from kpi_portal.spreadsheets.archive import ZIP_OR_XML_ERRORS, SheetBounds, merged_problem
+from kpi_portal.spreadsheets.archive import ZIP_OR_XML_ERRORS, MergeTally, SheetBounds
 from kpi_portal.spreadsheets.formats import ACCEPTED_FORMATS, UnreadableTable
 from kpi_portal.spreadsheets.grid import Grid, GridCell
 
@@ -71,7 +71,7 @@ def _sheets(stream: io.BufferedIOBase | object, bounds: SheetBounds) -> list[Gri
     row = 0  # rows of the current table before the current one
     column = 0
     row_cells: list[GridCell] = []
-    merged_area = 0
+    merges: MergeTally | None = None
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # type: ignore[arg-type]
         tag = element.tag
         if event == "start":
@@ -79,12 +79,13 @@ def _sheets(stream: io.BufferedIOBase | object, bounds: SheetBounds) -> list[Gri
                 grid = Grid(title=element.get(f"{_TABLE}name", f"Trang {len(grids) + 1}"))
                 grids.append(grid)
                 row = 0
-                merged_area = 0
+                assert grid.merged is not None
+                merges = MergeTally(grid.title, bounds, grid.merged)
             elif tag == f"{_TABLE}table-row":
                 column = 0
                 row_cells = []
             continue
-        if grid is None:
+        if grid is None or merges is None:
             continue
         if tag in _CELLS:
             columns = _repeat(element, "number-columns-repeated")
@@ -107,17 +108,7 @@ def _sheets(stream: io.BufferedIOBase | object, bounds: SheetBounds) -> list[Gri
                 spanned_cols = _repeat(element, "number-columns-spanned")
                 spanned_rows = _repeat(element, "number-rows-spanned")
                 if spanned_cols > 1 or spanned_rows > 1:
-                    assert grid.merged is not None
-                    grid.merged.append(
-                        (row + 1, column + 1, row + spanned_rows, column + spanned_cols)
-                    )
-                    merged_area += spanned_cols * spanned_rows
-                    # Each merge within the bounds, and all of them over max_cells at most.
-                    problem = merged_problem(grid.title, grid.merged[-1:], bounds)
-                    if problem is None and merged_area > bounds.max_cells:
-                        problem = merged_problem(grid.title, grid.merged, bounds)
-                    if problem:
-                        raise UnreadableTable(problem)
+                    merges.add((row + 1, column + 1, row + spanned_rows, column + spanned_cols))
             column += columns
             element.clear()
         elif tag == f"{_TABLE}table-row":

@@ -18,14 +18,14 @@ import xlrd
 from xlrd.compdoc import CompDoc
 
 from indicators.domain.formatting import format_int_vi
-from kpi_portal.spreadsheets.archive import SheetBounds, merged_problem
+from kpi_portal.spreadsheets.archive import MergeTally, SheetBounds
 from kpi_portal.spreadsheets.formats import (
     ACCEPTED_FORMATS,
     ENCRYPTED_PROBLEM,
     OLD_EXCEL_PROBLEM,
     UnreadableTable,
 )
-from kpi_portal.spreadsheets.grid import Grid, GridCell, MergedRange
+from kpi_portal.spreadsheets.grid import Grid, GridCell
 
 # An Excel 2.x–4.0 file (BIFF2/3/4) is not an OLE file: it starts with its BOF record.
 OLD_BIFF_SIGNATURES = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
@@ -65,11 +65,10 @@ def _names(doc: CompDoc) -> set[str]:
 @dataclass
 class _SheetScan:
     title: str
+    merges: MergeTally
     max_row: int = -1
     max_col: int = -1
     formulas: set[tuple[int, int]] = field(default_factory=set)
-    merged: list[MergedRange] = field(default_factory=list)
-    merged_area: int = 0
 
 
 def _workbook_stream(data: bytes) -> tuple[bytes, bool]:
@@ -115,7 +114,8 @@ def _scan(stream: bytes, bounds: SheetBounds) -> dict[int, _SheetScan]:
             if len(body) >= 4 and struct.unpack_from("<H", body, 2)[0] == 0x0005:
                 current = None  # the workbook globals
             else:
-                current = _SheetScan(titles.get(position, f"Trang {len(sheets) + 1}"))
+                title = titles.get(position, f"Trang {len(sheets) + 1}")
+                current = _SheetScan(title, MergeTally(title, bounds))
                 sheets[position] = current
         elif kind == _FILEPASS:
             raise UnreadableTable(ENCRYPTED_PROBLEM)
@@ -126,15 +126,7 @@ def _scan(stream: bytes, bounds: SheetBounds) -> dict[int, _SheetScan]:
             count = min(struct.unpack_from("<H", body, 0)[0], (len(body) - 2) // 8)
             for index in range(count):
                 r0, r1, c0, c1 = struct.unpack_from("<HHHH", body, 2 + 8 * index)
-                merge = (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
-                current.merged.append(merge)
-                current.merged_area += max(r1 - r0 + 1, 0) * max(c1 - c0 + 1, 0)
-                # Each merge on its own, the whole list only once it covers too much.
-                problem = merged_problem(current.title, [merge], bounds)
-                if problem is None and current.merged_area > bounds.max_cells:
-                    problem = merged_problem(current.title, current.merged, bounds)
-                if problem:
-                    raise UnreadableTable(problem)
+                current.merges.add((r0 + 1, c0 + 1, r1 + 1, c1 + 1))
         elif current is not None and len(body) >= 4:
             if kind in _CELL_RECORDS:
                 row, col = struct.unpack_from("<HH", body, 0)

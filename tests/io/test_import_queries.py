@@ -6,7 +6,6 @@ rows, their history and their submission are written in bulk (a national month i
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from django.db import connection
@@ -16,33 +15,12 @@ from indicators.domain import periods
 from indicators.io.services import figures_import_commit, figures_import_preview
 from indicators.models import FiguresChange, FiguresStatus, Period, UnitFigures
 from tests.base import BaseTestCase, make_user
-from units.models import AdministrativeUnit, Role, Structure, UnitLevel, User
+from tests.factories import province_with_communes
+from units.models import AdministrativeUnit, Role, User
 
 SPEC = periods.month(2026, 3, periods.Convention.DECREE09)
 HEADER = ["gso_code", "unit_name", "total", "carried_over", "received", "received_in_person",
           "received_online", "resolved", "resolved_on_time", "resolved_late"]  # fmt: skip
-
-
-def province_with_communes(code: str, communes: int) -> AdministrativeUnit:
-    province = AdministrativeUnit.objects.create(
-        code=code,
-        level=UnitLevel.PROVINCE,
-        unit_type="Tỉnh",
-        name=f"Thử {code}",
-        structure=Structure.REFORM_2025,
-        valid_from=dt.date(2025, 7, 1),
-    )
-    for number in range(communes):
-        AdministrativeUnit.objects.create(
-            code=f"{code}{number:03d}",
-            level=UnitLevel.COMMUNE,
-            unit_type="Xã",
-            name=f"Thử {code} số {number}",
-            parent=province,
-            structure=Structure.REFORM_2025,
-            valid_from=dt.date(2025, 7, 1),
-        )
-    return province
 
 
 def month_file(province: AdministrativeUnit, *, shift: int = 0) -> bytes:
@@ -80,7 +58,7 @@ class ImportQueriesTestCase(BaseTestCase):
         return result.written
 
     def test_it_checks_and_commits_10_and_200_rows_in_as_many_queries(self) -> None:
-        small, large = province_with_communes("93", 10), province_with_communes("94", 200)
+        (small, _), (large, _) = province_with_communes("93", 10), province_with_communes("94", 200)
         Period.objects.for_spec(SPEC)
         small_user = make_user("tinh93", Role.PROVINCE_STAFF, small)
         large_user = make_user("tinh94", Role.PROVINCE_STAFF, large)
@@ -101,7 +79,7 @@ class ImportQueriesTestCase(BaseTestCase):
             self.assertEqual(self.import_month(large, large_user, month_file(large, shift=7)), 200)
 
     def test_it_writes_what_the_per_row_import_wrote(self) -> None:
-        province = province_with_communes("95", 30)
+        province, _communes = province_with_communes("95", 30)
         user = make_user("tinh95", Role.PROVINCE_STAFF, province)
         self.import_month(province, user, month_file(province))
         UnitFigures.objects.filter(unit__parent=province).update(status=FiguresStatus.DRAFT)

@@ -26,44 +26,27 @@ from indicators.models import (
 )
 from indicators.targets.services import targets_apply
 from tests.base import BaseTestCase
-from units.models import AdministrativeUnit, Structure, UnitLevel
+from tests.factories import province_with_communes
+from units.models import AdministrativeUnit, UnitLevel
 
 YEAR = 2026
 
 
-def province_with_communes(code: str, communes: int) -> AdministrativeUnit:
+def province_with_figures(code: str, communes: int) -> AdministrativeUnit:
     """A province of the 2025 structure with `communes` communes, each with a whole
     submitted Decree 09 year before the plan year (online = 75 + its number % 25)."""
-    province = AdministrativeUnit.objects.create(
-        code=code,
-        level=UnitLevel.PROVINCE,
-        unit_type="Tỉnh",
-        name=f"Thử {code}",
-        structure=Structure.REFORM_2025,
-        valid_from=dt.date(2025, 7, 1),
-    )
+    province, units = province_with_communes(code, communes)
     last_year = Period.objects.for_spec(year_period(YEAR - 1, Convention.DECREE09))
-    rows = []
-    for number in range(communes):
-        commune = AdministrativeUnit.objects.create(
-            code=f"{code}{number:03d}",
-            level=UnitLevel.COMMUNE,
-            unit_type="Xã",
-            name=f"Thử {code} {number}",
-            parent=province,
-            structure=Structure.REFORM_2025,
-            valid_from=dt.date(2025, 7, 1),
+    UnitFigures.objects.bulk_create(
+        UnitFigures(
+            unit=commune,
+            period=last_year,
+            received=100,
+            received_online=75 + number % 25,
+            status=FiguresStatus.SUBMITTED,
         )
-        rows.append(
-            UnitFigures(
-                unit=commune,
-                period=last_year,
-                received=100,
-                received_online=75 + number % 25,
-                status=FiguresStatus.SUBMITTED,
-            )
-        )
-    UnitFigures.objects.bulk_create(rows)
+        for number, commune in enumerate(units)
+    )
     return province
 
 
@@ -78,7 +61,7 @@ def plan_of(issuer: AdministrativeUnit) -> TargetPlan:
 
 class TargetsApplyQueriesTestCase(BaseTestCase):
     def test_it_writes_the_targets_of_10_and_100_units_in_as_many_queries(self) -> None:
-        small, large = province_with_communes("97", 9), province_with_communes("98", 99)
+        small, large = province_with_figures("97", 9), province_with_figures("98", 99)
         small_plan, large_plan = plan_of(small), plan_of(large)
         with CaptureQueriesContext(connection) as first:
             targets_apply(plan=small_plan, parent=small)
@@ -98,7 +81,7 @@ class TargetsApplyQueriesTestCase(BaseTestCase):
             targets_apply(plan=large_plan, parent=large)
 
     def test_it_stores_what_the_rule_computes_and_keeps_manual_targets(self) -> None:
-        province = province_with_communes("96", 40)
+        province = province_with_figures("96", 40)
         plan = plan_of(province)
         computed = targets_apply(plan=plan, parent=province)
         stored = {(t.unit_id, t.indicator_id): t for t in Target.objects.filter(plan=plan)}
