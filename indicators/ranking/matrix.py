@@ -113,8 +113,8 @@ def matrix_for(
             cells=[
                 MatrixCell(
                     indicator=i,
-                    numerator=counts.get(unit.pk, none).get(f"n_{i.code}"),  # type: ignore[arg-type]
-                    denominator=counts.get(unit.pk, none).get(f"d_{i.code}"),  # type: ignore[arg-type]
+                    numerator=counts.get(unit.pk, none).get(f"n_{i.code}"),
+                    denominator=counts.get(unit.pk, none).get(f"d_{i.code}"),
                     target=getattr(unit, f"t_{i.code}"),
                 )
                 for i in indicators

@@ -132,14 +132,10 @@ def ranking_for(
     SQL for a 4 ms sum); the totals are the sums of the same rows, added here."""
     if children is None:
         children = children_for_ranking(parent, period)
-    targets = target_subquery(indicator, period.year)
     units = list(
         AdministrativeUnit.objects.filter(
             Q(pk__in=children.order_by().values("pk")) | Q(pk=parent.pk)
-        ).annotate(
-            target_value=Subquery(targets.values("value")[:1]),
-            target_pk=Subquery(targets.values("pk")[:1]),
-        )
+        ).annotate(**_targets(indicator, period))
     )
     ids = [unit.pk for unit in units]
     current = _parts_of_units(
@@ -154,16 +150,9 @@ def ranking_for(
         else {}
     )
 
-    def row_of(unit: Any) -> RankingRow:
+    def row_of(unit: AdministrativeUnit) -> RankingRow:
         numerator, denominator, is_sample = current.get(unit.pk, (None, None, False))
-        return RankingRow(
-            unit=unit,
-            numerator=numerator,
-            denominator=denominator,
-            target=unit.target_value,
-            target_id=unit.target_pk,
-            is_sample=is_sample,
-        )
+        return _row(unit, numerator, denominator, is_sample=is_sample)
 
     parent_unit = next(unit for unit in units if unit.pk == parent.pk)
     rows = sorted(
@@ -241,10 +230,10 @@ class CountryRanking(Ranking):
         )
 
 
-def _country_row(
+def _row(
     unit: AdministrativeUnit, numerator: int | None, denominator: int | None, *, is_sample: bool
 ) -> RankingRow:
-    """A row of a country ranking; `unit` carries the annotations of `_targets`."""
+    """A ranked row; `unit` carries its target's annotations (target_value, target_pk)."""
     return RankingRow(
         unit=unit,
         numerator=numerator,
@@ -320,9 +309,7 @@ def provinces_ranking(*, period: Period, indicator: Indicator) -> CountryRanking
         parts = current.get(province.pk)
         numerator, denominator = parts.of(indicator.code) if parts else (None, None)
         rows.append(
-            _country_row(
-                province, numerator, denominator, is_sample=bool(parts and parts.is_sample)
-            )
+            _row(province, numerator, denominator, is_sample=bool(parts and parts.is_sample))
         )
     rows.sort(key=lambda r: _best_first(exact_ratio(r.numerator, r.denominator), r.unit.name))
     before = [previous.get(r.unit.pk) for r in rows]
@@ -418,7 +405,7 @@ def communes_ranking(
     for unit in units:
         numerator, denominator, is_sample = current.get(unit.pk, (None, None, False))
         index = place[unit.pk]
-        row = _country_row(unit, numerator, denominator, is_sample=is_sample)
+        row = _row(unit, numerator, denominator, is_sample=is_sample)
         row.rank, row.previous_rank = ranks[index], previous_ranks[index]
         row.previous_ranked = previous_ranked
         rows.append(row)

@@ -314,7 +314,7 @@ def plan_page(
     *,
     plan: TargetPlan,
     user: User,
-    page_number: object = 1,
+    page_number: int | str | None = 1,
     unit_id: int | None = None,
     per_page: int = PLAN_PAGE_UNITS,
 ) -> PlanPage:
