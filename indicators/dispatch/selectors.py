@@ -2,9 +2,9 @@
 and period, the targets each issuing level set for the parent's desk and its children,
 and the raw counts of the appendix.
 
-The number of queries depends on the number of indicators in the catalogue, never on the
-number of units: three per ranking (selectors.ranking_for), one for all plan targets, one
-for the appendix counts and one for the rates published without counts."""
+The number of queries depends neither on the number of indicators nor on the number of
+units: three for all the rankings (ranking.selectors.rankings_for), one for all plan
+targets, one for the appendix counts and one for the rates published without counts."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from indicators.domain.formulas import Counts
 from indicators.figures.selectors import published_rates
 from indicators.models import Indicator, Period, PublishedResult, Target
-from indicators.ranking.selectors import Ranking, ranking_for
+from indicators.ranking.selectors import Ranking, rankings_for
 from indicators.selectors import children_for_ranking, counts_by_unit, parents_for_ranking
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 
@@ -204,15 +204,14 @@ def dispatch_data(
     and criticises figures the units stand by: drafts only with `include_drafts`."""
     indicators = list(Indicator.objects.all())
     targets = _issuer_targets(parent, period, indicators)
+    rankings = rankings_for(
+        parent=parent, period=period, indicators=indicators, include_drafts=include_drafts
+    )
     sections = [
         IndicatorSection(
-            indicator=indicator,
-            ranking=ranking_for(
-                parent=parent, period=period, indicator=indicator, include_drafts=include_drafts
-            ),
-            issuers=targets.get(indicator.code, []),
+            indicator=indicator, ranking=ranking, issuers=targets.get(indicator.code, [])
         )
-        for indicator in indicators
+        for indicator, ranking in zip(indicators, rankings, strict=True)
     ]
     children = list(children_for_ranking(parent, period))
     counts = counts_by_unit(
