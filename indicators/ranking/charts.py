@@ -158,11 +158,11 @@ def matrix_heatmap(matrix: Matrix, *, colour: str) -> dict:
     z: list[list[float | None]] = []
     text: list[list[str]] = []
     hover: list[list[str]] = []
-    for row, unit_name in zip(matrix.rows, units, strict=True):
+    for row in matrix.rows:
         z_row: list[float | None] = []
         text_row: list[str] = []
         hover_row: list[str] = []
-        for cell, column in zip(row.cells, columns, strict=True):
+        for cell in row.cells:
             status = cell.status
             if colour == "rate":
                 z_row.append(None if cell.rate is None else float(cell.rate))
@@ -173,11 +173,11 @@ def matrix_heatmap(matrix: Matrix, *, colour: str) -> dict:
                 if cell.rate is not None
                 else status.symbol
             )
+            # The unit (y) and the indicator (x) come from the axes' labels in the hover
+            # template: written once per row and column, not in every cell's hover.
             hover_row.append(
                 "<br>".join(
                     [
-                        f"<b>{unit_name}</b>",
-                        column,
                         f"{format_rate_vi(cell.rate)}"
                         + (
                             f" ({format_int_vi(cell.numerator or 0)}/"
@@ -226,7 +226,7 @@ def matrix_heatmap(matrix: Matrix, *, colour: str) -> dict:
             text=text,
             texttemplate="%{text}",
             customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
+            hovertemplate="<b>%{y}</b><br>%{x}<br>%{customdata}<extra></extra>",
             xgap=2,
             ygap=2,
             **scale,
