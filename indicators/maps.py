@@ -18,7 +18,8 @@ customdata [URL, hover HTML]) before drawing; `expanded` here is the same expans
 Python, the reference the script follows.
 
 The builder, `unit_map`, knows nothing about indicators: it takes layers of points, each
-point a unit, a category, its hover text and its URL. `status_layer` makes those points
+point a unit, a category, its own hover lines and its page (the layer adding the hover
+lines its points share and the URL's query). `status_layer` makes those points
 from anything held against a target (ranked rows, matrix and summary cells); a score
 colouring makes its own categories (bands of points, say) and points, and calls
 `unit_map` the same way.
