@@ -7,8 +7,19 @@ CDN). The page carries the figure as JSON and static/js/charts.js draws it; a cl
 point opens the URL in the point's customdata[0] (the chart div says
 `data-click="navigate"`).
 
+The figure is sent compact (the summary's map of 135 communes × 9 indicators weighed
+479 KB when every point carried its own coordinates, unit name, indicator name, status
+label and URL): `figure["units"]` holds each unit's name, page path and coordinates once;
+each trace (a layer's category) holds per point only the unit's index and the point's own
+hover lines in `customdata`, and in `meta` the hover lines common to its points (`hover`:
+literal lines and the indexes of the point's own lines, in order) and the query its
+points' paths take (`query`). charts.js expands it into ordinary traces (x, y and
+customdata [URL, hover HTML]) before drawing; `expanded` here is the same expansion in
+Python, the reference the script follows.
+
 The builder, `unit_map`, knows nothing about indicators: it takes layers of points, each
-point a unit, a category, its hover text and its URL. `status_layer` makes those points
+point a unit, a category, its own hover lines and its page (the layer adding the hover
+lines its points share and the URL's query). `status_layer` makes those points
 from anything held against a target (ranked rows, matrix and summary cells); a score
 colouring makes its own categories (bands of points, say) and points, and calls
 `unit_map` the same way.
@@ -48,23 +59,42 @@ class MapCategory:
 
 
 @dataclass(frozen=True)
+class CategoryLabel:
+    """In a layer's hover template: the line naming the point's category (its legend
+    label), the same for every point of a trace, so it is sent once per trace."""
+
+
+CATEGORY_LABEL = CategoryLabel()
+# A hover template's line: a literal line (HTML), the index of one of the point's own
+# lines, or the category's label.
+HoverItem = str | int | CategoryLabel
+
+
+@dataclass(frozen=True)
 class MapPoint:
-    """A unit on the map. `hover` is HTML (lines joined by <br>, names escaped);
-    `url` is a path of this site, opened on click."""
+    """A unit on the map. `lines` are the point's own hover lines (HTML, names escaped;
+    an empty line is left out) shown under the unit's name, placed by the layer's hover
+    template; `path` is the unit's page (a path of this site, the same in every layer of a
+    map), opened on click with the layer's query."""
 
     unit: AdministrativeUnit
     category: MapCategory
-    hover: str
-    url: str
+    lines: tuple[str, ...]
+    path: str
 
 
 @dataclass
 class MapLayer:
     """The points of one colouring (one indicator): a map of several layers shows one at
-    a time, chosen from a menu titled by each layer's title."""
+    a time, chosen from a menu titled by each layer's title. `hover` orders the hover
+    lines under the unit's name (lines common to the layer's points are written once per
+    trace); None shows the point's own lines as they are. `query` ("?period=…") follows
+    each point's path in the URL a click opens."""
 
     title: str
     points: list[MapPoint] = field(default_factory=list)
+    hover: tuple[HoverItem, ...] | None = None
+    query: str = ""
 
 
 @dataclass
@@ -107,32 +137,43 @@ def has_location(unit: HasLocation) -> bool:
     return unit.latitude is not None and unit.longitude is not None
 
 
-def unit_url(unit: AdministrativeUnit, *, period: Period, indicator: Indicator | None) -> str:
-    """The unit's page, on the period the map shows (and its indicator's trend)."""
+def unit_query(*, period: Period, indicator: Indicator | None) -> str:
+    """The query of the unit page a point opens: the period the map shows (and its
+    indicator's trend)."""
     query: dict[str, str] = {"period": period.code}
     if indicator is not None:
         query["indicator"] = indicator.code
-    return f"{reverse('indicators:unit_page', args=[unit.pk])}?{urlencode(query)}"
+    return f"?{urlencode(query)}"
 
 
-def status_hover(unit: AdministrativeUnit, against: AgainstTarget, *, indicator: Indicator) -> str:
-    """The unit's figures as the bars and the heat map show them."""
-    lines = [f"<b>{escape(unit.full_name)}</b>", escape(indicator.short_vi)]
-    if against.rate is not None:
-        lines.append(
-            f"{format_rate_vi(against.rate)} ({format_int_vi(against.numerator or 0)}/"
-            f"{format_int_vi(against.denominator or 0)})"
-        )
-    lines.append(
+def status_lines(against: AgainstTarget) -> tuple[str, str, str]:
+    """The unit's own figures as the bars and the heat map show them: the rate with its
+    counts (empty without figures), the target, and whether they are sample figures."""
+    rate = (
+        f"{format_rate_vi(against.rate)} ({format_int_vi(against.numerator or 0)}/"
+        f"{format_int_vi(against.denominator or 0)})"
+        if against.rate is not None
+        else ""
+    )
+    target = (
         f"Chỉ tiêu: {format_rate_vi(against.target)}"
         if against.target is not None
         else "Chưa giao chỉ tiêu"
     )
-    lines.append(escape(f"{against.status.symbol} {against.status.label_vi}"))
-    if getattr(against, "is_sample", False):
-        lines.append("Số liệu mẫu")
-    lines.append("<i>Bấm để mở trang đơn vị</i>")
-    return "<br>".join(lines)
+    return rate, target, "Số liệu mẫu" if getattr(against, "is_sample", False) else ""
+
+
+def status_hover_template(indicator: Indicator) -> tuple[HoverItem, ...]:
+    """Under the unit's name: the indicator, the rate, the target, the status (the
+    category's label), sample or not, and what a click does."""
+    return (
+        escape(indicator.short_vi),
+        0,
+        1,
+        CATEGORY_LABEL,
+        2,
+        "<i>Bấm để mở trang đơn vị</i>",
+    )
 
 
 def status_layer(
@@ -148,12 +189,28 @@ def status_layer(
             MapPoint(
                 unit=unit,
                 category=STATUS_CATEGORIES[against.status],
-                hover=status_hover(unit, against, indicator=indicator),
-                url=unit_url(unit, period=period, indicator=indicator),
+                lines=status_lines(against),
+                path=reverse("indicators:unit_page", args=[unit.pk]),
             )
             for unit, against in items
         ],
+        hover=status_hover_template(indicator),
+        query=unit_query(period=period, indicator=indicator),
     )
+
+
+def hover_text(name: str, lines: Sequence[str], template: Sequence[HoverItem] | None) -> str:
+    """A point's hover HTML: the unit's name in bold, then the template's lines (the
+    point's own lines where it gives their index), empty lines left out."""
+    chosen = (
+        lines
+        if template is None
+        else [
+            (lines[item] if item < len(lines) else "") if isinstance(item, int) else str(item)
+            for item in template
+        ]
+    )
+    return "<br>".join([f"<b>{name}</b>", *(line for line in chosen if line)])
 
 
 class MatrixRowLike(Protocol):
@@ -211,6 +268,8 @@ def unit_map(
     missing = [p.unit.full_name for p in first if not has_location(p.unit)]
     figure = go.Figure()
     visibility: list[list[bool]] = []
+    units: dict[int, int] = {}  # unit pk → its index in the figure's units
+    table: dict[str, list] = {"name": [], "path": [], "x": [], "y": []}
     for number, layer in enumerate(layers):
         traces = 0
         for category in categories:
@@ -219,7 +278,14 @@ def unit_map(
             ]
             if not points:
                 continue
-            figure.add_trace(_trace(category, points, visible=number == 0))
+            for point in points:
+                if point.unit.pk not in units:
+                    units[point.unit.pk] = len(units)
+                    table["name"].append(escape(point.unit.full_name))
+                    table["path"].append(point.path)
+                    table["x"].append(point.unit.longitude)
+                    table["y"].append(point.unit.latitude)
+            figure.add_trace(_trace(category, points, layer, units, visible=number == 0))
             traces += 1
         visibility.append([False] * (len(figure.data) - traces) + [True] * traces)
     total = len(figure.data)
@@ -285,13 +351,56 @@ def unit_map(
         **layout,
     )
     return UnitMap(
-        figure=json.loads(pio.to_json(figure, validate=False)),
+        figure={**json.loads(pio.to_json(figure, validate=False)), "units": table},
         shown=len(placed),
         without_location=missing,
     )
 
 
-def _trace(category: MapCategory, points: Sequence[MapPoint], *, visible: bool) -> go.Scatter:
+def expanded(figure: dict) -> dict:
+    """The figure as static/js/charts.js draws it (the same expansion): each trace's
+    points at their units' coordinates, customdata [URL, hover HTML]. For reading a map
+    in Python (tests); the page sends the compact figure."""
+    units = figure.get("units")
+    if units is None:
+        return figure
+    data = []
+    for trace in figure["data"]:
+        meta = trace.get("meta") or {}
+        points = trace.get("customdata") or []
+        data.append(
+            {
+                **trace,
+                "x": [units["x"][p[0]] for p in points],
+                "y": [units["y"][p[0]] for p in points],
+                "customdata": [
+                    [
+                        units["path"][p[0]] + meta.get("query", ""),
+                        hover_text(units["name"][p[0]], p[1:], meta.get("hover")),
+                    ]
+                    for p in points
+                ],
+            }
+        )
+    return {key: value for key, value in figure.items() if key != "units"} | {"data": data}
+
+
+def _compact_lines(lines: Sequence[str]) -> list[str]:
+    # Trailing empty lines (no sample flag, say) need not travel.
+    kept = list(lines)
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
+
+
+def _trace(
+    category: MapCategory,
+    points: Sequence[MapPoint],
+    layer: MapLayer,
+    units: dict[int, int],
+    *,
+    visible: bool,
+) -> go.Scatter:
     # Rings and dashes are drawn by their line alone; filled shapes get a thin rim (dark
     # around circles, white around crosses) so that neighbouring points stay apart.
     if category.symbol.endswith("-open"):
@@ -300,15 +409,20 @@ def _trace(category: MapCategory, points: Sequence[MapPoint], *, visible: bool) 
         line = {"width": 1, "color": "#ffffff"}
     else:
         line = {"width": 1, "color": "#24292f"}
+    meta: dict[str, object] = {"category": category.key, "query": layer.query}
+    if layer.hover is not None:
+        meta["hover"] = [
+            escape(category.label) if item is CATEGORY_LABEL else item for item in layer.hover
+        ]
+    # x, y and customdata [URL, hover] are filled by charts.js from the figure's units
+    # and these indexes and lines (see the module's docstring).
     return go.Scatter(
-        x=[p.unit.longitude for p in points],
-        y=[p.unit.latitude for p in points],
         mode="markers",
         name=escape(category.label),
         legendgroup=category.key,
         visible=visible,
         marker={"symbol": category.symbol, "size": 12, "color": category.colour, "line": line},
-        customdata=[[p.url, p.hover] for p in points],
+        customdata=[[units[p.unit.pk], *_compact_lines(p.lines)] for p in points],
         hovertemplate="%{customdata[1]}<extra></extra>",
-        meta={"category": category.key},
+        meta=meta,
     )

@@ -37,6 +37,7 @@ from indicators.domain import periods
 from indicators.domain.formatting import format_date_vi
 from indicators.models import Period
 from indicators.selectors import (
+    PeriodReporting,
     ReportCount,
     overlapping_figures,
     parents_for_ranking,
@@ -46,7 +47,7 @@ from indicators.selectors import (
     report_count,
 )
 from units.http import AuthenticatedRequest
-from units.models import AdministrativeUnit, UnitQuerySet, User
+from units.models import AdministrativeUnit, Role, UnitQuerySet, User
 from units.selectors import (
     COUNTRY_CODE,
     AmbiguousUnit,
@@ -239,19 +240,50 @@ class ScopeChoice:
         return " ".join(self.errors.values())
 
 
-def default_period(units: UnitQuerySet | None) -> Period | None:
+def default_period(units: UnitQuerySet | None, *, live_cycle: bool = False) -> Period | None:
     """The latest period in which most reporting units among `units` submitted or had
     approved figures; else the one with the most of them in (the latest of equals: for the
     whole country, where only some provinces use the portal, the best-reported month rather
     than the one just started); else the latest with figures at all (a period holding only
-    drafts comes last of all). One query."""
+    drafts comes last of all). With `live_cycle` (the national role) the latest period of
+    `live_cycle_period` comes first. Three queries (periods_by_reporting), whatever the
+    number of periods and units."""
     candidates = periods_by_reporting(units)
-    chosen = next((c for c in candidates if c.count.most), None)
+    chosen = live_cycle_period(candidates) if live_cycle else None
+    chosen = chosen or next((c for c in candidates if c.count.most), None)
     chosen = chosen or max(
         (c for c in candidates if c.count.reported), key=lambda c: c.count.reported, default=None
     )
     chosen = chosen or next(iter(candidates), None)
     return chosen.period if chosen is not None else None
+
+
+def live_cycle_period(candidates: list[PeriodReporting]) -> PeriodReporting | None:
+    """The national role's default: the latest period on the 2025 structure (figures of
+    its communes) that most of the units taking part in the live cycle are in — most of
+    those in the best-reported such period — so the month just started, with its first
+    few submissions, waits until it is mostly in.
+
+    Why not the rule of the other roles: only the provinces that use the portal report,
+    so no period has most of the country's units in, and that rule falls back to the
+    period with the most units in — a legacy month (06/2025 on the whole country's units
+    with the demo's two provinces), the legacy structure having more communes and
+    district desks than today's, however live today's monthly cycle is. For the
+    ministries the live monthly cycle on today's structure matters most; the other roles
+    keep their rule (the administrator's included).
+    `candidates` newest first, as periods_by_reporting gives them."""
+    live = [c for c in candidates if c.reported_on_2025]
+    if not live:
+        return None
+    best = max(c.reported_on_2025 for c in live)
+    return next(c for c in live if c.reported_on_2025 * 2 > best)
+
+
+def user_default_period(user: User) -> Period | None:
+    """`default_period` among the units the user sees (the whole country, read by level,
+    for those who see everything), on the live cycle for the national role."""
+    units = None if user.sees_everything else user.visible_units()
+    return default_period(units, live_cycle=user.role == Role.NATIONAL)
 
 
 def reported_under(parent: AdministrativeUnit, period: Period) -> ReportCount:
@@ -299,7 +331,7 @@ def scope_or_defaults(
     visible = user.visible_units()
     period = _read(query, "period", errors, lambda code: open_period(read_spec(code)))
     is_default = period is None
-    period = period or default_period(None if user.sees_everything else visible)
+    period = period or user_default_period(user)
     if period is None:
         return ScopeChoice(period=None, parent=None, errors=errors)
     parent = _read(

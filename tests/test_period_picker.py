@@ -12,15 +12,17 @@ from django.utils import timezone
 from indicators.domain import periods
 from indicators.models import FiguresStatus, Period, UnitFigures
 from indicators.picker import PeriodPickerForm
-from indicators.scope import default_period
+from indicators.scope import default_period, user_default_period
+from indicators.selectors import periods_by_reporting, report_count
 from tests.base import BaseTestCase, make_user
-from units.models import AdministrativeUnit, Role, UnitLevel
+from units.models import AdministrativeUnit, Role, UnitLevel, User
 from units.selectors import unit_by_code
 
 H1 = {"parent": "543", "period": "2023-H1-CAL"}
 # A month of the 3-level structure nobody entered figures for (Hoài Nhơn still existed).
 UNSTARTED = "2024-M05-ND09"
 REFORM_DAY = dt.date(2025, 7, 1)
+OCTOBER = "2026-M10-ND09"
 
 
 def _picked(**fields: str | int) -> dict[str, str | int]:
@@ -290,16 +292,86 @@ class DefaultPeriodTestCase(BaseTestCase):
         chosen = default_period(self.admin.visible_units())
         self.assertEqual(chosen.code if chosen else None, "2024-M02-ND09")
 
-    def test_it_chooses_in_one_query_whatever_the_number_of_periods(self) -> None:
+    def test_it_chooses_in_three_queries_whatever_the_number_of_periods_and_units(self) -> None:
+        # The figures grouped by period, those periods, the units grouped by their
+        # validity: no count per period, so neither more periods nor more units add one.
         communes = self._communes("2024-M03-ND09")
         with CaptureQueriesContext(connection) as few:
             default_period(self.district.visible_units())
         for number in range(1, 7):
             _figures(communes[number], f"2024-M{number:02d}-ND09", FiguresStatus.SUBMITTED)
+        for number in range(30):  # communes created on 01/03/2024 (after 2024-M02-ND09)
+            AdministrativeUnit.objects.create(
+                code=f"99{number:03d}",
+                level=UnitLevel.COMMUNE,
+                unit_type="Xã",
+                name=f"Mới {number}",
+                parent=self.hoai_nhon,
+                structure=self.hoai_nhon.structure,
+                valid_from=dt.date(2024, 3, 1),
+                valid_to=dt.date(2025, 6, 30),
+            )
         with CaptureQueriesContext(connection) as many:
-            default_period(self.district.visible_units())
-        self.assertEqual(len(few), 1)
-        self.assertEqual(len(many), 1)
+            chosen = periods_by_reporting(self.district.visible_units())
+        self.assertEqual(len(few), 3)
+        self.assertEqual(len(many), 3)
+        self.assertEqual(len(chosen), 7)  # H1 2023 and six months of 2024
+        units = self.district.visible_units()
+        for candidate in chosen:
+            period = candidate.period
+            with self.subTest(period=period.code):
+                # The units existing during each period, as the database counts them.
+                counted = report_count(units=units, start=period.start, end=period.end)
+                self.assertEqual(candidate.count.units, counted.units)
+        by_code = {c.period.code: c.count for c in chosen}
+        self.assertEqual(by_code["2024-M03-ND09"].units, by_code["2024-M02-ND09"].units + 30)
+
+
+class NationalDefaultPeriodTestCase(BaseTestCase):
+    """The national role opens on the live monthly cycle of the 2025 structure, even
+    where the legacy structure's periods have more units in; the other roles keep the
+    rule of the period most units are in."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.national = make_user("national", Role.NATIONAL, None)
+        province = unit_by_code("52", on=REFORM_DAY)
+        communes = list(
+            AdministrativeUnit.objects.filter(parent=province, level=UnitLevel.COMMUNE)
+            .valid_on(dt.date(2026, 10, 1))
+            .order_by("code")
+        )
+        # October 2026: 6 communes of today's Gia Lai in (H1 2023 has 18 legacy units).
+        for unit in communes[:6]:
+            _figures(unit, OCTOBER, FiguresStatus.APPROVED)
+        # November 2026 just started: 2 submitted, 1 draft.
+        for unit in communes[:2]:
+            _figures(unit, "2026-M11-ND09", FiguresStatus.SUBMITTED)
+        _figures(communes[2], "2026-M11-ND09", FiguresStatus.DRAFT)
+        self.communes = communes
+
+    def default_shown(self, user: User) -> str:
+        self.login(user)
+        html = self.client.get("/tong-hop/").content.decode()
+        return html.split("Kỳ mặc định: ", 1)[1].split(" (", 1)[0]
+
+    def test_it_opens_the_national_role_on_the_live_month_of_todays_structure(self) -> None:
+        self.assertEqual(self.default_shown(self.national), "Tháng 10 năm 2026")
+        self.assertEqual(user_default_period(self.national), Period.objects.get(code=OCTOBER))
+
+    def test_it_moves_on_once_most_of_the_live_cycles_units_are_in(self) -> None:
+        for unit in self.communes[3:5]:
+            _figures(unit, "2026-M11-ND09", FiguresStatus.APPROVED)  # 4 in, October 6
+        self.assertEqual(self.default_shown(self.national), "Tháng 11 năm 2026")
+
+    def test_it_keeps_the_rule_of_the_most_units_in_for_the_administrator(self) -> None:
+        self.assertEqual(self.default_shown(self.admin), "6 tháng đầu năm 2023")
+        self.assertEqual(user_default_period(self.admin), Period.objects.get(code="2023-H1-CAL"))
+        self.assertEqual(user_default_period(self.district), default_period(None))
+
+    def test_it_keeps_the_legacy_rule_where_today_s_structure_has_no_figures(self) -> None:
+        UnitFigures.objects.filter(period__code__startswith="2026-").delete()
+        self.assertEqual(self.default_shown(self.national), "6 tháng đầu năm 2023")
 
 
 class DrillDownTestCase(BaseTestCase):

@@ -27,19 +27,20 @@ BAND_CATEGORIES: dict[str, maps.MapCategory] = {
 }
 
 
-def unit_url(row: UnitScore, *, period: Period, include_drafts: bool = False) -> str:
-    """The unit's 766 page on the period the map shows."""
+def unit_query(*, period: Period, include_drafts: bool = False) -> str:
+    """The query of the unit's 766 page a point opens: the period the map shows."""
     query = {"period": period.code, **({"include_drafts": "1"} if include_drafts else {})}
-    return f"{reverse('indicators:index766_unit', args=[row.unit.pk])}?{urlencode(query)}"
+    return f"?{urlencode(query)}"
 
 
 def _score(value: Decimal | None) -> str:
     return format_decimal_vi(value) if value is not None else "—"
 
 
-def score_hover(row: UnitScore) -> str:
-    """The unit's total and its points per group (HTML, names escaped)."""
-    lines = [f"<b>{escape(row.unit.full_name)}</b>"]
+def score_lines(row: UnitScore) -> tuple[str, ...]:
+    """The unit's total and its points per group (HTML, names escaped), under its name
+    on hover."""
+    lines: list[str] = []
     if row.card is None:
         lines.append("Chưa có số liệu")
     elif row.score_100 is None:
@@ -59,7 +60,7 @@ def score_hover(row: UnitScore) -> str:
     if row.is_sample:
         lines.append("Số liệu mẫu")
     lines.append("<i>Bấm để mở trang Chỉ số 766 của đơn vị</i>")
-    return "<br>".join(lines)
+    return tuple(lines)
 
 
 def score_map(scores: Index766Scores, *, include_drafts: bool = False) -> maps.UnitMap:
@@ -70,11 +71,12 @@ def score_map(scores: Index766Scores, *, include_drafts: bool = False) -> maps.U
             maps.MapPoint(
                 unit=row.unit,
                 category=BAND_CATEGORIES[index766.score_band(row.score_100).key],
-                hover=score_hover(row),
-                url=unit_url(row, period=scores.period, include_drafts=include_drafts),
+                lines=score_lines(row),
+                path=reverse("indicators:index766_unit", args=[row.unit.pk]),
             )
             for row in scores.rows
         ],
+        query=unit_query(period=scores.period, include_drafts=include_drafts),
     )
     return maps.unit_map([layer], categories=list(BAND_CATEGORIES.values()))
 

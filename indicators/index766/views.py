@@ -32,13 +32,13 @@ from indicators.models import Period
 from indicators.scope import (
     ScopeChoice,
     bad_query,
-    default_period,
     first_ranked_parent,
     open_period,
     read_include_drafts,
     read_spec,
     scope_or_defaults,
     the_whole_country,
+    user_default_period,
 )
 from indicators.selectors import parents_for_ranking, periods_for_user
 from kpi_portal.spreadsheets.text import csv_text
@@ -212,7 +212,7 @@ def index766_unit(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         except forms.ValidationError as error:
             return _bad_filter(request, " ".join(error.messages))
     else:
-        found = default_period(user.visible_units())
+        found = user_default_period(user)
         if found is None:
             return render(request, "indicators/no_data.html")
         period = found

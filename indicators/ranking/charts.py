@@ -173,8 +173,8 @@ def matrix_heatmap(matrix: Matrix, *, colour: str) -> dict:
                 if cell.rate is not None
                 else status.symbol
             )
-            # The unit and the indicator come from the axes (%{y}, %{x}): written once,
-            # not in each of the cells (547 communes × 9 indicators: 0,3 MB less).
+            # The unit (y) and the indicator (x) come from the axes' labels in the hover
+            # template: written once per row and column, not in every cell's hover.
             hover_row.append(
                 "<br>".join(
                     [

@@ -5,7 +5,7 @@
   function draw(element) {
     var source = document.getElementById(element.dataset.figure);
     if (!source || typeof Plotly === "undefined") { return; }
-    var figure = JSON.parse(source.textContent);
+    var figure = expandUnits(JSON.parse(source.textContent));
     Plotly.newPlot(element, figure.data, figure.layout, {
       responsive: true,
       displaylogo: false,
@@ -15,6 +15,34 @@
       if (element.dataset.click === "navigate") { navigateOnClick(element); }
       element.dataset.rendered = "true";
     });
+  }
+  // The units' map comes compact (indicators/maps.py, whose `expanded` is the same in
+  // Python): each unit's name, page path and coordinates once in figure.units; per point
+  // its unit's index and its own hover lines; per trace the lines its points share and the
+  // query of their URLs. Rebuilt here into ordinary traces: x, y and customdata
+  // [URL, hover HTML] (names and lines were escaped by the server).
+  function expandUnits(figure) {
+    var units = figure.units;
+    if (!units) { return figure; }
+    figure.data.forEach(function (trace) {
+      var meta = trace.meta || {};
+      var query = meta.query || "";
+      var points = trace.customdata || [];
+      trace.x = points.map(function (p) { return units.x[p[0]]; });
+      trace.y = points.map(function (p) { return units.y[p[0]]; });
+      trace.customdata = points.map(function (p) {
+        var own = p.slice(1);
+        var chosen = meta.hover ? meta.hover.map(function (item) {
+          return typeof item === "number" ? own[item] : item;
+        }) : own;
+        var lines = ["<b>" + units.name[p[0]] + "</b>"].concat(chosen.filter(function (line) {
+          return line;
+        }));
+        return [units.path[p[0]] + query, lines.join("<br>")];
+      });
+    });
+    delete figure.units;
+    return figure;
   }
   // A chart whose points are pages (the units' map): customdata[0] of the clicked point
   // is a path of this site, opened in place. Anything else (another host) is ignored.

@@ -24,6 +24,10 @@ def test_it_takes_the_chairman_from_a_red_cell_to_the_unit_page(
     red = page.locator("#compliance-matrix tr[data-code='21670'] a.cell-missed").first
     expect(red).to_contain_text("✘")
     expect(red).to_contain_text("37,01 %")
+    # Its tooltip, written by portal.js from the row, the column and the cell's target.
+    expect(red).to_have_attribute(
+        "title", "Phường Hoài Hương — Tỷ lệ hồ sơ trực tuyến: chỉ tiêu 70 %"
+    )
     red.click()
 
     expect(page.locator("h1")).to_have_text("Phường Hoài Hương")

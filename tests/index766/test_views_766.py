@@ -13,6 +13,7 @@ from html import unescape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from indicators import maps
 from indicators.domain import index766, periods
 from indicators.index766.selectors import (
     country_communes_index766_scores,
@@ -30,7 +31,7 @@ PAGE = f"/chi-so-766/?parent=543&period={PERIOD}"
 def figure_of(html: str, element_id: str) -> dict:
     start = html.index(f'id="{element_id}"')
     start = html.index(">", start) + 1
-    return json.loads(html[start : html.index("</script>", start)])
+    return maps.expanded(json.loads(html[start : html.index("</script>", start)]))
 
 
 class BandTests(Index766TestCase):

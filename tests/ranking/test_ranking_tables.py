@@ -222,6 +222,19 @@ class AllIndicatorsTestCase(BaseTestCase):
         hover = json.dumps(figure["data"][0]["customdata"], ensure_ascii=False)
         self.assertIn("93,33 %", hover)  # Vietnamese number format
 
+    def test_it_names_each_unit_and_indicator_of_the_heat_map_once(self) -> None:
+        # The hover takes them from the axes (%{y}, %{x}): 17 communes × 9 indicators
+        # would otherwise repeat each name in every cell's hover text.
+        self.login(self.district)
+        figure = self.client.get(URL, ALL).context["heatmap"]
+        text = json.dumps(figure, ensure_ascii=False)
+        self.assertEqual(text.count("Phường Hoài Đức"), 1)
+        self.assertEqual(text.count(Indicator.objects.get(code="payment").short_vi), 1)
+        trace = figure["data"][0]
+        self.assertTrue(trace["hovertemplate"].startswith("<b>%{y}</b><br>%{x}<br>"))
+        row = trace["y"].index("Phường Hoài Đức")
+        self.assertIn("93,33 %", trace["customdata"][row][0])
+
     def test_it_downloads_heat_map_data_as_xlsx(self) -> None:
         self.login(self.district)
         response = self.client.get("/xep-hang/du-lieu/heatmap.xlsx", ALL)

@@ -26,13 +26,13 @@ H1 = {"parent": "543", "period": "2023-H1-CAL", "indicator": "online"}
 def page_map(html: str) -> dict:
     found = re.search(r'<script id="unit-map-data" type="application/json">(.*?)</script>', html)
     assert found is not None, "the page carries no map"
-    return json.loads(found.group(1))
+    return maps.expanded(json.loads(found.group(1)))
 
 
 def traces_by_category(figure: dict, *, visible_only: bool = True) -> dict[str, dict]:
     return {
         trace["meta"]["category"]: trace
-        for trace in figure["data"]
+        for trace in maps.expanded(figure)["data"]
         if not visible_only or trace.get("visible", True)
     }
 
@@ -93,7 +93,7 @@ class UnitMapBuilderTestCase(BaseTestCase):
         self.assertEqual(traces["met"]["hovertemplate"], "%{customdata[1]}<extra></extra>")
 
     def test_it_draws_plain_axes_with_equal_distances_and_no_basemap(self) -> None:
-        figure = self.ranking_map().figure
+        figure = maps.expanded(self.ranking_map().figure)
         layout = figure["layout"]
         self.assertNotIn("geo", layout)
         self.assertEqual({trace["type"] for trace in figure["data"]}, {"scatter"})
@@ -114,7 +114,7 @@ class UnitMapBuilderTestCase(BaseTestCase):
         unit_map = maps.unit_map([layer])
         self.assertEqual(unit_map.shown, 16)
         self.assertEqual(unit_map.without_location, [rows[0].unit.full_name])
-        points = sum(len(trace["x"]) for trace in unit_map.figure["data"])
+        points = sum(len(trace["x"]) for trace in maps.expanded(unit_map.figure)["data"])
         self.assertEqual(points, 16)
 
     def test_it_takes_any_colouring_of_units(self) -> None:
@@ -123,11 +123,14 @@ class UnitMapBuilderTestCase(BaseTestCase):
         low = maps.MapCategory("low", "< 90 điểm", "#c62828", "triangle-down")
         units = [row.unit for row in self.ranking.rows]
         points = [
-            maps.MapPoint(unit, high if n % 2 else low, f"{unit.name}: {n} điểm", f"/x/{n}/")
+            maps.MapPoint(unit, high if n % 2 else low, (f"{n} điểm",), f"/x/{n}/")
             for n, unit in enumerate(units)
         ]
-        figure = maps.unit_map([maps.MapLayer("Điểm", points)], categories=[high, low]).figure
+        layer = maps.MapLayer("Điểm", points, query="?period=p")
+        figure = maps.unit_map([layer], categories=[high, low]).figure
         traces = traces_by_category(figure)
+        url, hover = traces["low"]["customdata"][0]
+        self.assertEqual((url, hover), ("/x/0/?period=p", f"<b>{units[0].full_name}</b><br>0 điểm"))
         self.assertEqual([t["name"] for t in figure["data"]], ["≥ 90 điểm", "&lt; 90 điểm"])
         self.assertEqual(len(traces["high"]["x"]) + len(traces["low"]["x"]), len(units))
         self.assertEqual(traces["low"]["marker"]["symbol"], "triangle-down")
@@ -138,7 +141,7 @@ class UnitMapBuilderTestCase(BaseTestCase):
         matrix = compliance_matrix(parent=self.hoai_nhon, period=self.h1)
         layers = maps.matrix_layers(matrix.rows, period=self.h1)
         self.assertEqual([layer.title for layer in layers], [i.short_vi for i in matrix.indicators])
-        figure = maps.unit_map(layers).figure
+        figure = maps.expanded(maps.unit_map(layers).figure)
         buttons = figure["layout"]["updatemenus"][0]["buttons"]
         self.assertEqual(len(buttons), len(layers))
         data = figure["data"]
@@ -174,14 +177,22 @@ class UnitMapBuilderTestCase(BaseTestCase):
             target: Decimal | None
 
         unit = self.ranking.rows[0].unit
-        hover = maps.status_hover(unit, Counts(1087, 1300, Decimal(70)), indicator=self.online)
-        self.assertIn("83,62 % (1.087/1.300)", hover)
-        self.assertIn("Chỉ tiêu: 70,00 %", hover)
-        self.assertIn("✔ Đạt", hover)
-        empty = maps.status_hover(unit, Counts(None, None, None), indicator=self.online)
+
+        def hover(against: Counts) -> str:
+            layer = maps.status_layer([(unit, against)], indicator=self.online, period=self.h1)
+            return next(iter(traces_by_category(maps.unit_map([layer]).figure).values()))[
+                "customdata"
+            ][0][1]
+
+        counted = hover(Counts(1087, 1300, Decimal(70)))
+        self.assertIn("83,62 % (1.087/1.300)", counted)
+        self.assertIn("Chỉ tiêu: 70,00 %", counted)
+        self.assertIn("✔ Đạt", counted)
+        empty = hover(Counts(None, None, None))
         self.assertIn("Chưa giao chỉ tiêu", empty)
         self.assertIn("– Không có số liệu", empty)
         self.assertNotIn("%", empty)
+        self.assertNotIn("<br><br>", empty)  # the missing rate leaves no empty line
 
 
 class UnitMapPagesTestCase(BaseTestCase):
@@ -261,3 +272,53 @@ class CountryMapTestCase(BaseTestCase):
         ).content.decode()
         first = [trace for trace in page_map(html)["data"] if trace.get("visible", True)]
         self.assertEqual(sum(len(trace["x"]) for trace in first), 2)
+
+
+class UnitMapWeightTestCase(BaseTestCase):
+    """The summary's map switches between every indicator: what is the same in every layer
+    (a unit's name, place and page; a trace's status and indicator) travels once, so the
+    map weighs tens of bytes per unit and indicator, not the ~400 it did when each point
+    carried all of its hover text and URL."""
+
+    def map_text(self, html: str) -> str:
+        found = re.search(
+            r'<script id="unit-map-data" type="application/json">(.*?)</script>', html
+        )
+        assert found is not None, "the page carries no map"
+        return found.group(1)
+
+    def test_it_sends_each_units_name_and_place_once_for_every_indicator(self) -> None:
+        self.login(self.chairman)
+        html = self.client.get("/tong-hop/", {"parent": "543", "period": "2023-H1-CAL"})
+        text = self.map_text(html.content.decode())
+        figure = json.loads(text)
+        layers = len(figure["layout"]["updatemenus"][0]["buttons"])
+        self.assertGreater(layers, 1)
+        hoai_duc = AdministrativeUnit.objects.get(code="21685", structure="legacy")
+        self.assertEqual(text.count(hoai_duc.full_name), 1)
+        self.assertEqual(text.count(f"/don-vi/{hoai_duc.pk}/"), 1)
+        self.assertEqual(text.count(str(hoai_duc.longitude)), 1)
+        self.assertEqual(text.count("Bấm để mở trang đơn vị"), len(figure["data"]))
+        points = sum(len(trace["customdata"]) for trace in figure["data"])
+        self.assertEqual(points, 17 * layers)
+        # What grows with the units (each point's data, the units' table; not the layout
+        # nor each trace's style): a few dozen bytes per unit and indicator.
+
+        def size(value: object) -> int:
+            return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+        growing = size(figure.get("units")) + sum(size(t["customdata"]) for t in figure["data"])
+        self.assertLess(growing / points, 60)  # each point with its URL and hover: ~300
+
+    def test_it_writes_letters_as_themselves_and_keeps_markup_escaped(self) -> None:
+        from indicators.templatetags.kpi import figure_json
+
+        element = figure_json({"name": "Xã Ia Grai", "hover": "<b>A & B</b>"}, "x-data")
+        self.assertEqual(
+            element,
+            '<script id="x-data" type="application/json">'
+            '{"name":"Xã Ia Grai","hover":"\\u003Cb\\u003EA \\u0026 B\\u003C/b\\u003E"}</script>',
+        )
+        self.assertEqual(
+            json.loads(element.split(">", 1)[1].rsplit("<", 1)[0])["hover"], "<b>A & B</b>"
+        )

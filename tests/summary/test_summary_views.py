@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.models import Period, UnitFigures
+from indicators.models import Indicator, Period, UnitFigures
 from indicators.summary.selectors import compliance_matrix
 from tests.base import BaseTestCase, make_user
 from units.models import AdministrativeUnit, Role
@@ -31,6 +32,22 @@ class SummaryTestCase(BaseTestCase):
         # "x/y đơn vị đạt" per indicator, as Hoài Nhơn's H1 2023 dispatch counts them.
         self.assertIn('data-indicator="online"><strong>10/17</strong>', html)
         self.assertIn('data-indicator="digitization"><strong>12/17</strong>', html)
+
+    def test_it_sends_each_cells_target_not_its_whole_tooltip(self) -> None:
+        # "unit — indicator: chỉ tiêu 70 %" in each of a province's ~1.200 cells was a
+        # third of the page: the cell carries its target, portal.js writes the tooltip
+        # from the row's unit and the column's title (tests/browser/test_summary_browser).
+        self.login(self.chairman)
+        html = self.client.get("/tong-hop/", H1).content.decode()
+        table = html.split('id="compliance-matrix"', 1)[1].split("</table>", 1)[0]
+        self.assertIn('data-cell-titles data-target-word="chỉ tiêu"', table)
+        self.assertIn('data-arrow-title="so với kỳ trước"', table)
+        hoai_huong = table.split('data-code="21670"', 1)[1].split("</tr>", 1)[0]
+        cells = re.findall(r'<a class="cell [^>]*>', hoai_huong)
+        self.assertEqual(len(cells), len(Indicator.objects.all()))
+        self.assertFalse([cell for cell in cells if "title=" in cell])
+        self.assertIn('data-target="70 %"', cells[0])  # online, as the dispatch sets it
+        self.assertIn('title="Tỷ lệ hồ sơ trực tuyến"', table.split("</thead>", 1)[0])
 
     def test_it_lists_the_worst_gaps_with_dossiers_to_green(self) -> None:
         self.login(self.chairman)
