@@ -1,12 +1,16 @@
-"""Plain multi-row INSERTs for the batch writes that hold tens of thousands of rows (an
-import's history lines, a country's targets): Model.objects.bulk_create prepares every
-value of every object through its field (about 0,1 ms a row on these cores, most of a
-national import's or plan's time); rows of values already in database form take a
-twentieth of it. One statement per chunk, within the engine's bound on parameters."""
+"""Plain multi-row writes for the batch work that holds tens of thousands of rows (an
+import's figures and history lines, a country's targets): Model.objects.bulk_create
+prepares every value of every object through its field (about 0,1 ms a row on these
+cores, most of a national import's or plan's time); rows of values already in database
+form take a twentieth of it. On PostgreSQL the rows go through COPY … FROM STDIN, one per
+chunk (a 10.000-row INSERT of the history took 0,66 s to send and parse, most of a
+national import); elsewhere one INSERT per chunk, within the engine's bound on
+parameters. COPY does not pass Django's execute wrappers: query counters do not see it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -30,8 +34,15 @@ def insert_rows(
     chunk: list[Sequence[object]] = []
     written = 0
 
+    copy = connection.vendor == "postgresql"
+
     def flush() -> None:
-        if chunk:
+        if chunk and copy:
+            data = io.StringIO(_copy_text(chunk))
+            with connection.cursor() as cursor:
+                cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", data)
+            chunk.clear()
+        elif chunk:
             values = ", ".join([placeholder] * len(chunk))
             params: list[Any] = [value for row in chunk for value in row]
             with connection.cursor() as cursor:
@@ -45,6 +56,40 @@ def insert_rows(
             flush()
     flush()
     return written
+
+
+# COPY's text format: a tab between values, \N for NULL, these characters escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_text(rows: Sequence[Sequence[object]]) -> str:
+    """The rows in COPY's text format. Most values are counts and ids, written at once;
+    the others (a batch's one timestamp, its few action and field names) are converted
+    once per chunk: a national import's history is 2,4 million values."""
+    done: dict[tuple[type, object], str] = {}
+
+    def text(value: object) -> str:
+        if value is None:
+            return "\\N"
+        if type(value) is int:
+            return str(value)
+        key = (type(value), value)
+        found = done.get(key)
+        if found is None:
+            found = done[key] = _copy_value(value)
+        return found
+
+    return "".join("\t".join(map(text, row)) + "\n" for row in rows)
 
 
 def default_columns(
