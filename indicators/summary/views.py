@@ -17,6 +17,7 @@ from indicators import selectors
 from indicators.access import get_unit_for_user, home_page, require_unit
 from indicators.domain import search
 from indicators.figures.selectors import published_rates, published_rates_of_unit
+from indicators.links import IdUrl
 from indicators.models import FiguresStatus, PublishedResult
 from indicators.scope import (
     bad_query,
@@ -92,6 +93,8 @@ def summary(request: AuthenticatedRequest) -> HttpResponse:
         "periods": selectors.periods_for_user(user),
         "parents": selectors.parents_for_ranking(visible, period),
         "worst": matrix.worst_gaps()[:15],
+        # Each cell links to its unit's page: one reverse() for the page, not per cell.
+        "unit_url": IdUrl.of("indicators:unit_page"),
     }
     return render(request, "indicators/summary.html", context, status=400 if choice.errors else 200)
 
