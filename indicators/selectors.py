@@ -265,6 +265,8 @@ class UnitPeriodParts:
 
     parts: dict[str, tuple[int | None, int | None]]
     status: str
+    # Whether any of the figures that make it up is sample data.
+    is_sample: bool = False
 
     def of(self, code: str) -> tuple[int | None, int | None]:
         return self.parts.get(code, (None, None))
@@ -281,7 +283,11 @@ def parts_by_unit(
     """Every indicator's numerator and denominator for each unit over [start, end], from
     the figures that make up the period (ratio of sums over the rows reporting both parts).
     One grouped query; units without figures are absent."""
-    aggregates: dict[str, Any] = {"least_status": least_status(), **_parts_sums(indicators)}
+    aggregates: dict[str, Any] = {
+        "least_status": least_status(),
+        "samples": Count("pk", filter=Q(is_sample=True)),
+        **_parts_sums(indicators),
+    }
     rows = (
         period_figures(start, end, include_drafts=include_drafts, unit_ids=unit_ids)
         .order_by()
@@ -292,6 +298,7 @@ def parts_by_unit(
         row["unit_id"]: UnitPeriodParts(
             parts=_parts_of(row, indicators),
             status=STATUS_ORDER[row["least_status"]],
+            is_sample=row["samples"] > 0,
         )
         for row in rows
     }
@@ -317,10 +324,7 @@ def _parts_of(
 
 @dataclass
 class SubtreeParts(UnitPeriodParts):
-    """UnitPeriodParts summed over a whole subtree (a province and everything under it),
-    and whether any of its figures is sample data."""
-
-    is_sample: bool = False
+    """UnitPeriodParts summed over a whole subtree (a province and everything under it)."""
 
 
 def _root_id() -> Cast:

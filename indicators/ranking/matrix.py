@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
 
-from django.db.models import Count, Q, Subquery, Sum
+from django.db.models import Subquery
 
 from indicators.domain.compliance import AgainstTarget
 from indicators.domain.ranking import competition_ranks
 from indicators.domain.status import count_judged, count_met
 from indicators.models import Indicator, Period
-from indicators.ranking.selectors import TotalRow
+from indicators.ranking.selectors import TotalRow, ratio_of_sums
 from indicators.selectors import (
-    complete_parts_q,
-    numerator_expression,
+    UnitPeriodParts,
     parts_by_subtree,
-    period_figures,
+    parts_by_unit,
     target_subquery,
 )
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
@@ -88,38 +86,26 @@ def matrix_for(
         for i in indicators
     }
     unit_rows = list(units.annotate(**targets).order_by("name", "pk"))
-    sums: dict[str, object] = {"samples": Count("pk", filter=Q(is_sample=True))}
-    for indicator in indicators:
-        definition = indicator.definition
-        complete = complete_parts_q(definition)
-        sums[f"n_{indicator.code}"] = Sum(numerator_expression(definition), filter=complete)
-        sums[f"d_{indicator.code}"] = Sum(definition.denominator, filter=complete)
-    counts = {
-        row["unit_id"]: row
-        for row in period_figures(
-            period.start,
-            period.end,
-            include_drafts=include_drafts,
-            unit_ids=[unit.pk for unit in unit_rows],
-        )
-        .order_by()
-        .values("unit_id")
-        .annotate(**sums)
-    }
-    none: dict[str, object] = {}
+    counts = parts_by_unit(
+        period.start,
+        period.end,
+        unit_ids=[unit.pk for unit in unit_rows],
+        indicators=indicators,
+        include_drafts=include_drafts,
+    )
+    empty = UnitPeriodParts(parts={}, status="")
     rows = [
         MatrixRow(
             unit=unit,
             cells=[
                 MatrixCell(
-                    indicator=i,
-                    numerator=counts.get(unit.pk, none).get(f"n_{i.code}"),
-                    denominator=counts.get(unit.pk, none).get(f"d_{i.code}"),
+                    i,
+                    *counts.get(unit.pk, empty).of(i.code),
                     target=getattr(unit, f"t_{i.code}"),
                 )
                 for i in indicators
             ],
-            is_sample=bool(counts.get(unit.pk, none).get("samples")),
+            is_sample=counts.get(unit.pk, empty).is_sample,
         )
         for unit in unit_rows
     ]
@@ -139,21 +125,12 @@ def matrix_for(
         period=period,
         indicators=indicators,
         rows=rows,
-        totals=[_total(i.code, [row.cells[k] for row in rows]) for k, i in enumerate(indicators)],
+        totals=[
+            ratio_of_sums([row.cells[k] for row in rows], label=i.code)
+            for k, i in enumerate(indicators)
+        ],
         children_level=unit_rows[0].get_level_display() if unit_rows else None,
         met_counts=[count_met(r.cells[k].status for r in rows) for k in range(len(indicators))],
-    )
-
-
-def _total(code: str, cells: list[MatrixCell]) -> TotalRow:
-    """The ratio of sums over the units' cells (each the sums of its unit's rows)."""
-    counted = [c for c in cells if c.numerator is not None and c.denominator is not None]
-    if not counted:
-        return TotalRow(code, None, None)
-    return TotalRow(
-        code,
-        sum(cast(int, c.numerator) for c in counted),
-        sum(cast(int, c.denominator) for c in counted),
     )
 
 
@@ -197,7 +174,10 @@ def provinces_matrix(*, period: Period, indicators: list[Indicator]) -> Matrix:
         period=period,
         indicators=indicators,
         rows=rows,
-        totals=[_total(i.code, [row.cells[k] for row in rows]) for k, i in enumerate(indicators)],
+        totals=[
+            ratio_of_sums([row.cells[k] for row in rows], label=i.code)
+            for k, i in enumerate(indicators)
+        ],
         children_level=str(UnitLevel.PROVINCE.label),
         met_counts=[count_met(r.cells[k].status for r in rows) for k in range(len(indicators))],
     )

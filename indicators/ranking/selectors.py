@@ -6,10 +6,11 @@ of units (tests/ranking/ count them)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -35,19 +36,18 @@ from indicators.models import (
 )
 from indicators.selectors import (
     UnitIds,
+    UnitPeriodParts,
     children_for_ranking,
     complete_parts_q,
     entered_figures,
     numerator_expression,
     parts_by_subtree,
+    parts_by_unit,
     period_figures,
     target_subquery,
 )
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
 from units.selectors import country_units, the_country
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass
@@ -163,13 +163,17 @@ def rankings_for(
         ).annotate(**targets)
     )
     ids = [unit.pk for unit in units]
-    current = _parts_of_indicators(
-        ids, indicators, period.start, period.end, include_drafts=include_drafts
+    current = parts_by_unit(
+        period.start, period.end, unit_ids=ids, indicators=indicators, include_drafts=include_drafts
     )
     previous_spec = _previous_spec(period)
     previous = (
-        _parts_of_indicators(
-            ids, indicators, previous_spec.start, previous_spec.end, include_drafts=include_drafts
+        parts_by_unit(
+            previous_spec.start,
+            previous_spec.end,
+            unit_ids=ids,
+            indicators=indicators,
+            include_drafts=include_drafts,
         )
         if previous_spec is not None
         else {}
@@ -191,7 +195,7 @@ def rankings_for(
     ]
 
 
-_Parts = dict[int, tuple[dict[str, tuple[int | None, int | None]], bool]]
+_Parts = dict[int, UnitPeriodParts]
 
 
 def _ranked(
@@ -207,8 +211,8 @@ def _ranked(
     code = indicator.code
 
     def parts(found: _Parts, unit: AdministrativeUnit) -> tuple[int | None, int | None]:
-        by_code, _samples = found.get(unit.pk, ({}, False))
-        return by_code.get(code, (None, None))
+        summed = found.get(unit.pk)
+        return summed.of(code) if summed else (None, None)
 
     def row_of(unit: AdministrativeUnit) -> RankingRow:
         numerator, denominator = parts(current, unit)
@@ -218,7 +222,7 @@ def _ranked(
             denominator=denominator,
             target=getattr(unit, f"tv_{code}"),
             target_id=getattr(unit, f"tp_{code}"),
-            is_sample=current.get(unit.pk, ({}, False))[1],
+            is_sample=bool(unit.pk in current and current[unit.pk].is_sample),
         )
 
     rows = sorted(
@@ -240,8 +244,8 @@ def _ranked(
         indicator=indicator,
         rows=rows,
         parent_row=parent_row if parent_row.denominator is not None else None,
-        children_total=_total(rows),
-        all_total=_total([*rows, parent_row], label="all"),
+        children_total=ratio_of_sums(rows),
+        all_total=ratio_of_sums([*rows, parent_row], label="all"),
         children_level=children_level,
         met_count=count_met(r.status for r in rows),
     )
@@ -312,9 +316,15 @@ def _previous_spec(period: Period) -> periods.PeriodSpec | None:
         return None
 
 
-def _total(rows: list[RankingRow], *, label: str = "children") -> TotalRow:
-    """The ratio of sums over the rows' (already summed) parts: every figure belongs to one
-    row, so the sum of the rows' sums is that of all their figures."""
+class _Counted(Protocol):
+    numerator: int | None
+    denominator: int | None
+
+
+def ratio_of_sums(rows: Sequence[_Counted], *, label: str = "children") -> TotalRow:
+    """The ratio of sums over the rows' (already summed) parts — ranked rows, a matrix
+    column's cells: every figure belongs to one row, so the sum of the rows' sums is that
+    of all their figures."""
     reported = [r for r in rows if r.numerator is not None and r.denominator is not None]
     if not reported:
         return TotalRow(label, None, None)
@@ -375,7 +385,7 @@ def provinces_ranking(*, period: Period, indicator: Indicator) -> CountryRanking
     rows.sort(key=lambda r: _best_first(exact_ratio(r.numerator, r.denominator), r.unit.name))
     before = [previous.get(r.unit.pk) for r in rows]
     _rank(rows, [exact_ratio(*b.of(indicator.code)) if b else None for b in before])
-    total = _total(rows)
+    total = ratio_of_sums(rows)
     return CountryRanking.of(
         period=period,
         indicator=indicator,
@@ -385,37 +395,6 @@ def provinces_ranking(*, period: Period, indicator: Indicator) -> CountryRanking
         met_count=count_met(r.status for r in rows),
         unit_count=len(rows),
     )
-
-
-def _parts_of_indicators(
-    units: UnitIds,
-    indicators: list[Indicator],
-    start: Any,
-    end: Any,
-    *,
-    include_drafts: bool = False,
-) -> _Parts:
-    """({indicator code: (numerator, denominator)}, any sample figure) of each unit over
-    [start, end], rolled up, for every indicator at once; one grouped query."""
-    sums: dict[str, Any] = {"samples": Count("pk", filter=Q(is_sample=True))}
-    for indicator in indicators:
-        definition = indicator.definition
-        complete = complete_parts_q(definition)
-        sums[f"n_{indicator.code}"] = Sum(numerator_expression(definition), filter=complete)
-        sums[f"d_{indicator.code}"] = Sum(definition.denominator, filter=complete)
-    rows = (
-        period_figures(start, end, include_drafts=include_drafts, unit_ids=units)
-        .order_by()
-        .values("unit_id")
-        .annotate(**sums)
-    )
-    return {
-        row["unit_id"]: (
-            {i.code: (row[f"n_{i.code}"], row[f"d_{i.code}"]) for i in indicators},
-            row["samples"] > 0,
-        )
-        for row in rows
-    }
 
 
 def _parts_of_units(
