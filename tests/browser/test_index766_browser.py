@@ -9,31 +9,11 @@ from playwright.sync_api import Page, expect
 
 from indicators.models import UnitFigures
 from tests.browser.conftest import PASSWORD, submit_login
-from tests.browser.test_map_browser import OCTOBER, TWO_TIER, gia_lai_october
+from tests.browser.test_map_browser import OCTOBER, TWO_TIER, gia_lai_october, point_at
 from units.models import Role, User
 from units.selectors import unit_by_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def point_position(page: Page, path: str) -> tuple[float, float] | None:
-    """Where the point whose URL opens `path` is drawn on the screen."""
-    return page.evaluate(
-        """(path) => {
-          const gd = document.getElementById("unit-map-chart");
-          for (const trace of gd._fullData) {
-            if (trace.visible !== true) continue;
-            const at = trace.customdata.findIndex((c) => c[0].split("?")[0] === path);
-            if (at < 0) continue;
-            const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-            const box = gd.getBoundingClientRect();
-            return [box.left + xa._offset + xa.l2p(trace.x[at]),
-                    box.top + ya._offset + ya.l2p(trace.y[at])];
-          }
-          return null;
-        }""",
-        path,
-    )
 
 
 def test_it_opens_a_communes_766_page_from_its_point_on_the_map(
@@ -73,7 +53,7 @@ def test_it_opens_a_communes_766_page_from_its_point_on_the_map(
 
     path = f"/chi-so-766/{bong_son.pk}/"
     chart.scroll_into_view_if_needed()
-    position = point_position(page, path)
+    position = point_at(page, path)
     assert position is not None
     page.mouse.move(*position)
     hover = chart.locator(".hoverlayer")

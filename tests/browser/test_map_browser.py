@@ -80,16 +80,12 @@ def log_in(page: Page, live_server, role: str, unit: AdministrativeUnit) -> None
     submit_login(page, user)
 
 
-def point_position(page: Page, code: str) -> tuple[float, float]:
-    """Where the commune's point is drawn on the screen, from the figure the page drew:
-    its trace and index by the URL it carries, its pixel from the axes."""
+def point_at(page: Page, path: str) -> tuple[float, float] | None:
+    """Where the point whose URL opens `path` is drawn on the screen, from the figure the
+    page drew: its trace and index by the URL it carries, its pixel from the axes."""
     return page.evaluate(
-        """(code) => {
+        """(path) => {
           const gd = document.getElementById("unit-map-chart");
-          const rows = [...document.querySelectorAll("#ranking-table tr[data-code]")];
-          const row = rows.find((r) => r.dataset.code === code);
-          const href = row.querySelector("a[href*='/don-vi/']").getAttribute("href");
-          const path = href.split("?")[0];
           for (const trace of gd._fullData) {
             if (trace.visible !== true) continue;
             const at = trace.customdata.findIndex((c) => c[0].split("?")[0] === path);
@@ -101,8 +97,17 @@ def point_position(page: Page, code: str) -> tuple[float, float]:
           }
           return null;
         }""",
-        code,
+        path,
     )
+
+
+def point_position(page: Page, code: str) -> tuple[float, float]:
+    """Where the commune of the ranking's row `code` is drawn: the path of its unit page
+    link in the table, then point_at."""
+    href = page.locator(f"#ranking-table tr[data-code='{code}'] a[href*='/don-vi/']").first
+    position = point_at(page, (href.get_attribute("href") or "").split("?")[0])
+    assert position is not None, code
+    return position
 
 
 def test_it_opens_a_communes_page_from_its_point_on_the_ranking_map(
