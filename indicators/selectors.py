@@ -276,7 +276,7 @@ def parts_by_unit(
     start: dt.date,
     end: dt.date,
     *,
-    unit_ids: list[int],
+    unit_ids: UnitIds,
     indicators: list[Indicator],
     include_drafts: bool = False,
 ) -> dict[int, UnitPeriodParts]:

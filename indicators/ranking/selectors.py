@@ -14,11 +14,9 @@ from typing import Any, Protocol, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Count,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Length
@@ -35,7 +33,6 @@ from indicators.models import (
     Target,
 )
 from indicators.selectors import (
-    UnitIds,
     UnitPeriodParts,
     children_for_ranking,
     complete_parts_q,
@@ -43,7 +40,6 @@ from indicators.selectors import (
     numerator_expression,
     parts_by_subtree,
     parts_by_unit,
-    period_figures,
     target_subquery,
 )
 from units.models import AdministrativeUnit, UnitLevel, UnitQuerySet
@@ -397,31 +393,6 @@ def provinces_ranking(*, period: Period, indicator: Indicator) -> CountryRanking
     )
 
 
-def _parts_of_units(
-    units: UnitIds,
-    indicator: Indicator,
-    start: Any,
-    end: Any,
-    *,
-    include_drafts: bool = False,
-) -> dict[int, tuple[int | None, int | None, bool]]:
-    """(numerator, denominator, any sample figure) of each unit over [start, end], rolled
-    up; one grouped query."""
-    definition = indicator.definition
-    complete = complete_parts_q(definition)
-    rows = (
-        period_figures(start, end, include_drafts=include_drafts, unit_ids=units)
-        .order_by()
-        .values("unit_id")
-        .annotate(
-            n=Sum(numerator_expression(definition), filter=complete),
-            d=Sum(definition.denominator, filter=complete),
-            samples=Count("pk", filter=Q(is_sample=True)),
-        )
-    )
-    return {row["unit_id"]: (row["n"], row["d"], row["samples"] > 0) for row in rows}
-
-
 def communes_ranking(
     *, period: Period, indicator: Indicator, page: int | str | None
 ) -> CountryRanking:
@@ -439,23 +410,34 @@ def communes_ranking(
         )
     )
     names = [(pk, name) for pk, name, _target in listed]
-    current = _parts_of_units(communes, indicator, period.start, period.end)
+    code = indicator.code
+    current = parts_by_unit(period.start, period.end, unit_ids=communes, indicators=[indicator])
     previous_spec = _previous_spec(period)
     previous = (
-        _parts_of_units(communes, indicator, previous_spec.start, previous_spec.end)
+        parts_by_unit(
+            previous_spec.start, previous_spec.end, unit_ids=communes, indicators=[indicator]
+        )
         if previous_spec is not None
         else {}
     )
 
-    def key(parts: tuple[int | None, int | None, bool] | None) -> Fraction | None:
-        return exact_ratio(parts[0], parts[1]) if parts else None
+    def parts_of(pk: int) -> tuple[int | None, int | None]:
+        summed = current.get(pk)
+        return summed.of(code) if summed else (None, None)
+
+    def key(parts: UnitPeriodParts | None) -> Fraction | None:
+        return exact_ratio(*parts.of(code)) if parts else None
 
     ordered = sorted(names, key=lambda unit: _best_first(key(current.get(unit[0])), unit[1]))
     ranks = competition_ranks([key(current.get(pk)) for pk, _name in ordered])
     previous_ranks = competition_ranks([key(previous.get(pk)) for pk, _name in ordered])
     previous_ranked = any(rank is not None for rank in previous_ranks)
     place = {pk: index for index, (pk, _name) in enumerate(ordered)}
-    numbers = [(n or 0, d or 0) for n, d, _s in current.values() if n is not None and d is not None]
+    numbers = [
+        (n, d)
+        for n, d in (parts.of(code) for parts in current.values())
+        if n is not None and d is not None
+    ]
     total = TotalRow(
         "children",
         sum(n for n, _d in numbers) if numbers else None,
@@ -474,9 +456,9 @@ def communes_ranking(
     )
     rows = []
     for unit in units:
-        numerator, denominator, is_sample = current.get(unit.pk, (None, None, False))
         index = place[unit.pk]
-        row = _row(unit, numerator, denominator, is_sample=is_sample)
+        summed = current.get(unit.pk)
+        row = _row(unit, *parts_of(unit.pk), is_sample=bool(summed and summed.is_sample))
         row.rank, row.previous_rank = ranks[index], previous_ranks[index]
         row.previous_ranked = previous_ranked
         rows.append(row)
@@ -487,8 +469,7 @@ def communes_ranking(
         rows=rows,
         total=total,
         met_count=count_met(
-            compliance_status(formulas.rate(*current.get(pk, (None, None, False))[:2]), target)
-            for pk, _name, target in listed
+            compliance_status(formulas.rate(*parts_of(pk)), target) for pk, _name, target in listed
         ),
         page=shown_page,
         unit_count=len(ordered),
